@@ -1,0 +1,3 @@
+(article
+  headline: (headline
+    text: (headline_text) @name)) @definition.section

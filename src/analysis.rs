@@ -1,0 +1,141 @@
+//! The one entry point every face calls: text in, model and diagnostics out.
+//!
+//! `bulletin check`, the language server and the tests all go through
+//! `analyze` / `check_files`, so what CI reports and what the editor
+//! underlines cannot drift apart.
+
+use std::path::Path;
+
+use tree_sitter::Tree;
+
+use crate::archive::{self, IssueMention};
+use crate::checks;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::line_index::LineIndex;
+use crate::model::Document;
+use crate::syntax;
+
+#[derive(Debug, Clone)]
+pub struct FileAnalysis {
+    pub document: Document,
+    /// Article-level findings at default severity, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses and checks one text on its own (no cross-file rules).
+pub fn analyze(text: &str, config: &Config) -> (Option<Tree>, FileAnalysis) {
+    let tree = syntax::parse(text, None);
+    let analysis = analyze_tree(text, tree.as_ref(), config);
+    (tree, analysis)
+}
+
+/// Builds the model from an existing tree and runs the article-level rules.
+pub fn analyze_tree(text: &str, tree: Option<&Tree>, config: &Config) -> FileAnalysis {
+    let document = Document::build(text, tree);
+    let mut diagnostics: Vec<Diagnostic> = document
+        .articles
+        .iter()
+        .flat_map(|article| checks::check_article(text, article, config))
+        .collect();
+    sort(&mut diagnostics);
+    FileAnalysis {
+        document,
+        diagnostics,
+    }
+}
+
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+}
+
+/// Applies the configuration to raw findings: rules turned off or ignored
+/// for `path` disappear, the rest take their configured severity.
+pub fn configure(
+    diagnostics: Vec<Diagnostic>,
+    config: &Config,
+    path: Option<&Path>,
+) -> Vec<Diagnostic> {
+    let ignored = path
+        .map(|path| config.ignored_rules(path))
+        .unwrap_or_default();
+    diagnostics
+        .into_iter()
+        .filter(|diagnostic| !ignored.contains(&diagnostic.rule))
+        .filter_map(|mut diagnostic| {
+            diagnostic.severity = config.severity(diagnostic.rule)?;
+            Some(diagnostic)
+        })
+        .collect()
+}
+
+/// A file to check together with others.
+pub struct SourceFile<'a> {
+    /// How messages name the file (the path as given, or workspace-relative).
+    pub name: String,
+    pub path: Option<&'a Path>,
+    pub text: &'a str,
+    pub config: &'a Config,
+}
+
+/// Everything found in one file of a `check_files` run.
+pub struct CheckedFile {
+    pub analysis: FileAnalysis,
+    /// Article-level and cross-file findings, configured and sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks files together: each on its own (in parallel), then the cross-file
+/// rules over all of them. Output order follows input order.
+pub fn check_files(files: &[SourceFile<'_>]) -> Vec<CheckedFile> {
+    use rayon::prelude::*;
+    let analyses: Vec<FileAnalysis> = files
+        .par_iter()
+        .map(|file| analyze(file.text, file.config).1)
+        .collect();
+    let mentions: Vec<IssueMention> = analyses
+        .iter()
+        .enumerate()
+        .flat_map(|(index, analysis)| {
+            archive::issue_mentions(&analysis.document, FileId(index as u32))
+        })
+        .collect();
+    let archive_config = files
+        .first()
+        .map(|file| file.config)
+        .cloned()
+        .unwrap_or_default();
+    let name_of = |file: FileId| {
+        files
+            .get(file.0 as usize)
+            .map_or_else(String::new, |file| file.name.clone())
+    };
+    let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for found in archive::check_archive(&mentions, &archive_config, &name_of) {
+        if let Some(slot) = cross.get_mut(found.file.0 as usize) {
+            slot.push(found.diagnostic);
+        }
+    }
+    analyses
+        .into_iter()
+        .zip(cross)
+        .zip(files)
+        .map(|((analysis, cross), file)| {
+            let mut diagnostics = analysis.diagnostics.clone();
+            diagnostics.extend(cross);
+            let mut diagnostics = configure(diagnostics, file.config, file.path);
+            sort(&mut diagnostics);
+            CheckedFile {
+                analysis,
+                diagnostics,
+            }
+        })
+        .collect()
+}
+
+/// A line index for `text`; re-exported here so faces need one import.
+pub fn line_index(text: &str) -> LineIndex {
+    LineIndex::new(text)
+}

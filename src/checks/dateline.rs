@@ -1,0 +1,458 @@
+//! dateline-missing, dateline-malformed, dateline-invalid-date,
+//! dateline-month-style, dateline-dash, dateline-spacing,
+//! dateline-publication, dateline-after-publication, dateline-too-early.
+
+use super::ArticleContext;
+use crate::dates::{self, MonthStyle};
+use crate::diagnostic::{Diagnostic, Edit, Fix, Related};
+use crate::model::{is_space, Dateline, DatelinePiece, Span};
+use crate::rules::Rule;
+use crate::text_range::TextRange;
+
+const HOUSE_EXAMPLE: &str = "ALMATY, MARCH 10 2017 (The Conway Bulletin) — ";
+
+pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(dateline) = &context.article.dateline else {
+        missing(context, out);
+        return;
+    };
+    month_and_day(dateline, out);
+    publication(context, dateline, out);
+    dash(context, dateline, out);
+    spacing(context, dateline, out);
+    against_issue_date(context, dateline, out);
+}
+
+fn missing(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let article = context.article;
+    let (range, where_) = match article.lead {
+        Some(lead) => (first_words(context.text, lead), "The lead paragraph"),
+        None => (
+            article.headline.range,
+            "This article has no lead paragraph and",
+        ),
+    };
+    out.push(Diagnostic::new(
+        Rule::DatelineMissing,
+        range,
+        format!("{where_} does not start with a dateline such as `{HOUSE_EXAMPLE}`"),
+    ));
+}
+
+/// The first few words of a paragraph: enough to point at, short enough to read.
+fn first_words(text: &str, range: TextRange) -> TextRange {
+    let slice = range.slice(text);
+    let line = slice.split(['\r', '\n']).next().unwrap_or("");
+    let end = line
+        .char_indices()
+        .filter(|(_, ch)| is_space(*ch))
+        .nth(2)
+        .map_or(line.len(), |(at, _)| at);
+    TextRange::new(range.start, range.start + end)
+}
+
+fn date_range(dateline: &Dateline) -> TextRange {
+    let parts = [
+        &dateline.month,
+        &dateline.day,
+        &dateline.end_day,
+        &dateline.year,
+    ];
+    parts
+        .iter()
+        .filter_map(|part| part.as_ref().map(|span| span.range))
+        .reduce(TextRange::cover)
+        .unwrap_or(dateline.range)
+}
+
+fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    let Some(month_span) = &dateline.month else {
+        out.push(Diagnostic::new(
+            Rule::DatelineMalformed,
+            dateline.range,
+            format!("This dateline has no month; house style is `{HOUSE_EXAMPLE}`"),
+        ));
+        return;
+    };
+    let Some(month) = read_month_or_report(month_span, out) else {
+        return;
+    };
+    let Some(day_span) = &dateline.day else {
+        out.push(Diagnostic::new(
+            Rule::DatelineMalformed,
+            month_span.range,
+            format!("The dateline has no day after `{}`", month_span.text),
+        ));
+        return;
+    };
+    let written = date_range(dateline);
+    let Ok(day) = day_span.text.parse::<i8>() else {
+        out.push(Diagnostic::new(
+            Rule::DatelineInvalidDate,
+            day_span.range,
+            format!("`{}` cannot be a day of the month", day_span.text),
+        ));
+        return;
+    };
+    let year = match &dateline.year {
+        None => dateline.date.map(|date| date.year()),
+        Some(year) => match year.text.parse::<i16>() {
+            Ok(value) if year.text.len() == 4 => Some(value),
+            _ => {
+                out.push(Diagnostic::new(
+                    Rule::DatelineInvalidDate,
+                    year.range,
+                    format!("`{}` is not a year", year.text),
+                ));
+                return;
+            }
+        },
+    };
+    let days = dates::days_in_month(year, month.month);
+    if day < 1 || day > days {
+        let in_year = year.map(|year| format!(" in {year}")).unwrap_or_default();
+        out.push(Diagnostic::new(
+            Rule::DatelineInvalidDate,
+            written,
+            format!(
+                "There is no {} {}{in_year}: {} has {days} days",
+                month_span.text,
+                day_span.text,
+                dates::month_name(month.month)
+            ),
+        ));
+        return;
+    }
+    if let Some(end_day) = &dateline.end_day {
+        let valid = end_day
+            .text
+            .parse::<i8>()
+            .is_ok_and(|end| end > day && end <= days);
+        if !valid {
+            out.push(Diagnostic::new(
+                Rule::DatelineInvalidDate,
+                end_day.range,
+                format!(
+                    "The date range ends on `{}`, which does not follow day {day}",
+                    end_day.text
+                ),
+            ));
+        }
+    }
+}
+
+/// Reads the month word; reports a month that is not a month (or is fused to
+/// the place before it) and a month not in AP style.
+fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates::MonthWord> {
+    if let Some(month) = dates::read_month(&span.text) {
+        if month.style != MonthStyle::Ap {
+            let ap = dates::ap_month_like(month.month, &span.text);
+            let why = match month.style {
+                MonthStyle::Unabbreviated => "is abbreviated in AP style",
+                MonthStyle::MissingPeriod => "needs its period",
+                MonthStyle::NotAp => "is not an AP abbreviation",
+                MonthStyle::StrayPeriod => "is never abbreviated, so takes no period",
+                MonthStyle::Ap => "",
+            };
+            out.push(
+                Diagnostic::new(
+                    Rule::DatelineMonthStyle,
+                    span.range,
+                    format!("`{}` {why}: write `{ap}`", span.text),
+                )
+                .with_fix(Fix::safe(
+                    format!("Write `{ap}`"),
+                    vec![Edit::replace(span.range, ap)],
+                )),
+            );
+        }
+        return Some(month);
+    }
+    if let Some((at, _)) = dates::split_fused_month(&span.text) {
+        let place = &span.text[..at];
+        let month_text = &span.text[at..];
+        let split = span.range.start + at;
+        out.push(
+            Diagnostic::new(
+                Rule::DatelineMalformed,
+                span.range,
+                format!("The place `{place}` runs into the month `{month_text}`: write `{place}, {month_text}`"),
+            )
+            .with_fix(Fix::safe(
+                format!("Separate `{place}` from `{month_text}`"),
+                vec![Edit::insert(split, ", ")],
+            )),
+        );
+        // The month's own style is judged once the place is separated.
+        return None;
+    }
+    out.push(Diagnostic::new(
+        Rule::DatelineInvalidDate,
+        span.range,
+        format!("`{}` is not a month", span.text),
+    ));
+    None
+}
+
+fn publication(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    match &dateline.publication {
+        Some(name) if name.text.trim().is_empty() => out.push(Diagnostic::new(
+            Rule::DatelineMalformed,
+            name.range,
+            "The dateline's brackets are empty: name the publication, e.g. `(The Conway Bulletin)`",
+        )),
+        Some(name) if !context.config.knows_publication(&name.text) => {
+            let known = context.config.publications.join("`, `");
+            out.push(Diagnostic::new(
+                Rule::DatelinePublication,
+                name.range,
+                format!("`{}` is not a known publication (known: `{known}`)", name.text),
+            ));
+        }
+        Some(_) => {}
+        None => out.push(Diagnostic::new(
+            Rule::DatelineMalformed,
+            dateline.range,
+            format!("The dateline names no publication: add it in brackets after the date, as in `{HOUSE_EXAMPLE}`"),
+        )),
+    }
+}
+
+fn describe_dash(dash: &str) -> String {
+    let dashes = dash.chars().filter(|ch| !is_space(*ch)).count();
+    if dashes > 1 {
+        return format!("a doubled dash `{dash}`");
+    }
+    match dash {
+        "–" => "an en dash `–`".to_string(),
+        "-" => "a hyphen `-`".to_string(),
+        "—" => "an em dash `—`".to_string(),
+        other => format!("`{other}`"),
+    }
+}
+
+fn dash(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    let house = &context.config.house_dash;
+    match &dateline.dash {
+        Some(dash) if dash.text != *house => out.push(
+            Diagnostic::new(
+                Rule::DatelineDash,
+                dash.range,
+                format!(
+                    "The dateline ends with {} instead of the house dash `{house}`",
+                    describe_dash(&dash.text)
+                ),
+            )
+            .with_fix(Fix::safe(
+                format!("Replace with `{house}`"),
+                vec![Edit::replace(dash.range, house.clone())],
+            )),
+        ),
+        Some(_) => {}
+        None => {
+            let close = dateline
+                .pieces
+                .iter()
+                .rev()
+                .find(|(piece, _)| *piece == DatelinePiece::CloseParen)
+                .map(|(_, range)| *range);
+            let mut diagnostic = Diagnostic::new(
+                Rule::DatelineMalformed,
+                close.unwrap_or(dateline.range),
+                format!(
+                    "The dateline has no dash before the story: house style is `{HOUSE_EXAMPLE}`"
+                ),
+            );
+            if let (Some(close), Some(text_start)) = (close, dateline.text_start) {
+                diagnostic = diagnostic.with_fix(Fix::safe(
+                    format!("Add ` {house} ` after the dateline"),
+                    vec![Edit::replace(
+                        TextRange::new(close.end, text_start),
+                        format!(" {house} "),
+                    )],
+                ));
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+/// How many spaces a gap between two pieces should hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    None,
+    One,
+    /// `DUSHANBE/ Oct.` and `BISHKEK/Kyrgyzstan` are both real.
+    NoneOrOne,
+}
+
+fn expected_gap(before: DatelinePiece, after: DatelinePiece) -> Option<Expected> {
+    use DatelinePiece::*;
+    Some(match (before, after) {
+        (_, Comma) | (OpenParen, _) | (_, CloseParen) => Expected::None,
+        (Slash, _) | (_, Slash) => Expected::NoneOrOne,
+        (Comma, _) => Expected::One,
+        (Month, Day) | (Day, Year) | (Day | Year | Place, OpenParen) | (CloseParen, Dash) => {
+            Expected::One
+        }
+        (Place, Place) | (Place, Month) | (Day, Place) | (Year, Place) => Expected::One,
+        _ => return None,
+    })
+}
+
+fn spacing(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
+    for pair in dateline.pieces.windows(2) {
+        let [(before, left), (after, right)] = [pair[0], pair[1]];
+        if before == DatelinePiece::Comma && after == DatelinePiece::OpenParen {
+            let start = left.start;
+            out.push(
+                Diagnostic::new(
+                    Rule::DatelineSpacing,
+                    left,
+                    "Stray comma before the publication's bracket",
+                )
+                .with_fix(Fix::safe(
+                    "Remove the comma",
+                    vec![Edit::replace(TextRange::new(start, right.start), " ")],
+                )),
+            );
+            continue;
+        }
+        let Some(expected) = expected_gap(before, after) else {
+            continue;
+        };
+        let gap = TextRange::new(left.end, right.start);
+        check_gap(text, gap, expected, (left, right), out);
+    }
+    // After the dash: exactly one space before the story.
+    if let (Some(dash), Some(text_start)) = (&dateline.dash, dateline.text_start) {
+        let gap = TextRange::new(dash.range.end, text_start);
+        check_gap(
+            text,
+            gap,
+            Expected::One,
+            (dash.range, TextRange::empty(text_start)),
+            out,
+        );
+    }
+}
+
+fn check_gap(
+    text: &str,
+    gap: TextRange,
+    expected: Expected,
+    (left, right): (TextRange, TextRange),
+    out: &mut Vec<Diagnostic>,
+) {
+    let gap_text = gap.slice(text);
+    if !gap_text.chars().all(is_space) {
+        return;
+    }
+    let spaces = gap_text.chars().count();
+    let first_space = gap_text
+        .chars()
+        .next()
+        .map_or(" ".to_string(), String::from);
+    let left_text = left.slice(text);
+    let right_word: String = text
+        .get(right.start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|ch| !is_space(*ch) && *ch != '\n' && *ch != '\r')
+        .take(24)
+        .collect();
+    let (message, description, replacement) = match (expected, spaces) {
+        (Expected::One | Expected::NoneOrOne, 2..) => (
+            format!("Doubled space between `{left_text}` and `{right_word}`"),
+            "Use a single space",
+            first_space,
+        ),
+        (Expected::None, 1..) => (
+            format!("Stray space between `{left_text}` and `{right_word}`"),
+            "Remove the space",
+            String::new(),
+        ),
+        (Expected::One, 0) => (
+            format!("Missing space between `{left_text}` and `{right_word}`"),
+            "Insert a space",
+            " ".to_string(),
+        ),
+        _ => return,
+    };
+    let range = if gap.is_empty() {
+        left.cover(TextRange::new(right.start, right.start + right_word.len()))
+    } else {
+        gap
+    };
+    out.push(
+        Diagnostic::new(Rule::DatelineSpacing, range, message).with_fix(Fix::safe(
+            description,
+            vec![Edit::replace(gap, replacement)],
+        )),
+    );
+}
+
+fn against_issue_date(
+    context: &ArticleContext<'_>,
+    dateline: &Dateline,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(issue) = &context.article.issue_ref else {
+        return;
+    };
+    let (Some(filed), Some(published)) = (dateline.date, issue.date) else {
+        return;
+    };
+    let days = dates::days_between(filed, published);
+    let issue_name = match &issue.number {
+        Some(number) => format!("issue {}", number.text),
+        None => "its issue".to_string(),
+    };
+    let related = Related {
+        file: None,
+        range: issue.range,
+        message: format!(
+            "{issue_name} was published on {}",
+            dates::long_date(published)
+        ),
+    };
+    if days < 0 {
+        out.push(
+            Diagnostic::new(
+                Rule::DatelineAfterPublication,
+                date_range(dateline),
+                format!(
+                    "This dateline ({}) is {} after {issue_name} was published ({})",
+                    dates::long_date(filed),
+                    plural_days(-days),
+                    dates::long_date(published)
+                ),
+            )
+            .with_related(related),
+        );
+    } else if days > i64::from(context.config.too_early_days) {
+        out.push(
+            Diagnostic::new(
+                Rule::DatelineTooEarly,
+                date_range(dateline),
+                format!(
+                    "This dateline ({}) is {} before {issue_name} was published ({}); the limit is {}",
+                    dates::long_date(filed),
+                    plural_days(days),
+                    dates::long_date(published),
+                    plural_days(i64::from(context.config.too_early_days))
+                ),
+            )
+            .with_related(related),
+        );
+    }
+}
+
+pub(crate) fn plural_days(days: i64) -> String {
+    if days == 1 {
+        "1 day".to_string()
+    } else {
+        format!("{days} days")
+    }
+}

@@ -1,0 +1,209 @@
+//! The command line: argument parsing, file discovery and I/O. Every
+//! judgement comes from the analysis core; this layer only converts byte
+//! ranges to lines and columns and formats them.
+
+mod check;
+mod output;
+mod walk;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::rules::Rule;
+
+/// Exit status: no error found.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: at least one error-severity diagnostic.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit status: usage or I/O error.
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "bulletin",
+    version,
+    about = "Checker and language server for bulletin markup"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (default: the current directory).
+    Check(CheckArgs),
+    /// Print the outline of a file: archive title and articles.
+    Symbols {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
+        format: SymbolsFormat,
+    },
+    /// Print the syntax tree of a file.
+    Parse { file: PathBuf },
+    /// List every rule with its default severity and whether it can fix.
+    Rules {
+        #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
+        format: SymbolsFormat,
+    },
+    /// Explain a rule: what it flags, why, examples, configuration.
+    Explain { rule: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SymbolsFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Source snippets with the span underlined, and a summary.
+    Human,
+    /// One line per diagnostic: `path:line:col: severity[rule] message`.
+    Concise,
+    /// A JSON array (the stable contract, see README).
+    Json,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files (any name) and directories (walked for `*.bulletin` and configured globs). `-` reads standard input.
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Apply safe fixes to the files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Also apply fixes that change the text's content (with --fix).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Check only these rules (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not check these rules (comma-separated names).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Exit with status 1 on warnings too.
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+    /// Exit with status 0 even when errors are found.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print only the diagnostics, without the summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// The name to report (and to match configuration against) for standard input.
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+    /// Use this configuration file instead of looking for `bulletin.toml`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            let code = if err.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Symbols { file, format } => check::symbols(&file, format),
+        Command::Parse { file } => check::parse(&file),
+        Command::Rules { format } => rules_table(format),
+        Command::Explain { rule } => explain(&rule),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("bulletin: {err:#}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
+fn rules_table(format: SymbolsFormat) -> anyhow::Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        SymbolsFormat::Json => {
+            let rules: Vec<_> = Rule::ALL
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "name": rule.name(),
+                        "severity": rule.default_severity().as_str(),
+                        "fix": rule.fix_availability().as_str(),
+                        "summary": rule.summary(),
+                    })
+                })
+                .collect();
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&rules)?)?;
+        }
+        SymbolsFormat::Human => {
+            writeln!(
+                stdout,
+                "{:<28} {:<8} {:<10} summary",
+                "rule", "severity", "fix"
+            )?;
+            for rule in Rule::ALL {
+                writeln!(
+                    stdout,
+                    "{:<28} {:<8} {:<10} {}",
+                    rule.name(),
+                    rule.default_severity().as_str(),
+                    rule.fix_availability().as_str(),
+                    rule.summary()
+                )?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn explain(name: &str) -> anyhow::Result<u8> {
+    match Rule::from_name(name) {
+        Some(rule) => {
+            print!("{}", rule.explanation());
+            Ok(EXIT_OK)
+        }
+        None => {
+            eprintln!("bulletin: unknown rule `{name}`; `bulletin rules` lists them");
+            Ok(EXIT_TROUBLE)
+        }
+    }
+}
+
+/// Parses rule names given on the command line.
+fn parse_rules(names: &[String]) -> anyhow::Result<Vec<Rule>> {
+    names
+        .iter()
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            Rule::from_name(name).ok_or_else(|| {
+                anyhow::anyhow!("unknown rule `{name}`; `bulletin rules` lists them")
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,317 @@
+//! Output formats of `bulletin check` and `bulletin symbols`. The JSON shapes
+//! here are a stable contract for CI scripts: change them only additively.
+
+use std::io::Write;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use super::OutputFormat;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::line_index::LineIndex;
+use crate::outline::Outline;
+use crate::text_range::TextRange;
+
+pub(super) struct ReportFile<'a> {
+    pub(super) name: String,
+    pub(super) text: &'a str,
+    pub(super) index: LineIndex,
+    pub(super) diagnostics: Vec<Diagnostic>,
+}
+
+pub(super) struct Report<'a> {
+    pub(super) files: &'a [ReportFile<'a>],
+    pub(super) color: bool,
+    pub(super) quiet: bool,
+    /// How many fixes `--fix` applied.
+    pub(super) fixed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonEdit {
+    start: JsonPosition,
+    end: JsonPosition,
+    replacement: String,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    description: String,
+    applicability: &'static str,
+    edits: Vec<JsonEdit>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    path: &'a str,
+    rule: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    start: JsonPosition,
+    end: JsonPosition,
+    fix: Option<JsonFix>,
+}
+
+fn position(file: &ReportFile<'_>, offset: usize) -> JsonPosition {
+    let human = file.index.to_human(file.text, offset);
+    JsonPosition {
+        line: human.line,
+        column: human.column,
+    }
+}
+
+fn json_diagnostic<'a>(file: &'a ReportFile<'a>, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        path: &file.name,
+        rule: diagnostic.rule.name(),
+        severity: diagnostic.severity.as_str(),
+        message: &diagnostic.message,
+        start: position(file, diagnostic.range.start),
+        end: position(file, diagnostic.range.end),
+        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+            description: fix.description.clone(),
+            applicability: match fix.applicability {
+                crate::diagnostic::Applicability::Safe => "safe",
+                crate::diagnostic::Applicability::Unsafe => "unsafe",
+            },
+            edits: fix
+                .edits
+                .iter()
+                .map(|edit| JsonEdit {
+                    start: position(file, edit.range.start),
+                    end: position(file, edit.range.end),
+                    replacement: edit.replacement.clone(),
+                })
+                .collect(),
+        }),
+    }
+}
+
+pub(super) fn emit(
+    format: OutputFormat,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let all = || {
+        report.files.iter().flat_map(|file| {
+            file.diagnostics
+                .iter()
+                .map(move |diagnostic| (file, diagnostic))
+        })
+    };
+    match format {
+        OutputFormat::Json => {
+            let items: Vec<_> = all()
+                .map(|(file, diagnostic)| json_diagnostic(file, diagnostic))
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &items)?;
+            writeln!(out)?;
+        }
+        OutputFormat::JsonLines => {
+            for (file, diagnostic) in all() {
+                serde_json::to_writer(&mut *out, &json_diagnostic(file, diagnostic))?;
+                writeln!(out)?;
+            }
+        }
+        OutputFormat::Concise => {
+            for (file, diagnostic) in all() {
+                let start = file.index.to_human(file.text, diagnostic.range.start);
+                writeln!(
+                    out,
+                    "{}:{}:{}: {}[{}] {}",
+                    file.name,
+                    start.line,
+                    start.column,
+                    diagnostic.severity.as_str(),
+                    diagnostic.rule.name(),
+                    diagnostic.message
+                )?;
+            }
+            if !report.quiet {
+                summary(report, out)?;
+            }
+        }
+        OutputFormat::Human => {
+            let renderer = if report.color {
+                Renderer::styled()
+            } else {
+                Renderer::plain()
+            };
+            for (file, diagnostic) in all() {
+                writeln!(out, "{}\n", render_human(&renderer, file, diagnostic))?;
+            }
+            if !report.quiet {
+                summary(report, out)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One diagnostic as rustc and ruff show them: title, location, the source
+/// lines with the span underlined, then the fix as help.
+fn render_human(renderer: &Renderer, file: &ReportFile<'_>, diagnostic: &Diagnostic) -> String {
+    let level = match diagnostic.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+        Severity::Hint => Level::HELP,
+    };
+    // Show only the lines the span covers: whole-file sources are slow on big archives.
+    let first = file.index.line_col(diagnostic.range.start).line;
+    let last = file.index.line_col(diagnostic.range.end).line;
+    let start = file.index.line_range(first).map_or(0, |line| line.start);
+    let end = file
+        .index
+        .line_range(last)
+        .map_or(file.text.len(), |line| line.end);
+    let source = TextRange::new(start, end)
+        .slice(file.text)
+        .trim_end_matches('\r');
+    let span_start = diagnostic
+        .range
+        .start
+        .saturating_sub(start)
+        .min(source.len());
+    let span_end = diagnostic
+        .range
+        .end
+        .saturating_sub(start)
+        .clamp(span_start, source.len());
+    let mut group = level
+        .primary_title(diagnostic.message.as_str())
+        .id(diagnostic.rule.name())
+        .element(
+            Snippet::source(source)
+                .line_start(first as usize + 1)
+                .path(file.name.as_str())
+                .annotation(AnnotationKind::Primary.span(span_start..span_end)),
+        );
+    if let Some(fix) = &diagnostic.fix {
+        let label = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => format!("fix: {}", fix.description),
+            crate::diagnostic::Applicability::Unsafe => {
+                format!("unsafe fix (--unsafe-fixes): {}", fix.description)
+            }
+        };
+        group = group.element(Level::HELP.message(label));
+    }
+    for related in &diagnostic.related {
+        if related.file.is_none() {
+            let at = file.index.to_human(file.text, related.range.start);
+            group = group.element(Level::NOTE.message(format!(
+                "{}:{}:{}: {}",
+                file.name, at.line, at.column, related.message
+            )));
+        }
+    }
+    renderer.render(&[group]).to_string()
+}
+
+fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
+    let count = |severity: Severity| {
+        report
+            .files
+            .iter()
+            .flat_map(|file| &file.diagnostics)
+            .filter(|diagnostic| diagnostic.severity == severity)
+            .count()
+    };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let others = count(Severity::Info) + count(Severity::Hint);
+    let mut line = format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    if others > 0 {
+        line.push_str(&format!(", {}", plural(others, "note")));
+    }
+    line.push_str(&format!(" in {}", plural(report.files.len(), "file")));
+    if report.fixed > 0 {
+        line.push_str(&format!(" ({} fixed)", plural(report.fixed, "problem")));
+    }
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonOutlineArticle<'a> {
+    headline: &'a str,
+    kind: Option<&'a str>,
+    place: Option<&'a str>,
+    date: Option<String>,
+    issue: Option<u32>,
+    issue_date: Option<String>,
+    start_line: usize,
+    end_line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonOutline<'a> {
+    title: Option<&'a str>,
+    articles: Vec<JsonOutlineArticle<'a>>,
+}
+
+pub(super) fn outline_json(outline: &Outline) -> serde_json::Value {
+    let value = JsonOutline {
+        title: outline.title.as_deref(),
+        articles: outline
+            .articles
+            .iter()
+            .map(|entry| JsonOutlineArticle {
+                headline: &entry.headline,
+                kind: entry.kind.as_deref(),
+                place: entry.place.as_deref(),
+                date: entry.date.map(|date| date.to_string()),
+                issue: entry.issue,
+                issue_date: entry.issue_date.map(|date| date.to_string()),
+                start_line: entry.start_line,
+                end_line: entry.end_line,
+            })
+            .collect(),
+    };
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+pub(super) fn outline_human(outline: &Outline, out: &mut dyn Write) -> anyhow::Result<()> {
+    if let Some(title) = &outline.title {
+        writeln!(out, "{title}")?;
+    }
+    for entry in &outline.articles {
+        let details: Vec<String> = [
+            entry.date.map(|date| date.to_string()),
+            entry.place.clone(),
+            entry.issue.map(|issue| format!("Issue {issue}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        writeln!(
+            out,
+            "{:>5}-{:<5} {}{}",
+            entry.start_line,
+            entry.end_line,
+            entry.headline,
+            if details.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", details.join(" · "))
+            }
+        )?;
+    }
+    Ok(())
+}

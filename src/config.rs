@@ -1,0 +1,292 @@
+//! `bulletin.toml`: every key optional, every default documented in `docs/configuration.md`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::rules::Rule;
+
+pub const CONFIG_FILE_NAME: &str = "bulletin.toml";
+
+/// What a rule is set to in `[rules]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    On(Severity),
+}
+
+/// Settings the analysis reads. Built from defaults, then `bulletin.toml`,
+/// then (in the editor) the client's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Publication names accepted in datelines, as written by the user.
+    pub publications: Vec<String>,
+    pub house_dash: String,
+    /// Days between two consecutive issues.
+    pub cadence_days: u32,
+    /// How long before its issue a dateline may be.
+    pub too_early_days: u32,
+    /// Extra file-name globs taken when walking directories (besides `*.bulletin`).
+    pub include: Vec<String>,
+    pub rule_levels: BTreeMap<Rule, RuleLevel>,
+    /// Glob (relative to the configuration's directory) → rules ignored there.
+    pub per_file_ignores: Vec<(String, Vec<Rule>)>,
+    /// The directory globs are relative to: where `bulletin.toml` was found.
+    pub root: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            publications: vec![
+                "The Conway Bulletin".to_string(),
+                "The Bulletin".to_string(),
+                "Central Asia & South Caucasus Bulletin".to_string(),
+            ],
+            house_dash: "—".to_string(),
+            cadence_days: 7,
+            too_early_days: 60,
+            include: Vec::new(),
+            rule_levels: BTreeMap::new(),
+            per_file_ignores: Vec::new(),
+            root: None,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    pub publications: Option<Vec<String>>,
+    pub house_dash: Option<String>,
+    pub cadence_days: Option<u32>,
+    pub too_early_days: Option<u32>,
+    pub include: Option<Vec<String>>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub per_file_ignores: BTreeMap<String, Vec<String>>,
+    /// Read by the entities feature; accepted here so one file can hold both.
+    pub entities: Option<toml::Table>,
+}
+
+#[derive(Debug)]
+pub struct ConfigError {
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Parses the text of a `bulletin.toml`; `root` is the directory it lives in.
+    pub fn from_toml(text: &str, root: Option<&Path>) -> Result<Config, ConfigError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|err| ConfigError {
+            message: err.to_string(),
+        })?;
+        let mut config = Config::default();
+        config.apply(file)?;
+        config.root = root.map(Path::to_path_buf);
+        Ok(config)
+    }
+
+    /// Applies the keys present in `file` over the current values.
+    pub fn apply(&mut self, file: ConfigFile) -> Result<(), ConfigError> {
+        if let Some(publications) = file.publications {
+            self.publications = publications;
+        }
+        if let Some(dash) = file.house_dash {
+            if dash.trim().is_empty() {
+                return Err(ConfigError {
+                    message: "house-dash must not be empty".to_string(),
+                });
+            }
+            self.house_dash = dash;
+        }
+        if let Some(days) = file.cadence_days {
+            if days == 0 {
+                return Err(ConfigError {
+                    message: "cadence-days must be at least 1".to_string(),
+                });
+            }
+            self.cadence_days = days;
+        }
+        if let Some(days) = file.too_early_days {
+            self.too_early_days = days;
+        }
+        if let Some(include) = file.include {
+            self.include = include;
+        }
+        for (name, level) in file.rules {
+            let rule = parse_rule(&name)?;
+            let level = match level.as_str() {
+                "off" => RuleLevel::Off,
+                other => RuleLevel::On(Severity::parse(other).ok_or_else(|| ConfigError {
+                    message: format!(
+                        "[rules] {name} = {other:?}: expected \"error\", \"warning\", \"info\", \"hint\" or \"off\""
+                    ),
+                })?),
+            };
+            self.rule_levels.insert(rule, level);
+        }
+        for (glob, names) in file.per_file_ignores {
+            let rules = names
+                .iter()
+                .map(|name| parse_rule(name))
+                .collect::<Result<_, _>>()?;
+            self.per_file_ignores.push((glob, rules));
+        }
+        Ok(())
+    }
+
+    /// Finds `bulletin.toml` in `start` or the nearest directory above it.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|dir| dir.join(CONFIG_FILE_NAME))
+            .find(|candidate| candidate.is_file())
+    }
+
+    /// Loads the configuration that applies to files in `dir` (defaults when none).
+    pub fn load_for(dir: &Path) -> Result<Config, ConfigError> {
+        match Config::discover(dir) {
+            None => Ok(Config::default()),
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|err| ConfigError {
+                    message: format!("cannot read {}: {err}", path.display()),
+                })?;
+                Config::from_toml(&text, path.parent()).map_err(|err| ConfigError {
+                    message: format!("{}: {}", path.display(), err.message),
+                })
+            }
+        }
+    }
+
+    /// The severity `rule` reports at, or `None` when it is turned off.
+    pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        match self.rule_levels.get(&rule) {
+            Some(RuleLevel::Off) => None,
+            Some(RuleLevel::On(severity)) => Some(*severity),
+            None => Some(rule.default_severity()),
+        }
+    }
+
+    /// Whether `name` is one of the configured publications, ignoring case,
+    /// spacing (no-break spaces included) and a leading "the".
+    pub fn knows_publication(&self, name: &str) -> bool {
+        let wanted = normalize_publication(name);
+        self.publications
+            .iter()
+            .any(|known| normalize_publication(known) == wanted)
+    }
+}
+
+fn parse_rule(name: &str) -> Result<Rule, ConfigError> {
+    Rule::from_name(name).ok_or_else(|| ConfigError {
+        message: format!("unknown rule {name:?} (see `bulletin rules`)"),
+    })
+}
+
+pub fn normalize_publication(name: &str) -> String {
+    let words: Vec<String> = name
+        .split(|ch: char| ch.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let words = match words.first().map(String::as_str) {
+        Some("the") => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+impl Config {
+    /// Rules `[per-file-ignores]` turns off for `path`. Globs match the path
+    /// relative to the configuration's directory, and also the bare file name.
+    pub fn ignored_rules(&self, path: &Path) -> Vec<Rule> {
+        if self.per_file_ignores.is_empty() {
+            return Vec::new();
+        }
+        let relative = self
+            .root
+            .as_deref()
+            .and_then(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path);
+        let file_name = path.file_name().map(Path::new);
+        let mut rules = Vec::new();
+        for (glob, ignored) in &self.per_file_ignores {
+            let Ok(glob) = globset::Glob::new(glob) else {
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            if matcher.is_match(relative) || file_name.is_some_and(|name| matcher.is_match(name)) {
+                rules.extend(ignored.iter().copied());
+            }
+        }
+        rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key_and_rejects_unknown_rules() {
+        let config = Config::from_toml(
+            r#"
+publications = ["The Steppe Courier"]
+house-dash = "–"
+cadence-days = 14
+too-early-days = 30
+include = ["*.txt"]
+[rules]
+dateline-dash = "off"
+dateline-spacing = "error"
+[per-file-ignores]
+"legacy/**" = ["dateline-month-style"]
+"#,
+            None,
+        )
+        .unwrap();
+        assert!(config.knows_publication("the  steppe\u{a0}courier"));
+        assert!(!config.knows_publication("The Conway Bulletin"));
+        assert_eq!(config.house_dash, "–");
+        assert_eq!(config.cadence_days, 14);
+        assert_eq!(config.severity(Rule::DatelineDash), None);
+        assert_eq!(
+            config.severity(Rule::DatelineSpacing),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.severity(Rule::DatelineMissing),
+            Some(Severity::Warning)
+        );
+        assert_eq!(config.per_file_ignores.len(), 1);
+
+        let err = Config::from_toml("[rules]\ndateline-dashes = \"off\"\n", None).unwrap_err();
+        assert!(err.message.contains("dateline-dashes"), "{}", err.message);
+        let err = Config::from_toml("colour = 1\n", None).unwrap_err();
+        assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn default_publications_include_the_short_name() {
+        let config = Config::default();
+        for name in [
+            "The Bulletin",
+            "The Conway Bulletin",
+            "the Central Asia & South Caucasus Bulletin",
+        ] {
+            assert!(config.knows_publication(name), "{name}");
+        }
+        assert!(!config.knows_publication("The Daily Steppe"));
+    }
+}

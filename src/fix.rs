@@ -1,0 +1,90 @@
+//! Applying fixes: edits are spliced into the text, never anything else, so
+//! line endings, a byte-order mark and the final newline stay as they were.
+
+use std::path::Path;
+
+use crate::analysis::{analyze, configure};
+use crate::config::Config;
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
+
+/// Applies the fixes of `diagnostics` that do not overlap an earlier one.
+/// Returns the new text and how many fixes went in.
+pub fn apply_fixes(
+    text: &str,
+    diagnostics: &[Diagnostic],
+    include_unsafe: bool,
+) -> (String, usize) {
+    let mut fixes: Vec<&[Edit]> = diagnostics
+        .iter()
+        .filter_map(|diagnostic| diagnostic.fix.as_ref())
+        .filter(|fix| include_unsafe || fix.applicability == Applicability::Safe)
+        .filter(|fix| !fix.edits.is_empty())
+        .map(|fix| fix.edits.as_slice())
+        .collect();
+    fixes.sort_by_key(|edits| edits[0].range.start);
+    let mut accepted: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for edits in fixes {
+        let fits = edits.iter().all(|edit| {
+            text.is_char_boundary(edit.range.start)
+                && text.is_char_boundary(edit.range.end)
+                && edit.range.end <= text.len()
+                && accepted.iter().all(|taken| !overlaps(taken, edit))
+        });
+        if fits {
+            accepted.extend(edits);
+            applied += 1;
+        }
+    }
+    accepted.sort_by_key(|edit| (edit.range.start, edit.range.end));
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in accepted {
+        out.push_str(&text[at..edit.range.start]);
+        out.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    out.push_str(&text[at..]);
+    (out, applied)
+}
+
+/// Two edits conflict when their ranges overlap, or when both insert at one point.
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    if a.range.is_empty() || b.range.is_empty() {
+        return a.range.touches(b.range.start) && b.range.touches(a.range.start);
+    }
+    a.range.start < b.range.end && b.range.start < a.range.end
+}
+
+/// The result of fixing one text until nothing fixable is left.
+pub struct FixOutcome {
+    pub text: String,
+    pub fixes_applied: usize,
+}
+
+/// Fixes `text` to a fixed point: a fix can uncover another (a place split
+/// from its month reveals the month's style), so analyse and fix again,
+/// a bounded number of times. Running it on its own output changes nothing.
+pub fn fix_text(
+    text: &str,
+    config: &Config,
+    path: Option<&Path>,
+    include_unsafe: bool,
+) -> FixOutcome {
+    let mut current = text.to_string();
+    let mut fixes_applied = 0;
+    for _ in 0..8 {
+        let (_, analysis) = analyze(&current, config);
+        let diagnostics = configure(analysis.diagnostics, config, path);
+        let (next, applied) = apply_fixes(&current, &diagnostics, include_unsafe);
+        if applied == 0 || next == current {
+            break;
+        }
+        fixes_applied += applied;
+        current = next;
+    }
+    FixOutcome {
+        text: current,
+        fixes_applied,
+    }
+}

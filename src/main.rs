@@ -1,0 +1,7 @@
+//! The `bulletin` command: a thin face over the library.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    bulletin::cli::run()
+}

@@ -1,0 +1,452 @@
+//! The typed document model: what a human sees in a bulletin page, with the
+//! byte range of every part. Built from the tree in one pass; never fails.
+
+use jiff::civil::Date;
+use tree_sitter::{Node, Tree};
+
+use crate::dates;
+use crate::syntax::{self, children, named_children};
+use crate::text_range::TextRange;
+
+/// A piece of text and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub range: TextRange,
+    pub text: String,
+}
+
+impl Span {
+    fn of(node: Node<'_>, text: &str) -> Span {
+        let range = syntax::range(node);
+        Span {
+            range,
+            text: range.slice(text).to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub header: Option<ArchiveHeader>,
+    pub articles: Vec<Article>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchiveHeader {
+    pub range: TextRange,
+    /// `Tag Archives`, `Category Archives`, `Author Archives`.
+    pub kind: Option<Span>,
+    pub title: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    pub range: TextRange,
+    pub headline: Headline,
+    pub standfirst: Option<Span>,
+    /// The first paragraph after the headline (and standfirst).
+    pub lead: Option<TextRange>,
+    pub dateline: Option<Dateline>,
+    /// Every paragraph, the lead included.
+    pub paragraphs: Vec<TextRange>,
+    pub ends: Option<TextRange>,
+    pub byline: Option<Byline>,
+    pub copyright: Option<TextRange>,
+    pub issue_ref: Option<IssueRef>,
+}
+
+impl Article {
+    /// The date the story was filed: the dateline's, its year taken from the
+    /// issue reference when the dateline has none.
+    pub fn date(&self) -> Option<Date> {
+        self.dateline.as_ref()?.date
+    }
+
+    pub fn issue_number(&self) -> Option<u32> {
+        self.issue_ref.as_ref()?.number_value
+    }
+
+    pub fn issue_date(&self) -> Option<Date> {
+        self.issue_ref.as_ref()?.date
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub range: TextRange,
+    /// The prefix with its colon, e.g. `Comment:`.
+    pub kind_prefix: Option<Span>,
+    /// The prefix's word in lower case, e.g. `comment`.
+    pub kind: Option<String>,
+    pub text: Span,
+}
+
+/// One lexical piece of a dateline, in source order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatelinePiece {
+    Place,
+    Comma,
+    Slash,
+    Month,
+    Day,
+    Year,
+    OpenParen,
+    Publication,
+    CloseParen,
+    Dash,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dateline {
+    pub range: TextRange,
+    pub places: Vec<Span>,
+    /// True for `OCT. 26 2015, DUSHANBE (…)`.
+    pub place_after_date: bool,
+    pub month: Option<Span>,
+    pub day: Option<Span>,
+    /// The second day of a range such as `MAY 25/26`.
+    pub end_day: Option<Span>,
+    pub year: Option<Span>,
+    pub publication: Option<Span>,
+    pub dash: Option<Span>,
+    /// Every piece in source order, separators included: the spacing rule reads the gaps.
+    pub pieces: Vec<(DatelinePiece, TextRange)>,
+    /// Where the story's first word starts (after the dash and its space), if on the same line.
+    pub text_start: Option<usize>,
+    /// The resolved date (the first day of a range).
+    pub date: Option<Date>,
+    /// True when the year came from the issue reference.
+    pub year_inferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Byline {
+    pub range: TextRange,
+    pub name: Option<Span>,
+    pub role: Option<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueRefForm {
+    /// `(News report from Issue No. 321, published on March 20 2017)`.
+    Bracketed,
+    /// `>>This story was first published in issue 396 of … on Jan. 11 2019`.
+    Story,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IssueRef {
+    pub range: TextRange,
+    pub form: IssueRefForm,
+    /// `News report`, `Editorial` (bracketed form only).
+    pub kind: Option<Span>,
+    pub number: Option<Span>,
+    /// The number, when it is all digits.
+    pub number_value: Option<u32>,
+    pub month: Option<Span>,
+    pub day: Option<Span>,
+    pub year: Option<Span>,
+    /// The publication date, when it exists.
+    pub date: Option<Date>,
+    pub publications: Vec<Span>,
+    pub open_paren: Option<TextRange>,
+    pub close_paren: Option<TextRange>,
+    /// Text after the closing bracket.
+    pub junk: Option<Span>,
+}
+
+impl Document {
+    /// Builds the model from a tree of `text` (`None` gives an empty model).
+    pub fn build(text: &str, tree: Option<&Tree>) -> Document {
+        let Some(tree) = tree else {
+            return Document::default();
+        };
+        let mut document = Document::default();
+        for node in named_children(tree.root_node()) {
+            match node.kind() {
+                "archive_header" => document.header = Some(read_header(node, text)),
+                "article" => document.articles.push(read_article(node, text)),
+                _ => {}
+            }
+        }
+        document
+    }
+}
+
+/// Builds one article from its node; exposed so editors can rebuild only the
+/// articles an edit touched.
+pub fn read_article(node: Node<'_>, text: &str) -> Article {
+    let mut headline = None;
+    let mut article = Article {
+        range: syntax::range(node),
+        headline: Headline {
+            range: TextRange::empty(node.start_byte()),
+            kind_prefix: None,
+            kind: None,
+            text: Span {
+                range: TextRange::empty(node.start_byte()),
+                text: String::new(),
+            },
+        },
+        standfirst: None,
+        lead: None,
+        dateline: None,
+        paragraphs: Vec::new(),
+        ends: None,
+        byline: None,
+        copyright: None,
+        issue_ref: None,
+    };
+    for child in named_children(node) {
+        match child.kind() {
+            "headline" if headline.is_none() => headline = Some(read_headline(child, text)),
+            "standfirst" => {
+                let inner = syntax::child_of_kind(child, "standfirst_text").unwrap_or(child);
+                article.standfirst.get_or_insert(Span::of(inner, text));
+            }
+            "paragraph" => {
+                if article.lead.is_none() {
+                    article.lead = Some(syntax::range(child));
+                    article.dateline = syntax::child_of_kind(child, "dateline")
+                        .map(|dateline| read_dateline(dateline, text));
+                }
+                article.paragraphs.push(syntax::range(child));
+            }
+            "ends_marker" => {
+                article.ends.get_or_insert(syntax::range(child));
+            }
+            "byline" => {
+                article.byline.get_or_insert_with(|| Byline {
+                    range: syntax::range(child),
+                    name: syntax::child_of_kind(child, "byline_name").map(|n| Span::of(n, text)),
+                    role: syntax::child_of_kind(child, "byline_role").map(|n| Span::of(n, text)),
+                });
+            }
+            "copyright" => {
+                article.copyright.get_or_insert(syntax::range(child));
+            }
+            "issue_ref" if article.issue_ref.is_none() => {
+                article.issue_ref = Some(read_issue_ref(child, text));
+            }
+            _ => {}
+        }
+    }
+    if let Some(headline) = headline {
+        article.headline = headline;
+    }
+    // A year-less dateline takes its year from the issue it was published in.
+    if let Some(dateline) = &mut article.dateline {
+        let published = article.issue_ref.as_ref().and_then(|issue| issue.date);
+        resolve_dateline_date(dateline, published);
+    }
+    article
+}
+
+fn read_header(node: Node<'_>, text: &str) -> ArchiveHeader {
+    ArchiveHeader {
+        range: syntax::range(node),
+        kind: syntax::child_of_kind(node, "archive_kind").map(|n| Span::of(n, text)),
+        title: syntax::child_of_kind(node, "archive_title").map(|n| Span::of(n, text)),
+    }
+}
+
+fn read_headline(node: Node<'_>, text: &str) -> Headline {
+    let kind_prefix = syntax::child_of_kind(node, "kind_prefix").map(|n| Span::of(n, text));
+    let kind = kind_prefix.as_ref().map(|prefix| {
+        prefix
+            .text
+            .trim_end_matches(|ch: char| ch == ':' || ch.is_whitespace())
+            .to_lowercase()
+    });
+    let body = syntax::child_of_kind(node, "headline_text").unwrap_or(node);
+    let mut text_span = Span::of(body, text);
+    let trimmed = text_span.text.trim_end();
+    text_span.range.end = text_span.range.start + trimmed.len();
+    text_span.text.truncate(trimmed.len());
+    Headline {
+        range: syntax::range(node),
+        kind_prefix,
+        kind,
+        text: text_span,
+    }
+}
+
+fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
+    let mut dateline = Dateline {
+        range: syntax::range(node),
+        places: Vec::new(),
+        place_after_date: false,
+        month: None,
+        day: None,
+        end_day: None,
+        year: None,
+        publication: None,
+        dash: None,
+        pieces: Vec::new(),
+        text_start: None,
+        date: None,
+        year_inferred: false,
+    };
+    let push = |dateline: &mut Dateline, piece: DatelinePiece, node: Node<'_>| {
+        dateline.pieces.push((piece, syntax::range(node)));
+    };
+    for child in children(node) {
+        match child.kind() {
+            "place" => {
+                if dateline.month.is_some() {
+                    dateline.place_after_date = true;
+                }
+                dateline.places.push(Span::of(child, text));
+                push(&mut dateline, DatelinePiece::Place, child);
+            }
+            "date" => {
+                for part in children(child) {
+                    let piece = match part.kind() {
+                        "month" => {
+                            dateline.month.get_or_insert(Span::of(part, text));
+                            DatelinePiece::Month
+                        }
+                        "day" if dateline.day.is_none() => {
+                            dateline.day = Some(Span::of(part, text));
+                            DatelinePiece::Day
+                        }
+                        "day" => {
+                            dateline.end_day.get_or_insert(Span::of(part, text));
+                            DatelinePiece::Day
+                        }
+                        "year" => {
+                            dateline.year.get_or_insert(Span::of(part, text));
+                            DatelinePiece::Year
+                        }
+                        "/" => DatelinePiece::Slash,
+                        "," => DatelinePiece::Comma,
+                        _ => DatelinePiece::Other,
+                    };
+                    push(&mut dateline, piece, part);
+                }
+            }
+            "month" => {
+                dateline.month.get_or_insert(Span::of(child, text));
+                push(&mut dateline, DatelinePiece::Month, child);
+            }
+            "publication" => {
+                dateline.publication.get_or_insert(Span::of(child, text));
+                push(&mut dateline, DatelinePiece::Publication, child);
+            }
+            "dash" => {
+                dateline.dash.get_or_insert(Span::of(child, text));
+                push(&mut dateline, DatelinePiece::Dash, child);
+            }
+            "," => push(&mut dateline, DatelinePiece::Comma, child),
+            "/" => push(&mut dateline, DatelinePiece::Slash, child),
+            "(" => push(&mut dateline, DatelinePiece::OpenParen, child),
+            ")" => push(&mut dateline, DatelinePiece::CloseParen, child),
+            _ if child.is_extra() => {}
+            _ => push(&mut dateline, DatelinePiece::Other, child),
+        }
+    }
+    // The story starts at the first non-space character after the dateline on its line.
+    let after = dateline.range.end;
+    let rest = text.get(after..).unwrap_or("");
+    let line_rest = rest.split(['\n', '\r']).next().unwrap_or("");
+    let skipped = line_rest.len() - line_rest.trim_start_matches(is_space).len();
+    if skipped < line_rest.len() {
+        dateline.text_start = Some(after + skipped);
+    }
+    dateline
+}
+
+fn resolve_dateline_date(dateline: &mut Dateline, published: Option<Date>) {
+    let month = dateline
+        .month
+        .as_ref()
+        .and_then(|month| dates::read_month(&month.text));
+    let day = dateline
+        .day
+        .as_ref()
+        .and_then(|day| day.text.parse::<i8>().ok());
+    let (Some(month), Some(day)) = (month, day) else {
+        return;
+    };
+    match dateline.year.as_ref().map(|year| year.text.parse::<i16>()) {
+        Some(Ok(year)) => dateline.date = Date::new(year, month.month, day).ok(),
+        Some(Err(_)) => {}
+        None => {
+            dateline.date =
+                published.and_then(|published| dates::infer_year(month.month, day, published));
+            dateline.year_inferred = dateline.date.is_some();
+        }
+    }
+}
+
+fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
+    let mut issue = IssueRef {
+        range: syntax::range(node),
+        form: IssueRefForm::Story,
+        kind: None,
+        number: None,
+        number_value: None,
+        month: None,
+        day: None,
+        year: None,
+        date: None,
+        publications: Vec::new(),
+        open_paren: None,
+        close_paren: None,
+        junk: None,
+    };
+    for child in children(node) {
+        match child.kind() {
+            "issue_kind" => issue.kind = Some(Span::of(child, text)),
+            "issue_number" => {
+                let number = Span::of(child, text);
+                issue.number_value = number.text.parse().ok();
+                issue.number = Some(number);
+            }
+            "date" => {
+                for part in named_children(child) {
+                    let slot = match part.kind() {
+                        "month" => &mut issue.month,
+                        "day" => &mut issue.day,
+                        "year" => &mut issue.year,
+                        _ => continue,
+                    };
+                    slot.get_or_insert(Span::of(part, text));
+                }
+            }
+            "publication" => issue.publications.push(Span::of(child, text)),
+            "junk" => issue.junk = Some(Span::of(child, text)),
+            "(" if issue.open_paren.is_none() => {
+                issue.form = IssueRefForm::Bracketed;
+                issue.open_paren = Some(syntax::range(child));
+            }
+            ")" => issue.close_paren = Some(syntax::range(child)),
+            _ => {}
+        }
+    }
+    if issue.kind.is_some() {
+        issue.form = IssueRefForm::Bracketed;
+    }
+    let month = issue
+        .month
+        .as_ref()
+        .and_then(|month| dates::read_month(&month.text));
+    let day = issue
+        .day
+        .as_ref()
+        .and_then(|day| day.text.parse::<i8>().ok());
+    let year = issue
+        .year
+        .as_ref()
+        .and_then(|year| year.text.parse::<i16>().ok());
+    if let (Some(month), Some(day), Some(year)) = (month, day, year) {
+        issue.date = Date::new(year, month.month, day).ok();
+    }
+    issue
+}
+
+/// Spaces for every purpose, the no-break space included.
+pub fn is_space(ch: char) -> bool {
+    ch == ' ' || ch == '\t' || ch == '\u{a0}'
+}

@@ -1,0 +1,97 @@
+//! The tree-sitter side: one parser per thread, and small helpers over nodes.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Language, Node, Parser, Tree};
+
+use crate::text_range::TextRange;
+
+pub fn language() -> Language {
+    tree_sitter_bulletin::LANGUAGE.into()
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given.
+///
+/// Returns `None` only if the parser cannot be set up, which means the
+/// grammar crate and the tree-sitter runtime disagree on the ABI: a build
+/// problem, not an input problem.
+pub fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&language()).ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        parser
+            .parse(text, old)
+            // No timeout or cancellation flag is ever set, so a second plain
+            // parse cannot fail for the same reason as the first.
+            .or_else(|| parser.parse(text, None))
+    })
+}
+
+pub fn range(node: Node<'_>) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+/// Named children of `node`, in source order.
+pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'tree>> = node.named_children(&mut cursor).collect();
+    children.into_iter()
+}
+
+/// All children of `node` (anonymous ones too), in source order.
+pub fn children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'tree>> = node.children(&mut cursor).collect();
+    children.into_iter()
+}
+
+pub fn child_of_kind<'tree>(node: Node<'tree>, kind: &str) -> Option<Node<'tree>> {
+    named_children(node).find(|child| child.kind() == kind)
+}
+
+/// Renders the tree as an indented S-expression with byte ranges, for `bulletin parse`.
+pub fn render_tree(tree: &Tree, text: &str) -> String {
+    let mut out = String::new();
+    render_node(tree.root_node(), text, 0, &mut out);
+    out
+}
+
+fn render_node(node: Node<'_>, text: &str, depth: usize, out: &mut String) {
+    use std::fmt::Write;
+    let indent = "  ".repeat(depth);
+    let kind = if node.is_error() {
+        "ERROR"
+    } else if node.is_missing() {
+        "MISSING"
+    } else {
+        node.kind()
+    };
+    let _ = write!(
+        out,
+        "{indent}({kind} [{}..{}]",
+        node.start_byte(),
+        node.end_byte()
+    );
+    let named: Vec<_> = named_children(node).collect();
+    if named.is_empty() {
+        let snippet: String = range(node).slice(text).chars().take(60).collect();
+        let _ = write!(out, " {snippet:?}");
+    }
+    for child in named {
+        out.push('\n');
+        render_node(child, text, depth + 1, out);
+    }
+    out.push(')');
+    if depth == 0 {
+        out.push('\n');
+    }
+}

@@ -1,0 +1,71 @@
+//! Byte ranges into a document's text: the only kind of position inside the core.
+
+use std::fmt;
+
+/// A half-open byte range `start..end` into a document's text.
+///
+/// Ranges are always built from tree-sitter nodes or from char-boundary
+/// arithmetic on the text, so both ends lie on UTF-8 character boundaries.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub fn new(start: usize, end: usize) -> TextRange {
+        debug_assert!(start <= end, "range {start}..{end} is reversed");
+        TextRange {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn empty(at: usize) -> TextRange {
+        TextRange { start: at, end: at }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains(self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// Like `contains`, but a cursor just after the last byte also counts:
+    /// editors put the cursor *between* characters.
+    pub fn touches(self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn shifted(self, delta: isize) -> TextRange {
+        let shift = |at: usize| at.checked_add_signed(delta).unwrap_or(0);
+        TextRange::new(shift(self.start), shift(self.end))
+    }
+
+    /// The slice of `text` this range covers, or `""` when it does not fit.
+    pub fn slice(self, text: &str) -> &str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for TextRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+impl From<std::ops::Range<usize>> for TextRange {
+    fn from(range: std::ops::Range<usize>) -> TextRange {
+        TextRange::new(range.start, range.end)
+    }
+}
