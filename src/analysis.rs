@@ -12,8 +12,9 @@ use crate::archive::{self, IssueMention};
 use crate::checks;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::entities::{self, AcronymClaim, ArticleEntities};
 use crate::line_index::LineIndex;
-use crate::model::Document;
+use crate::model::{Article, Document};
 use crate::syntax;
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,32 @@ pub struct FileAnalysis {
     pub document: Document,
     /// Article-level findings at default severity, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// The entities of each article, parallel to `document.articles`.
+    pub entities: Vec<ArticleEntities>,
+}
+
+/// What one article yields: its findings and its entities.
+#[derive(Debug, Clone)]
+pub struct ArticleAnalysis {
+    pub diagnostics: Vec<Diagnostic>,
+    pub entities: ArticleEntities,
+}
+
+/// Runs every article-level rule on one article (default severities).
+pub fn analyze_article(text: &str, article: &Article, config: &Config) -> ArticleAnalysis {
+    let mut diagnostics = checks::check_article(text, article, config);
+    let entities = entities::article_entities(text, article, &config.gazetteer);
+    entities::check_article_entities(
+        text,
+        article,
+        &entities,
+        &config.gazetteer,
+        &mut diagnostics,
+    );
+    ArticleAnalysis {
+        diagnostics,
+        entities,
+    }
 }
 
 /// Parses and checks one text on its own (no cross-file rules).
@@ -33,15 +60,18 @@ pub fn analyze(text: &str, config: &Config) -> (Option<Tree>, FileAnalysis) {
 /// Builds the model from an existing tree and runs the article-level rules.
 pub fn analyze_tree(text: &str, tree: Option<&Tree>, config: &Config) -> FileAnalysis {
     let document = Document::build(text, tree);
-    let mut diagnostics: Vec<Diagnostic> = document
-        .articles
-        .iter()
-        .flat_map(|article| checks::check_article(text, article, config))
-        .collect();
+    let mut diagnostics = Vec::new();
+    let mut article_entities = Vec::with_capacity(document.articles.len());
+    for article in &document.articles {
+        let analysis = analyze_article(text, article, config);
+        diagnostics.extend(analysis.diagnostics);
+        article_entities.push(analysis.entities);
+    }
     sort(&mut diagnostics);
     FileAnalysis {
         document,
         diagnostics,
+        entities: article_entities,
     }
 }
 
@@ -95,13 +125,6 @@ pub fn check_files(files: &[SourceFile<'_>]) -> Vec<CheckedFile> {
         .par_iter()
         .map(|file| analyze(file.text, file.config).1)
         .collect();
-    let mentions: Vec<IssueMention> = analyses
-        .iter()
-        .enumerate()
-        .flat_map(|(index, analysis)| {
-            archive::issue_mentions(&analysis.document, FileId(index as u32))
-        })
-        .collect();
     let archive_config = files
         .first()
         .map(|file| file.config)
@@ -112,10 +135,15 @@ pub fn check_files(files: &[SourceFile<'_>]) -> Vec<CheckedFile> {
             .get(file.0 as usize)
             .map_or_else(String::new, |file| file.name.clone())
     };
+    let indexed: Vec<(FileId, &FileAnalysis)> = analyses
+        .iter()
+        .enumerate()
+        .map(|(index, analysis)| (FileId(index as u32), analysis))
+        .collect();
     let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
-    for found in archive::check_archive(&mentions, &archive_config, &name_of) {
-        if let Some(slot) = cross.get_mut(found.file.0 as usize) {
-            slot.push(found.diagnostic);
+    for (file, diagnostic) in archive_diagnostics(&indexed, &archive_config, &name_of) {
+        if let Some(slot) = cross.get_mut(file.0 as usize) {
+            slot.push(diagnostic);
         }
     }
     analyses
@@ -133,6 +161,40 @@ pub fn check_files(files: &[SourceFile<'_>]) -> Vec<CheckedFile> {
             }
         })
         .collect()
+}
+
+/// The cross-file rules over files analysed on their own: issue dates and
+/// sequence, and acronyms expanded two ways. The language server calls this
+/// over its workspace index, `check_files` over the files given.
+pub fn archive_diagnostics(
+    files: &[(FileId, &FileAnalysis)],
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<(FileId, Diagnostic)> {
+    let mentions: Vec<IssueMention> = files
+        .iter()
+        .flat_map(|(file, analysis)| archive::issue_mentions(&analysis.document, *file))
+        .collect();
+    let claims: Vec<AcronymClaim> = files
+        .iter()
+        .flat_map(|(file, analysis)| {
+            analysis.entities.iter().flat_map(move |article| {
+                article.acronyms.iter().map(move |definition| AcronymClaim {
+                    file: *file,
+                    abbr: definition.abbr.clone(),
+                    expansion: definition.expansion.clone(),
+                    expansion_range: definition.expansion_range,
+                })
+            })
+        })
+        .collect();
+    let mut out: Vec<(FileId, Diagnostic)> =
+        archive::check_archive(&mentions, config, display_name)
+            .into_iter()
+            .map(|found| (found.file, found.diagnostic))
+            .collect();
+    out.extend(entities::check_acronym_spellings(&claims, display_name));
+    out
 }
 
 /// A line index for `text`; re-exported here so faces need one import.

@@ -2,13 +2,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::diagnostic::Severity;
+use crate::entities::{parse_entities, EntityProblem, Gazetteer};
 use crate::rules::Rule;
 
 pub const CONFIG_FILE_NAME: &str = "bulletin.toml";
+pub const ENTITIES_FILE_NAME: &str = "entities.toml";
 
 /// What a rule is set to in `[rules]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +38,10 @@ pub struct Config {
     pub per_file_ignores: Vec<(String, Vec<Rule>)>,
     /// The directory globs are relative to: where `bulletin.toml` was found.
     pub root: Option<PathBuf>,
+    /// Entity knowledge: built in, overridden by the workspace's `entities.toml`.
+    pub gazetteer: Arc<Gazetteer>,
+    /// Problems found in the workspace's entity files, with their positions.
+    pub entity_problems: Vec<(PathBuf, EntityProblem)>,
 }
 
 impl Default for Config {
@@ -52,6 +59,8 @@ impl Default for Config {
             rule_levels: BTreeMap::new(),
             per_file_ignores: Vec::new(),
             root: None,
+            gazetteer: Gazetteer::built_in(),
+            entity_problems: Vec::new(),
         }
     }
 }
@@ -154,19 +163,53 @@ impl Config {
             .find(|candidate| candidate.is_file())
     }
 
-    /// Loads the configuration that applies to files in `dir` (defaults when none).
+    /// Loads the configuration that applies to files in `dir` (defaults when
+    /// none), with the gazetteer of `entities.toml` beside `bulletin.toml`
+    /// (or in `dir` when there is no `bulletin.toml`) and any `[entities]`
+    /// table in `bulletin.toml`.
     pub fn load_for(dir: &Path) -> Result<Config, ConfigError> {
-        match Config::discover(dir) {
-            None => Ok(Config::default()),
+        let (mut config, config_text, entities_dir) = match Config::discover(dir) {
+            None => (Config::default(), None, dir.to_path_buf()),
             Some(path) => {
                 let text = std::fs::read_to_string(&path).map_err(|err| ConfigError {
                     message: format!("cannot read {}: {err}", path.display()),
                 })?;
-                Config::from_toml(&text, path.parent()).map_err(|err| ConfigError {
-                    message: format!("{}: {}", path.display(), err.message),
-                })
+                let config =
+                    Config::from_toml(&text, path.parent()).map_err(|err| ConfigError {
+                        message: format!("{}: {}", path.display(), err.message),
+                    })?;
+                let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                (config, Some((path, text)), parent)
+            }
+        };
+        let mut overrides = Vec::new();
+        let entities_path = entities_dir.join(ENTITIES_FILE_NAME);
+        if let Ok(text) = std::fs::read_to_string(&entities_path) {
+            let (entities, problems) = parse_entities(&text, Some(&entities_path));
+            overrides.extend(entities);
+            config.entity_problems.extend(
+                problems
+                    .into_iter()
+                    .map(|problem| (entities_path.clone(), problem)),
+            );
+        }
+        if let Some((path, text)) = config_text {
+            if let Some(table) = entities_table(&text) {
+                let (entities, problems) = parse_entities(&table, Some(&path));
+                overrides.extend(entities);
+                // Positions inside the re-serialised table are not the file's: point at the file's start.
+                config
+                    .entity_problems
+                    .extend(problems.into_iter().map(|mut problem| {
+                        problem.range = crate::text_range::TextRange::empty(0);
+                        (path.clone(), problem)
+                    }));
             }
         }
+        if !overrides.is_empty() {
+            config.gazetteer = Arc::new(Gazetteer::with_overrides(overrides));
+        }
+        Ok(config)
     }
 
     /// The severity `rule` reports at, or `None` when it is turned off.
@@ -186,6 +229,15 @@ impl Config {
             .iter()
             .any(|known| normalize_publication(known) == wanted)
     }
+}
+
+/// The `[entities]` table of a `bulletin.toml`, as an entities file (`[[entity]]` entries).
+fn entities_table(config_text: &str) -> Option<String> {
+    let value: toml::Table = toml::from_str(config_text).ok()?;
+    let entities = value.get("entities")?.as_table()?;
+    let mut file = toml::Table::new();
+    file.insert("entity".to_string(), entities.get("entity")?.clone());
+    toml::to_string(&file).ok()
 }
 
 fn parse_rule(name: &str) -> Result<Rule, ConfigError> {

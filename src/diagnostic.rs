@@ -139,3 +139,24 @@ impl Diagnostic {
         self
     }
 }
+
+impl Diagnostic {
+    /// Moves every same-file range (the diagnostic's, its fix's, related
+    /// ones without a file) by `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        if delta == 0 {
+            return;
+        }
+        self.range = self.range.shifted(delta);
+        if let Some(fix) = &mut self.fix {
+            for edit in &mut fix.edits {
+                edit.range = edit.range.shifted(delta);
+            }
+        }
+        for related in &mut self.related {
+            if related.file.is_none() {
+                related.range = related.range.shifted(delta);
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! out. Nothing here knows about terminals, JSON output or the Language Server
 //! Protocol: `cli` and `lsp` convert at the edges. See ARCHITECTURE.md.
 
+pub mod acronyms;
 pub mod analysis;
 pub mod archive;
 pub mod checks;
@@ -11,8 +12,10 @@ pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod diagnostic;
+pub mod entities;
 pub mod fix;
 pub mod line_index;
+pub mod lsp;
 pub mod model;
 pub mod outline;
 pub mod rules;

@@ -243,7 +243,8 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
     article
 }
 
-fn read_header(node: Node<'_>, text: &str) -> ArchiveHeader {
+/// Builds the archive header from its node (exposed for incremental rebuilds).
+pub fn read_header(node: Node<'_>, text: &str) -> ArchiveHeader {
     ArchiveHeader {
         range: syntax::range(node),
         kind: syntax::child_of_kind(node, "archive_kind").map(|n| Span::of(n, text)),
@@ -449,4 +450,83 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
 /// Spaces for every purpose, the no-break space included.
 pub fn is_space(ch: char) -> bool {
     ch == ' ' || ch == '\t' || ch == '\u{a0}'
+}
+
+impl Span {
+    fn shift(&mut self, delta: isize) {
+        self.range = self.range.shifted(delta);
+    }
+}
+
+fn shift_opt(span: &mut Option<Span>, delta: isize) {
+    if let Some(span) = span {
+        span.shift(delta);
+    }
+}
+
+impl Article {
+    /// Moves every range of the article by `delta` bytes: an editor reuses an
+    /// unchanged article's model after text before it grew or shrank.
+    pub fn shift(&mut self, delta: isize) {
+        if delta == 0 {
+            return;
+        }
+        self.range = self.range.shifted(delta);
+        let headline = &mut self.headline;
+        headline.range = headline.range.shifted(delta);
+        shift_opt(&mut headline.kind_prefix, delta);
+        headline.text.shift(delta);
+        shift_opt(&mut self.standfirst, delta);
+        self.lead = self.lead.map(|range| range.shifted(delta));
+        if let Some(dateline) = &mut self.dateline {
+            dateline.range = dateline.range.shifted(delta);
+            for place in &mut dateline.places {
+                place.shift(delta);
+            }
+            for span in [
+                &mut dateline.month,
+                &mut dateline.day,
+                &mut dateline.end_day,
+                &mut dateline.year,
+                &mut dateline.publication,
+                &mut dateline.dash,
+            ] {
+                shift_opt(span, delta);
+            }
+            for (_, range) in &mut dateline.pieces {
+                *range = range.shifted(delta);
+            }
+            dateline.text_start = dateline
+                .text_start
+                .map(|at| at.checked_add_signed(delta).unwrap_or(0));
+        }
+        for paragraph in &mut self.paragraphs {
+            *paragraph = paragraph.shifted(delta);
+        }
+        self.ends = self.ends.map(|range| range.shifted(delta));
+        if let Some(byline) = &mut self.byline {
+            byline.range = byline.range.shifted(delta);
+            shift_opt(&mut byline.name, delta);
+            shift_opt(&mut byline.role, delta);
+        }
+        self.copyright = self.copyright.map(|range| range.shifted(delta));
+        if let Some(issue) = &mut self.issue_ref {
+            issue.range = issue.range.shifted(delta);
+            for span in [
+                &mut issue.kind,
+                &mut issue.number,
+                &mut issue.month,
+                &mut issue.day,
+                &mut issue.year,
+                &mut issue.junk,
+            ] {
+                shift_opt(span, delta);
+            }
+            for publication in &mut issue.publications {
+                publication.shift(delta);
+            }
+            issue.open_paren = issue.open_paren.map(|range| range.shifted(delta));
+            issue.close_paren = issue.close_paren.map(|range| range.shifted(delta));
+        }
+    }
 }

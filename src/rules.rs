@@ -19,6 +19,9 @@ pub enum Rule {
     IssueDateConflict,
     IssueSequence,
     ArticleKindMismatch,
+    EntitySpelling,
+    AcronymUndefined,
+    HonorificUnresolved,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +71,7 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 17] = [
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
         Rule::DatelineInvalidDate,
@@ -83,6 +86,9 @@ impl Rule {
         Rule::IssueDateConflict,
         Rule::IssueSequence,
         Rule::ArticleKindMismatch,
+        Rule::EntitySpelling,
+        Rule::AcronymUndefined,
+        Rule::HonorificUnresolved,
     ];
 
     fn info(self) -> RuleInfo {
@@ -181,6 +187,27 @@ impl Rule {
                 None,
                 Article,
                 "A headline's kind that its issue reference contradicts"
+            ),
+            Rule::EntitySpelling => rule_info!(
+                "entity-spelling",
+                Warning,
+                Always,
+                Archive,
+                "An entity spelled two ways in the archive, or a known misspelling"
+            ),
+            Rule::AcronymUndefined => rule_info!(
+                "acronym-undefined",
+                Hint,
+                None,
+                Article,
+                "An acronym used before, or without, its definition in the article"
+            ),
+            Rule::HonorificUnresolved => rule_info!(
+                "honorific-unresolved",
+                Hint,
+                None,
+                Article,
+                "`Mr X` with no earlier full-name mention of X"
             ),
         }
     }

@@ -69,6 +69,8 @@ const CASES: &[(Rule, &[usize])] = &[
     (Rule::IssueRefMalformed, &[7, 15, 23]),
     (Rule::IssueRefInvalidDate, &[7, 15]),
     (Rule::ArticleKindMismatch, &[1, 11]),
+    (Rule::AcronymUndefined, &[3, 9]),
+    (Rule::HonorificUnresolved, &[3]),
 ];
 
 #[test]
@@ -267,4 +269,20 @@ fn the_example_archive_has_only_its_two_deliberate_warnings() {
             ("energy.bulletin".to_string(), 19, "dateline-dash"),
         ]
     );
+}
+
+#[test]
+fn the_readme_rule_table_matches_the_registry() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for rule in Rule::ALL {
+        let row = format!(
+            "| [`{0}`](docs/rules/{0}.md) | {1} | {2} | {3} |",
+            rule.name(),
+            rule.default_severity().as_str(),
+            rule.fix_availability().as_str(),
+            rule.summary()
+        );
+        assert!(readme.contains(&row), "README lacks the row {row}");
+    }
 }

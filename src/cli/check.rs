@@ -8,7 +8,9 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::output::{self, Report, ReportFile};
-use super::{walk, CheckArgs, ColorChoice, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE};
+use super::{
+    walk, CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
+};
 use crate::analysis::{self, SourceFile};
 use crate::config::Config;
 use crate::diagnostic::Severity;
@@ -22,11 +24,75 @@ struct Input {
     name: String,
     /// On disk; `None` for standard input.
     path: Option<PathBuf>,
+    /// Absolute, for matching `[per-file-ignores]`: the file's path, or
+    /// `--stdin-filename` for standard input.
+    config_path: Option<PathBuf>,
     text: String,
     config: Arc<Config>,
 }
 
+/// A progress bar on standard error, only for people watching a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(enabled: bool, len: usize, message: &'static str) -> Progress {
+        if !enabled {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(len as u64);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len}")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message);
+        Progress(Some(bar))
+    }
+
+    fn phase(&self, message: &'static str, len: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(0);
+            bar.set_length(len as u64);
+            bar.set_message(message);
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+
+    /// A phase without per-file steps: the bar keeps spinning.
+    fn spin(&self, message: String) {
+        if let Some(bar) = &self.0 {
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar.set_message(message);
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn color_for(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
 pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
+    use rayon::prelude::*;
+
     let select = super::parse_rules(&args.select)?;
     let ignore = super::parse_rules(&args.ignore)?;
     let explicit_config = match &args.config {
@@ -44,9 +110,20 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         explicit: explicit_config,
         by_dir: HashMap::new(),
     };
+    let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
+    let fixing = args.fix || args.diff;
+    // With `--fix` on standard input, standard output carries the fixed text,
+    // so the report goes to standard error.
+    let report_to_stderr = from_stdin && args.fix && !args.diff;
+    let show_progress = std::io::stderr().is_terminal()
+        && args.format == OutputFormat::Human
+        && !args.quiet
+        && !report_to_stderr;
     let mut trouble = false;
     let mut inputs = Vec::new();
-    if args.paths.len() == 1 && args.paths[0] == Path::new("-") {
+    let progress;
+    if from_stdin {
+        progress = Progress::new(false, 0, "");
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
@@ -59,6 +136,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         inputs.push(Input {
             name: name.display().to_string(),
             path: None,
+            config_path: args.stdin_filename.as_deref().map(absolute),
             text,
             config: configs.for_dir(&absolute(&dir))?,
         });
@@ -68,22 +146,36 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         } else {
             args.paths.clone()
         };
-        for path in walk::collect(&roots)? {
-            match std::fs::read(&path) {
+        let paths = walk::collect(&roots)?;
+        progress = Progress::new(show_progress, paths.len(), "reading");
+        let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
+            .into_par_iter()
+            .map(|path| {
+                let bytes = std::fs::read(&path);
+                progress.tick();
+                (path, bytes)
+            })
+            .collect();
+        for (path, bytes) in read {
+            match bytes {
                 Err(err) => {
-                    eprintln!("bulletin: cannot read {}: {err}", path.display());
+                    eprintln!("bulletin: cannot read {}: {err}", display_name(&path));
                     trouble = true;
                 }
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Err(_) => {
-                        eprintln!("bulletin: {} is not UTF-8 text; skipped", path.display());
+                        eprintln!(
+                            "bulletin: {} is not UTF-8 text; skipped",
+                            display_name(&path)
+                        );
                         trouble = true;
                     }
                     Ok(text) => {
                         let dir = absolute(path.parent().unwrap_or(Path::new(".")));
                         inputs.push(Input {
-                            name: path.display().to_string(),
+                            name: display_name(&path),
                             config: configs.for_dir(&dir)?,
+                            config_path: Some(absolute(&path)),
                             path: Some(path),
                             text,
                         });
@@ -94,53 +186,84 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
 
     let mut fixed_total = 0;
-    if args.fix {
-        for input in &mut inputs {
-            let path = input.path.as_deref().map(absolute);
-            let outcome = fix::fix_text(
-                &input.text,
-                &input.config,
-                path.as_deref(),
-                args.unsafe_fixes,
-            );
-            if outcome.text == input.text {
+    let mut would_change = false;
+    if fixing {
+        progress.phase("fixing", inputs.len());
+        let outcomes: Vec<fix::FixOutcome> = inputs
+            .par_iter()
+            .map(|input| {
+                let outcome = fix::fix_text(
+                    &input.text,
+                    &input.config,
+                    input.config_path.as_deref(),
+                    args.unsafe_fixes,
+                );
+                progress.tick();
+                outcome
+            })
+            .collect();
+        let mut stdout = std::io::stdout().lock();
+        for (input, outcome) in inputs.iter_mut().zip(outcomes) {
+            let changed = outcome.text != input.text;
+            if args.diff {
+                if changed {
+                    would_change = true;
+                    fixed_total += outcome.fixes_applied;
+                    write_diff(&mut stdout, &input.name, &input.text, &outcome.text)?;
+                }
                 continue;
             }
-            fixed_total += outcome.fixes_applied;
-            match &input.path {
-                Some(path) => {
-                    if let Err(err) = write_atomically(path, &outcome.text) {
-                        eprintln!(
-                            "bulletin: cannot write fixes to {}: {err:#}",
-                            path.display()
-                        );
-                        trouble = true;
-                        continue;
-                    }
-                }
-                None => {
-                    std::io::stdout().write_all(outcome.text.as_bytes())?;
+            if input.path.is_none() {
+                // Standard input: the (possibly unchanged) text goes back out.
+                stdout.write_all(outcome.text.as_bytes())?;
+            }
+            if !changed {
+                continue;
+            }
+            if let Some(path) = &input.path {
+                if let Err(err) = write_atomically(path, &outcome.text) {
+                    eprintln!("bulletin: cannot write fixes to {}: {err:#}", input.name);
+                    trouble = true;
+                    continue;
                 }
             }
+            fixed_total += outcome.fixes_applied;
             input.text = outcome.text;
         }
+        stdout.flush()?;
+    }
+    if args.diff {
+        progress.finish();
+        if !args.quiet {
+            eprintln!(
+                "{} would be fixed",
+                match fixed_total {
+                    1 => "1 problem".to_string(),
+                    n => format!("{n} problems"),
+                }
+            );
+        }
+        return Ok(if trouble {
+            EXIT_TROUBLE
+        } else if would_change && !args.exit_zero {
+            EXIT_ERRORS
+        } else {
+            EXIT_OK
+        });
     }
 
-    let absolute_paths: Vec<Option<PathBuf>> = inputs
-        .iter()
-        .map(|input| input.path.as_deref().map(absolute))
-        .collect();
     let sources: Vec<SourceFile<'_>> = inputs
         .iter()
-        .zip(&absolute_paths)
-        .map(|(input, path)| SourceFile {
+        .map(|input| SourceFile {
             name: input.name.clone(),
-            path: path.as_deref(),
+            path: input.config_path.as_deref(),
             text: &input.text,
             config: &input.config,
         })
         .collect();
+    progress.spin(format!("checking {} files", sources.len()));
     let checked = analysis::check_files(&sources);
+    progress.finish();
     let files: Vec<ReportFile> = inputs
         .iter()
         .zip(checked)
@@ -159,23 +282,29 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             }
         })
         .collect();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+    let terminal = if report_to_stderr {
+        std::io::stderr().is_terminal()
+    } else {
+        std::io::stdout().is_terminal()
     };
     let report = Report {
         files: &files,
-        color,
-        quiet: args.quiet || (args.fix && args.paths.first().is_some_and(|p| p == Path::new("-"))),
+        color: color_for(args.color, terminal),
+        quiet: args.quiet,
         fixed: fixed_total,
+        unsafe_fixes: args.unsafe_fixes,
     };
-    let mut stdout = std::io::stdout().lock();
-    output::emit(args.format, &report, &mut stdout)?;
-    stdout.flush()?;
+    let mut out: Box<dyn Write> = if report_to_stderr {
+        Box::new(std::io::stderr().lock())
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
+    if args.statistics {
+        output::statistics(args.format, &report, &mut out)?;
+    } else {
+        output::emit(args.format, &report, &mut out)?;
+    }
+    out.flush()?;
 
     if trouble {
         return Ok(EXIT_TROUBLE);
@@ -192,6 +321,19 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// A unified diff of one file's fixes, with `a/` and `b/` headers as git shows them.
+fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> anyhow::Result<()> {
+    let diff = similar::TextDiff::from_lines(old, new);
+    write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{name}"), &format!("b/{name}"))
+    )?;
+    Ok(())
 }
 
 /// One configuration per directory, found by walking up to `bulletin.toml`.
@@ -214,13 +356,35 @@ impl ConfigCache {
     }
 }
 
+/// How output names a file: as found, without a leading `./`.
+fn display_name(path: &Path) -> String {
+    let mut path = path;
+    while let Ok(rest) = path.strip_prefix(".") {
+        if rest.as_os_str().is_empty() {
+            break;
+        }
+        path = rest;
+    }
+    path.display().to_string()
+}
+
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over
-/// `path`: readers see the old file or the new one, never half of one.
+/// `path`: readers see the old file or the new one, never half of one. A
+/// symbolic link is followed, so the link stays a link. A read-only file is
+/// refused even when we could write it anyway (as root does).
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let permissions = std::fs::metadata(&path)?.permissions();
+    if permissions.readonly() {
+        anyhow::bail!("the file is read-only");
+    }
     let dir = path
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
@@ -229,17 +393,21 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{file_name}.bulletin-fix.{}", std::process::id()));
-    let permissions = std::fs::metadata(path)?.permissions();
-    if permissions.readonly() {
-        anyhow::bail!("the file is read-only");
-    }
+    let temp = dir.join(format!(
+        ".{file_name}.bulletin-fix.{}.{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = (|| -> anyhow::Result<()> {
-        let mut file = std::fs::File::create(&temp)?;
+        // `create_new`: never write through something already at the temporary name.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::set_permissions(&temp, permissions)?;
-        std::fs::rename(&temp, path)?;
+        std::fs::rename(&temp, &path)?;
         Ok(())
     })();
     if result.is_err() {

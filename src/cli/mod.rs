@@ -3,6 +3,7 @@
 //! ranges to lines and columns and formats them.
 
 mod check;
+mod entities;
 mod output;
 mod walk;
 
@@ -51,6 +52,18 @@ pub enum Command {
     },
     /// Explain a rule: what it flags, why, examples, configuration.
     Explain { rule: String },
+    /// List the people, places, organisations and acronyms the files mention.
+    Entities {
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
+        format: SymbolsFormat,
+    },
+    /// Run the language server over standard input and output.
+    Lsp {
+        /// error, warn, info, debug or trace (to stderr and the client's log).
+        #[arg(long, default_value = "info")]
+        log_level: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +82,12 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per line.
     JsonLines,
+    /// SARIF 2.1.0, for code scanning (GitHub, GitLab, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations.
+    Github,
+    /// JUnit XML: one test case per file, a failure per diagnostic.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +111,12 @@ pub struct CheckArgs {
     /// Also apply fixes that change the text's content (with --fix).
     #[arg(long)]
     pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print how often each rule fired (and how many are fixable) instead of the diagnostics.
+    #[arg(long)]
+    pub statistics: bool,
     /// Check only these rules (comma-separated names).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -134,6 +159,8 @@ pub fn run() -> ExitCode {
         Command::Parse { file } => check::parse(&file),
         Command::Rules { format } => rules_table(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Entities { paths, format } => entities::run(&paths, format),
+        Command::Lsp { log_level } => return crate::lsp::run(&log_level),
     };
     match result {
         Ok(code) => ExitCode::from(code),

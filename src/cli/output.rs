@@ -1,6 +1,10 @@
 //! Output formats of `bulletin check` and `bulletin symbols`. The JSON shapes
 //! here are a stable contract for CI scripts: change them only additively.
 
+mod github;
+mod junit;
+mod sarif;
+
 use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
@@ -25,6 +29,28 @@ pub(super) struct Report<'a> {
     pub(super) quiet: bool,
     /// How many fixes `--fix` applied.
     pub(super) fixed: usize,
+    /// Whether unsafe fixes count as fixable (`--unsafe-fixes`).
+    pub(super) unsafe_fixes: bool,
+}
+
+impl<'a> Report<'a> {
+    /// Every diagnostic with its file, in output order.
+    fn diagnostics(&self) -> impl Iterator<Item = (&'a ReportFile<'a>, &'a Diagnostic)> + 'a {
+        self.files.iter().flat_map(|file| {
+            file.diagnostics
+                .iter()
+                .map(move |diagnostic| (file, diagnostic))
+        })
+    }
+
+    /// Whether `--fix` (with the `--unsafe-fixes` given) would fix `diagnostic`.
+    fn fixable(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.fix.as_ref().is_some_and(|fix| {
+            !fix.edits.is_empty()
+                && (self.unsafe_fixes
+                    || fix.applicability == crate::diagnostic::Applicability::Safe)
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -98,14 +124,11 @@ pub(super) fn emit(
     report: &Report<'_>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let all = || {
-        report.files.iter().flat_map(|file| {
-            file.diagnostics
-                .iter()
-                .map(move |diagnostic| (file, diagnostic))
-        })
-    };
+    let all = || report.diagnostics();
     match format {
+        OutputFormat::Sarif => sarif::emit(report, out)?,
+        OutputFormat::Github => github::emit(report, out)?,
+        OutputFormat::Junit => junit::emit(report, out)?,
         OutputFormat::Json => {
             let items: Vec<_> = all()
                 .map(|(file, diagnostic)| json_diagnostic(file, diagnostic))
@@ -144,7 +167,11 @@ pub(super) fn emit(
                 Renderer::plain()
             };
             for (file, diagnostic) in all() {
-                writeln!(out, "{}\n", render_human(&renderer, file, diagnostic))?;
+                writeln!(
+                    out,
+                    "{}\n",
+                    render_human(&renderer, report.files, file, diagnostic)
+                )?;
             }
             if !report.quiet {
                 summary(report, out)?;
@@ -156,7 +183,12 @@ pub(super) fn emit(
 
 /// One diagnostic as rustc and ruff show them: title, location, the source
 /// lines with the span underlined, then the fix as help.
-fn render_human(renderer: &Renderer, file: &ReportFile<'_>, diagnostic: &Diagnostic) -> String {
+fn render_human(
+    renderer: &Renderer,
+    files: &[ReportFile<'_>],
+    file: &ReportFile<'_>,
+    diagnostic: &Diagnostic,
+) -> String {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -203,11 +235,15 @@ fn render_human(renderer: &Renderer, file: &ReportFile<'_>, diagnostic: &Diagnos
         group = group.element(Level::HELP.message(label));
     }
     for related in &diagnostic.related {
-        if related.file.is_none() {
-            let at = file.index.to_human(file.text, related.range.start);
+        let target = match related.file {
+            None => Some(file),
+            Some(other) => files.get(other.0 as usize),
+        };
+        if let Some(target) = target {
+            let at = target.index.to_human(target.text, related.range.start);
             group = group.element(Level::NOTE.message(format!(
                 "{}:{}:{}: {}",
-                file.name, at.line, at.column, related.message
+                target.name, at.line, at.column, related.message
             )));
         }
     }
@@ -245,6 +281,92 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         line.push_str(&format!(" ({} fixed)", plural(report.fixed, "problem")));
     }
     writeln!(out, "{line}")?;
+    let fixable = report
+        .diagnostics()
+        .filter(|(_, diagnostic)| report.fixable(diagnostic))
+        .count();
+    if fixable > 0 {
+        let flags = if report.unsafe_fixes {
+            "--fix --unsafe-fixes"
+        } else {
+            "--fix"
+        };
+        writeln!(
+            out,
+            "{} fixable with `bulletin check {flags}`",
+            plural(fixable, "problem")
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct RuleCount {
+    rule: &'static str,
+    count: usize,
+    fixable: usize,
+}
+
+/// `--statistics`: how often each rule fired, most frequent first (ties by
+/// name), with how many of those `--fix` would fix.
+pub(super) fn statistics(
+    format: OutputFormat,
+    report: &Report<'_>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut counts: Vec<RuleCount> = Vec::new();
+    for (_, diagnostic) in report.diagnostics() {
+        let fixable = usize::from(report.fixable(diagnostic));
+        match counts
+            .iter_mut()
+            .find(|count| count.rule == diagnostic.rule.name())
+        {
+            Some(count) => {
+                count.count += 1;
+                count.fixable += fixable;
+            }
+            None => counts.push(RuleCount {
+                rule: diagnostic.rule.name(),
+                count: 1,
+                fixable,
+            }),
+        }
+    }
+    counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
+    match format {
+        OutputFormat::Json | OutputFormat::JsonLines | OutputFormat::Sarif => {
+            serde_json::to_writer_pretty(&mut *out, &counts)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Human
+        | OutputFormat::Concise
+        | OutputFormat::Github
+        | OutputFormat::Junit => {
+            let width = counts
+                .iter()
+                .map(|count| count.rule.len())
+                .max()
+                .unwrap_or(4)
+                .max(4);
+            writeln!(out, "{:>5}  {:<width$}  {:>7}", "count", "rule", "fixable")?;
+            for count in &counts {
+                writeln!(
+                    out,
+                    "{:>5}  {:<width$}  {:>7}",
+                    count.count, count.rule, count.fixable
+                )?;
+            }
+            if !report.quiet {
+                let total: usize = counts.iter().map(|count| count.count).sum();
+                let fixable: usize = counts.iter().map(|count| count.fixable).sum();
+                writeln!(
+                    out,
+                    "{total} in all, {fixable} fixable, in {} files",
+                    report.files.len()
+                )?;
+            }
+        }
+    }
     Ok(())
 }
 

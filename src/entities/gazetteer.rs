@@ -1,0 +1,381 @@
+//! Entity knowledge that does not come from the text: the built-in gazetteer
+//! of the region (`data/gazetteer.toml`) and a workspace's `entities.toml`,
+//! matched in one multi-pattern pass.
+
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use serde::Deserialize;
+
+use crate::text_range::TextRange;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EntityKind {
+    Person,
+    Place,
+    Organisation,
+    Other,
+}
+
+impl EntityKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityKind::Person => "person",
+            EntityKind::Place => "place",
+            EntityKind::Organisation => "organisation",
+            EntityKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EntityKind> {
+        match text {
+            "person" => Some(EntityKind::Person),
+            "place" => Some(EntityKind::Place),
+            "organisation" | "organization" => Some(EntityKind::Organisation),
+            "other" => Some(EntityKind::Other),
+            _ => None,
+        }
+    }
+}
+
+/// Where an entry was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    BuiltIn,
+    /// A workspace file, with the byte range of the entry in it.
+    File {
+        path: std::path::PathBuf,
+        range: TextRange,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    pub name: String,
+    pub kind: EntityKind,
+    pub aliases: Vec<String>,
+    pub description: String,
+    pub links: Vec<String>,
+    /// For places: the country they are in.
+    pub country: Option<String>,
+    /// An acronym everyone knows (`NATO`, `UN`): no in-text definition needed.
+    pub well_known: bool,
+    /// Spellings that are wrong: mentions get `entity-spelling` with a fix.
+    pub misspellings: Vec<String>,
+    pub origin: Origin,
+}
+
+/// How a gazetteer pattern relates to its entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternRole {
+    Name,
+    Alias,
+    Misspelling,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GazetteerMatch {
+    pub range: TextRange,
+    pub entity: usize,
+    pub role: PatternRole,
+}
+
+/// The entities with an automaton over every name, alias and misspelling.
+#[derive(Debug)]
+pub struct Gazetteer {
+    entities: Vec<Entity>,
+    patterns: Vec<(usize, PatternRole, String)>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl PartialEq for Gazetteer {
+    fn eq(&self, other: &Gazetteer) -> bool {
+        self.entities == other.entities
+    }
+}
+
+const BUILT_IN: &str = include_str!("../../data/gazetteer.toml");
+
+impl Gazetteer {
+    pub fn new(entities: Vec<Entity>) -> Gazetteer {
+        let mut patterns = Vec::new();
+        for (index, entity) in entities.iter().enumerate() {
+            patterns.push((index, PatternRole::Name, entity.name.clone()));
+            patterns.extend(
+                entity
+                    .aliases
+                    .iter()
+                    .map(|alias| (index, PatternRole::Alias, alias.clone())),
+            );
+            patterns.extend(
+                entity
+                    .misspellings
+                    .iter()
+                    .map(|wrong| (index, PatternRole::Misspelling, wrong.clone())),
+            );
+        }
+        patterns.retain(|(_, _, text)| !text.trim().is_empty());
+        let matcher = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(patterns.iter().map(|(_, _, text)| text.as_str()))
+            .ok();
+        Gazetteer {
+            entities,
+            patterns,
+            matcher,
+        }
+    }
+
+    /// The built-in gazetteer, parsed once.
+    pub fn built_in() -> Arc<Gazetteer> {
+        static BUILT: OnceLock<Arc<Gazetteer>> = OnceLock::new();
+        BUILT
+            .get_or_init(|| {
+                let (entities, _) = parse_entities(BUILT_IN, None);
+                Arc::new(Gazetteer::new(entities))
+            })
+            .clone()
+    }
+
+    /// The built-in entries with `overrides` replacing those of the same name.
+    pub fn with_overrides(overrides: Vec<Entity>) -> Gazetteer {
+        let mut entities: Vec<Entity> = Gazetteer::built_in()
+            .entities
+            .iter()
+            .filter(|entity| {
+                !overrides
+                    .iter()
+                    .any(|o| o.name.eq_ignore_ascii_case(&entity.name))
+            })
+            .cloned()
+            .collect();
+        entities.extend(overrides);
+        Gazetteer::new(entities)
+    }
+
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    pub fn entity(&self, index: usize) -> Option<&Entity> {
+        self.entities.get(index)
+    }
+
+    /// The entity named or aliased exactly `text` (case-sensitive for
+    /// upper-case acronyms, otherwise ignoring ASCII case).
+    pub fn lookup(&self, text: &str) -> Option<usize> {
+        self.patterns
+            .iter()
+            .find(|(_, role, pattern)| {
+                *role != PatternRole::Misspelling && same_spelling(pattern, text)
+            })
+            .map(|(index, _, _)| *index)
+    }
+
+    /// Every whole-word mention in `text`, leftmost-longest, in one pass.
+    pub fn find(&self, text: &str, base: usize) -> Vec<GazetteerMatch> {
+        let Some(matcher) = &self.matcher else {
+            return Vec::new();
+        };
+        matcher
+            .find_iter(text)
+            .filter_map(|found| {
+                let (entity, role, pattern) = &self.patterns[found.pattern().as_usize()];
+                let written = &text[found.start()..found.end()];
+                (is_word_boundary(text, found.start(), found.end())
+                    && same_spelling(pattern, written))
+                .then(|| GazetteerMatch {
+                    range: TextRange::new(base + found.start(), base + found.end()),
+                    entity: *entity,
+                    role: *role,
+                })
+            })
+            .collect()
+    }
+}
+
+/// `Almaty` also matches the dateline's `ALMATY`, but an upper-case pattern
+/// (`EU`) never matches lower-case text (`eu`), and `Turkey` not `turkey`.
+fn same_spelling(pattern: &str, written: &str) -> bool {
+    written == pattern
+        || (written.eq_ignore_ascii_case(pattern) && written == written.to_uppercase())
+}
+
+/// True when `start..end` is not glued to a letter or digit on either side:
+/// `Li` is not inside `Libya`, `EU` is not inside `EUR`.
+pub fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawEntity {
+    name: String,
+    kind: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    links: Vec<String>,
+    country: Option<String>,
+    #[serde(default)]
+    well_known: bool,
+    #[serde(default)]
+    misspellings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFile {
+    #[serde(default)]
+    entity: Vec<toml::Spanned<toml::Value>>,
+}
+
+/// A problem in an entities file, at a byte range of that file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityProblem {
+    pub range: TextRange,
+    pub message: String,
+}
+
+/// Parses `[[entity]]` tables; bad entries are skipped and reported with
+/// their position, good ones kept.
+pub fn parse_entities(
+    text: &str,
+    path: Option<&std::path::Path>,
+) -> (Vec<Entity>, Vec<EntityProblem>) {
+    let raw: RawFile = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let range = err.span().map_or(TextRange::empty(0), |span| {
+                TextRange::new(span.start, span.end)
+            });
+            return (
+                Vec::new(),
+                vec![EntityProblem {
+                    range,
+                    message: err.message().to_string(),
+                }],
+            );
+        }
+    };
+    let mut entities = Vec::new();
+    let mut problems = Vec::new();
+    for spanned in raw.entity {
+        let span = spanned.span();
+        // The span covers the `[[entity]]` header: extend it over the table's keys.
+        let table_end = text[span.end.min(text.len())..]
+            .match_indices("\n[")
+            .next()
+            .map_or(text.len(), |(at, _)| span.end + at);
+        let range = TextRange::new(span.start, table_end.max(span.end));
+        let entry: Result<RawEntity, _> = spanned.into_inner().try_into();
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                problems.push(EntityProblem {
+                    range,
+                    message: format!("invalid entity: {}", err.message()),
+                });
+                continue;
+            }
+        };
+        let Some(kind) = EntityKind::parse(&entry.kind) else {
+            problems.push(EntityProblem {
+                range,
+                message: format!(
+                    "entity `{}`: kind {:?} is not one of person, place, organisation, other",
+                    entry.name, entry.kind
+                ),
+            });
+            continue;
+        };
+        if entry.name.trim().is_empty() {
+            problems.push(EntityProblem {
+                range,
+                message: "an entity needs a non-empty name".to_string(),
+            });
+            continue;
+        }
+        entities.push(Entity {
+            name: entry.name,
+            kind,
+            aliases: entry.aliases,
+            description: entry.description,
+            links: entry.links,
+            country: entry.country,
+            well_known: entry.well_known,
+            misspellings: entry.misspellings,
+            origin: match path {
+                Some(path) => Origin::File {
+                    path: path.to_path_buf(),
+                    range,
+                },
+                None => Origin::BuiltIn,
+            },
+        });
+    }
+    (entities, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_gazetteer_parses_and_knows_the_region() {
+        let (_, problems) = parse_entities(BUILT_IN, None);
+        assert_eq!(problems, []);
+        let gazetteer = Gazetteer::built_in();
+        let sco = gazetteer
+            .lookup("SCO")
+            .and_then(|index| gazetteer.entity(index))
+            .unwrap();
+        assert_eq!(sco.name, "Shanghai Cooperation Organisation");
+        assert!(sco
+            .aliases
+            .iter()
+            .any(|alias| alias == "Shanghai Cooperation Organization"));
+        let almaty = gazetteer
+            .lookup("ALMATY")
+            .and_then(|index| gazetteer.entity(index))
+            .unwrap();
+        assert_eq!(almaty.country.as_deref(), Some("Kazakhstan"));
+    }
+
+    #[test]
+    fn matching_respects_word_boundaries_and_case() {
+        let gazetteer = Gazetteer::built_in();
+        let text =
+            "Libya, EUR and eu are not entities; the EU, ALMATY and Almaty are. Osh, not Oshkosh.";
+        let found: Vec<&str> = gazetteer
+            .find(text, 0)
+            .iter()
+            .map(|m| m.range.slice(text))
+            .collect();
+        assert_eq!(found, ["EU", "ALMATY", "Almaty", "Osh"]);
+    }
+
+    #[test]
+    fn bad_entries_are_reported_where_they_stand() {
+        let text = "[[entity]]\nname = \"Steppe Gas\"\nkind = \"company\"\n\n[[entity]]\nname = \"Caspian Pipeline Consortium\"\nkind = \"organisation\"\naliases = [\"CPC\"]\n";
+        let (entities, problems) =
+            parse_entities(text, Some(std::path::Path::new("entities.toml")));
+        assert_eq!(entities.len(), 1);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("company"),
+            "{}",
+            problems[0].message
+        );
+        assert!(
+            problems[0].range.slice(text).contains("Steppe Gas"),
+            "{:?} {:?}",
+            problems[0].range,
+            problems[0].range.slice(text)
+        );
+    }
+}

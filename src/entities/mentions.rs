@@ -1,0 +1,568 @@
+//! Entities in the text of one article: acronym definitions (`Long Name
+//! (ABBR)`), people introduced by role (`Chinese PM Li Keqiang`) or byline,
+//! later references (`Mr Li`, `Pantucci`), and gazetteer mentions. Each
+//! article is read on its own, as a reader reads one story.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::gazetteer::{is_word_boundary, Gazetteer, PatternRole};
+use crate::model::Article;
+use crate::text_range::TextRange;
+
+/// What a mention refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An entry of the gazetteer, by index.
+    Gazetteer(usize),
+    /// An acronym defined in this article and not in the gazetteer.
+    Acronym { abbr: String, expansion: String },
+    /// A person introduced in this article and not in the gazetteer.
+    Person { name: String, role: Option<String> },
+    /// A surname that could mean several people.
+    Ambiguous {
+        surname: String,
+        candidates: Vec<String>,
+    },
+    /// An acronym or honorific reference nothing explains.
+    Unresolved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionRole {
+    /// The defining mention: `Shanghai Cooperation Organisation (SCO)`, or a person's introduction.
+    Definition,
+    Reference,
+    /// A gazetteer misspelling.
+    Misspelling,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub range: TextRange,
+    pub target: Target,
+    pub role: MentionRole,
+    /// True for an upper-case word read as an acronym.
+    pub acronym: bool,
+    /// True for `Mr X`-style references.
+    pub honorific: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcronymDefinition {
+    pub abbr: String,
+    pub abbr_range: TextRange,
+    pub expansion: String,
+    pub expansion_range: TextRange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonIntro {
+    pub name: String,
+    pub range: TextRange,
+    pub role: Option<String>,
+}
+
+/// The entities of one article.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticleEntities {
+    pub acronyms: Vec<AcronymDefinition>,
+    pub people: Vec<PersonIntro>,
+    /// Sorted by position, not overlapping.
+    pub mentions: Vec<Mention>,
+}
+
+impl ArticleEntities {
+    pub fn mention_at(&self, offset: usize) -> Option<&Mention> {
+        self.mentions
+            .iter()
+            .find(|mention| mention.range.touches(offset))
+    }
+
+    pub fn shifted(&self, delta: isize) -> ArticleEntities {
+        let mut out = self.clone();
+        for definition in &mut out.acronyms {
+            definition.abbr_range = definition.abbr_range.shifted(delta);
+            definition.expansion_range = definition.expansion_range.shifted(delta);
+        }
+        for person in &mut out.people {
+            person.range = person.range.shifted(delta);
+        }
+        for mention in &mut out.mentions {
+            mention.range = mention.range.shifted(delta);
+        }
+        out
+    }
+}
+
+/// Small words an expansion may hold without an initial in the acronym.
+const SMALL_WORDS: [&str; 10] = ["of", "and", "the", "for", "on", "in", "&", "de", "du", "to"];
+
+fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| {
+        Regex::new(pattern).unwrap_or_else(|err| panic!("bad built-in pattern {pattern}: {err}"))
+    })
+}
+
+fn acronym_in_brackets() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(&CELL, r"\(([A-Z][A-Z0-9&]{1,9})\)")
+}
+
+fn upper_word() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(&CELL, r"\b[A-Z][A-Z0-9&]{1,9}\b")
+}
+
+fn role_then_name() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &CELL,
+        r"(?x)
+        \b(?P<role>(?:[A-Z][a-z]+\s)?(?:President|president|Prime\sMinister|prime\sminister|PM|Premier|premier
+          |Secretary-General|secretary-general|Secretary\sGeneral|Foreign\sMinister|foreign\sminister
+          |Minister|minister|Ambassador|ambassador|Chairman|chairman|Chairwoman|Governor|governor|Mayor|mayor
+          |Director|director|Chief\sExecutive|chief\sexecutive|CEO|Senator|General|Spokesman|spokesman
+          |Spokeswoman|spokeswoman|Speaker|speaker|Professor|professor|analyst|King|Queen|Emir|Sheikh))
+        [\s\u{a0}]+
+        (?P<name>[A-Z][\p{L}’'\-]+(?:[\s\u{a0}]+[A-Z][\p{L}’'\-]+){1,2})",
+    )
+}
+
+fn honorific_name() -> &'static Regex {
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    regex(
+        &CELL,
+        r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?[\s\u{a0}]+(?P<surname>[A-Z][\p{L}\-]+)",
+    )
+}
+
+/// Upper-case words that are not acronyms to define: markers, roman
+/// numerals, and abbreviations no style guide asks to spell out.
+const NOT_ACRONYMS: [&str; 13] = [
+    "ENDS", "END", "II", "III", "IV", "VI", "PM", "MP", "CEO", "TV", "GDP", "AM", "OK",
+];
+
+/// Reads the entities of `article` (byte ranges into `text`).
+pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) -> ArticleEntities {
+    let body = article.range;
+    let slice = body.slice(text);
+    let mut out = ArticleEntities::default();
+
+    // Acronym definitions: `Shanghai Cooperation Organisation (SCO)`.
+    for captures in acronym_in_brackets().captures_iter(slice) {
+        let (Some(whole), Some(abbr)) = (captures.get(0), captures.get(1)) else {
+            continue;
+        };
+        if let Some(expansion) = expansion_before(slice, whole.start(), abbr.as_str()) {
+            out.acronyms.push(AcronymDefinition {
+                abbr: abbr.as_str().to_string(),
+                abbr_range: TextRange::new(body.start + abbr.start(), body.start + abbr.end()),
+                expansion: normalize_spaces(&slice[expansion.clone()]),
+                expansion_range: TextRange::new(
+                    body.start + expansion.start,
+                    body.start + expansion.end,
+                ),
+            });
+        }
+    }
+
+    // People introduced by their role, and the byline's author.
+    for captures in role_then_name().captures_iter(slice) {
+        let (Some(role), Some(name)) = (captures.name("role"), captures.name("name")) else {
+            continue;
+        };
+        out.people.push(PersonIntro {
+            name: normalize_spaces(name.as_str()),
+            range: TextRange::new(body.start + name.start(), body.start + name.end()),
+            role: Some(normalize_spaces(role.as_str())),
+        });
+    }
+    if let Some(name) = article
+        .byline
+        .as_ref()
+        .and_then(|byline| byline.name.as_ref())
+    {
+        let role = article
+            .byline
+            .as_ref()
+            .and_then(|byline| byline.role.as_ref())
+            .map(|role| role.text.clone());
+        if name.text.split_whitespace().count() >= 2 {
+            out.people.push(PersonIntro {
+                name: normalize_spaces(&name.text),
+                range: name.range,
+                role,
+            });
+        }
+    }
+    out.people.sort_by_key(|person| person.range.start);
+
+    let mut mentions: Vec<Mention> = Vec::new();
+    let dateline = article.dateline.as_ref().map(|dateline| dateline.range);
+    let in_dateline =
+        |range: TextRange| dateline.is_some_and(|dateline| dateline.contains(range.start));
+    // Gazetteer mentions, in one pass over the article. An upper-case place
+    // (`ALMATY`) is a spelling, not an acronym.
+    for found in gazetteer.find(slice, body.start) {
+        let written = found.range.slice(text);
+        let organisation = gazetteer.entity(found.entity).is_some_and(|entity| {
+            matches!(
+                entity.kind,
+                super::EntityKind::Organisation | super::EntityKind::Other
+            )
+        });
+        mentions.push(Mention {
+            range: found.range,
+            target: Target::Gazetteer(found.entity),
+            role: if found.role == PatternRole::Misspelling {
+                MentionRole::Misspelling
+            } else {
+                MentionRole::Reference
+            },
+            acronym: organisation && is_acronym(written) && !in_dateline(found.range),
+            honorific: false,
+        });
+    }
+    // In-text definitions of acronyms the gazetteer does not know.
+    for definition in &out.acronyms {
+        let target = gazetteer
+            .lookup(&definition.abbr)
+            .or_else(|| gazetteer.lookup(&definition.expansion))
+            .map(Target::Gazetteer)
+            .unwrap_or_else(|| Target::Acronym {
+                abbr: definition.abbr.clone(),
+                expansion: definition.expansion.clone(),
+            });
+        mentions.push(Mention {
+            range: definition.expansion_range,
+            target: target.clone(),
+            role: MentionRole::Definition,
+            acronym: false,
+            honorific: false,
+        });
+        mentions.push(Mention {
+            range: definition.abbr_range,
+            target,
+            role: MentionRole::Definition,
+            acronym: true,
+            honorific: false,
+        });
+    }
+    // People: the introduction, then references by honorific or surname.
+    for person in &out.people {
+        let target = gazetteer
+            .lookup(&person.name)
+            .map(Target::Gazetteer)
+            .unwrap_or_else(|| Target::Person {
+                name: person.name.clone(),
+                role: person.role.clone(),
+            });
+        mentions.push(Mention {
+            range: person.range,
+            target,
+            role: MentionRole::Definition,
+            acronym: false,
+            honorific: false,
+        });
+    }
+    for captures in honorific_name().captures_iter(slice) {
+        let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
+            continue;
+        };
+        let at = body.start + whole.start();
+        let target = resolve_surname(
+            surname.as_str(),
+            at,
+            &out.people,
+            gazetteer,
+            slice,
+            body.start,
+        );
+        mentions.push(Mention {
+            range: TextRange::new(at, body.start + whole.end()),
+            target,
+            role: MentionRole::Reference,
+            acronym: false,
+            honorific: true,
+        });
+    }
+    for person in &out.people {
+        let Some(surname) = surname_of(&person.name) else {
+            continue;
+        };
+        for (start, _) in slice.match_indices(surname) {
+            let range = TextRange::new(body.start + start, body.start + start + surname.len());
+            if is_word_boundary(slice, start, start + surname.len())
+                && !person.range.contains(range.start)
+            {
+                let target = gazetteer
+                    .lookup(&person.name)
+                    .map(Target::Gazetteer)
+                    .unwrap_or_else(|| Target::Person {
+                        name: person.name.clone(),
+                        role: person.role.clone(),
+                    });
+                mentions.push(Mention {
+                    range,
+                    target,
+                    role: MentionRole::Reference,
+                    acronym: false,
+                    honorific: false,
+                });
+            }
+        }
+    }
+    // Other upper-case words: acronyms used without (or before) a definition.
+    for word in upper_word().find_iter(slice) {
+        let range = TextRange::new(body.start + word.start(), body.start + word.end());
+        if in_dateline(range)
+            || NOT_ACRONYMS.contains(&word.as_str())
+            || crate::dates::read_month(word.as_str()).is_some()
+        {
+            continue;
+        }
+        let defined = out
+            .acronyms
+            .iter()
+            .find(|definition| definition.abbr == word.as_str());
+        let target = match (gazetteer.lookup(word.as_str()), defined) {
+            (Some(index), _) => Target::Gazetteer(index),
+            (None, Some(definition)) => Target::Acronym {
+                abbr: definition.abbr.clone(),
+                expansion: definition.expansion.clone(),
+            },
+            (None, None) => Target::Unresolved,
+        };
+        mentions.push(Mention {
+            range,
+            target,
+            role: MentionRole::Reference,
+            acronym: true,
+            honorific: false,
+        });
+    }
+
+    // Keep the first (most specific) mention where several overlap.
+    mentions.sort_by_key(|mention| {
+        (
+            mention.range.start,
+            std::cmp::Reverse(mention.range.end),
+            priority(mention),
+        )
+    });
+    let mut kept: Vec<Mention> = Vec::with_capacity(mentions.len());
+    for mention in mentions {
+        if kept
+            .last()
+            .is_some_and(|last| last.range.end > mention.range.start)
+        {
+            continue;
+        }
+        kept.push(mention);
+    }
+    out.mentions = kept;
+    out
+}
+
+fn priority(mention: &Mention) -> u8 {
+    match (mention.role, &mention.target) {
+        (MentionRole::Definition, _) => 0,
+        (MentionRole::Misspelling, _) => 1,
+        (_, Target::Unresolved) => 3,
+        _ => 2,
+    }
+}
+
+fn is_acronym(word: &str) -> bool {
+    word.len() >= 2
+        && word.len() <= 10
+        && word
+            .chars()
+            .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit() || ch == '&')
+}
+
+fn normalize_spaces(text: &str) -> String {
+    text.split(|ch: char| ch.is_whitespace())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The family name to look for: the last word, or the first for names
+/// written family-name first (`Li Keqiang` is `Mr Li`).
+fn surname_of(name: &str) -> Option<&str> {
+    name.split_whitespace().last()
+}
+
+fn name_has_surname(name: &str, surname: &str) -> bool {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    words.len() >= 2 && (words.last() == Some(&surname) || words.first() == Some(&surname))
+}
+
+/// Who `Mr <surname>` at `at` is: someone introduced earlier in the article,
+/// else a full name written earlier, else a person of the gazetteer. Two
+/// candidates make it ambiguous rather than a guess.
+fn resolve_surname(
+    surname: &str,
+    at: usize,
+    people: &[PersonIntro],
+    gazetteer: &Gazetteer,
+    slice: &str,
+    base: usize,
+) -> Target {
+    let mut candidates: Vec<&str> = people
+        .iter()
+        .filter(|person| person.range.start < at && name_has_surname(&person.name, surname))
+        .map(|person| person.name.as_str())
+        .collect();
+    candidates.dedup();
+    if candidates.is_empty() {
+        // `Rashid Alimov` written earlier without a role still introduces him.
+        let before = &slice[..at.saturating_sub(base).min(slice.len())];
+        let written_in_full = before.match_indices(surname).any(|(start, _)| {
+            let preceding = before[..start].trim_end_matches([' ', '\u{a0}']);
+            is_word_boundary(before, start, start + surname.len())
+                && preceding.len() < before[..start].len()
+                && preceding
+                    .rsplit(|ch: char| !ch.is_alphanumeric() && ch != '-')
+                    .next()
+                    .is_some_and(|word| {
+                        word.chars().next().is_some_and(char::is_uppercase) && !is_honorific(word)
+                    })
+        });
+        let known: Vec<usize> = gazetteer
+            .entities()
+            .iter()
+            .enumerate()
+            .filter(|(_, entity)| {
+                entity.kind == super::EntityKind::Person
+                    && (name_has_surname(&entity.name, surname)
+                        || entity.aliases.iter().any(|alias| alias == surname))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        return match known.as_slice() {
+            [one] => Target::Gazetteer(*one),
+            [] if written_in_full => Target::Person {
+                name: surname.to_string(),
+                role: None,
+            },
+            [] => Target::Unresolved,
+            many => Target::Ambiguous {
+                surname: surname.to_string(),
+                candidates: many
+                    .iter()
+                    .filter_map(|&index| gazetteer.entity(index))
+                    .map(|e| e.name.clone())
+                    .collect(),
+            },
+        };
+    }
+    if candidates.len() > 1 {
+        let mut unique = candidates.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        if unique.len() > 1 {
+            return Target::Ambiguous {
+                surname: surname.to_string(),
+                candidates: unique.into_iter().map(str::to_string).collect(),
+            };
+        }
+    }
+    let name = candidates[candidates.len() - 1];
+    match gazetteer.lookup(name) {
+        Some(index) => Target::Gazetteer(index),
+        None => Target::Person {
+            name: name.to_string(),
+            role: people
+                .iter()
+                .find(|person| person.name == name)
+                .and_then(|person| person.role.clone()),
+        },
+    }
+}
+
+fn is_honorific(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.'),
+        "Mr" | "Mrs" | "Ms" | "Dr" | "Miss"
+    )
+}
+
+/// The words before `(ABBR)` whose initials spell ABBR, skipping small words.
+fn expansion_before(text: &str, bracket: usize, abbr: &str) -> Option<std::ops::Range<usize>> {
+    let before = text[..bracket].trim_end_matches([' ', '\u{a0}']);
+    let end = before.len();
+    let letters: Vec<char> = abbr.chars().filter(char::is_ascii_alphabetic).collect();
+    let mut remaining = letters.len();
+    let mut words = 0;
+    for (word_start, word) in word_starts_backwards(before) {
+        words += 1;
+        if words > letters.len() + 6 {
+            return None;
+        }
+        if SMALL_WORDS.contains(&word.to_lowercase().as_str()) {
+            continue;
+        }
+        // `Turkmenistan-Afghanistan-Pakistan-India` gives four initials;
+        // `Co-operation` gives one.
+        let parts: Vec<&str> = word
+            .split(['-', '–'])
+            .filter(|part| !part.is_empty())
+            .collect();
+        for (index, part) in parts.iter().enumerate().rev() {
+            let first = part.chars().next()?;
+            if index > 0 && !first.is_uppercase() {
+                continue;
+            }
+            if !first.is_uppercase() || remaining == 0 {
+                return None;
+            }
+            // A word gives its initial, and may give letters from inside it
+            // too: `Eurasian Economic Union (EAEU)`.
+            let consumed = (1..=remaining).find(|&take| {
+                let wanted = &letters[remaining - take..remaining];
+                first.to_ascii_uppercase() == wanted[0]
+                    && is_subsequence(&wanted[1..], &part[first.len_utf8()..])
+            })?;
+            remaining -= consumed;
+        }
+        if remaining == 0 {
+            return Some(word_start..end);
+        }
+    }
+    None
+}
+
+/// True when `letters` appear in order (ignoring ASCII case) within `word`.
+fn is_subsequence(letters: &[char], word: &str) -> bool {
+    let mut chars = word.chars().map(|ch| ch.to_ascii_uppercase());
+    letters.iter().all(|letter| chars.any(|ch| ch == *letter))
+}
+
+/// Words of `text` from the end, with their start offsets.
+fn word_starts_backwards(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (at, ch) in text.char_indices() {
+        let part_of_word = ch.is_alphanumeric() || matches!(ch, '&' | '-' | '–' | '’' | '\'');
+        match (part_of_word, start) {
+            (true, None) => start = Some(at),
+            (false, Some(word_start)) => {
+                words.push((word_start, &text[word_start..at]));
+                start = None;
+            }
+            _ => {}
+        }
+        if !part_of_word && !ch.is_whitespace() && ch != '\u{a0}' {
+            // Punctuation ends the phrase an expansion may span.
+            words.clear();
+        }
+    }
+    if let Some(word_start) = start {
+        words.push((word_start, &text[word_start..]));
+    }
+    words.into_iter().rev()
+}

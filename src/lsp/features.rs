@@ -1,0 +1,807 @@
+//! Editor features over the model: hover, symbols, folding and selection
+//! ranges, semantic tokens, inlay hints, completion, navigation. Pure
+//! functions of the state; no rule logic lives here.
+
+#![allow(deprecated)] // `DocumentSymbol::deprecated` and `SymbolInformation::deprecated` must be spelled out.
+
+use tower_lsp_server::ls_types::{
+    self as lsp, CompletionItem, CompletionItemKind, DocumentSymbol, FoldingRange,
+    FoldingRangeKind, Hover, HoverContents, InlayHint, InlayHintLabel, Location, MarkupContent,
+    MarkupKind, SelectionRange, SemanticToken, SemanticTokenType, SymbolInformation, SymbolKind,
+    Uri,
+};
+
+use super::convert::{Encoding, Lines};
+use super::document::Document;
+use super::state::{FileRef, State};
+use crate::acronyms;
+use crate::dates;
+use crate::model::Article;
+use crate::outline;
+use crate::text_range::TextRange;
+
+// ---------------------------------------------------------------- hover
+
+pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Option<Hover> {
+    let entry = document.article_at(offset)?;
+    let article = &entry.article;
+    let encoding = state.encoding;
+    let (range, text) = if let Some(found) = acronym_at(document, article, offset) {
+        let (range, definition) = found;
+        (
+            range,
+            format!("**{}**: {}", definition.abbreviation, definition.expansion),
+        )
+    } else if let Some(dateline) = article
+        .dateline
+        .as_ref()
+        .filter(|dateline| dateline.range.touches(offset))
+    {
+        (dateline.range, dateline_hover(article))
+    } else if let Some(issue) = article
+        .issue_ref
+        .as_ref()
+        .filter(|issue| issue.range.touches(offset))
+    {
+        (issue.range, issue_hover(state, uri, article))
+    } else if article.headline.range.touches(offset) {
+        (article.headline.range, headline_hover(article))
+    } else {
+        return None;
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: text,
+        }),
+        range: Some(document.rope.range(range, encoding)),
+    })
+}
+
+fn acronym_at(
+    document: &Document,
+    article: &Article,
+    offset: usize,
+) -> Option<(TextRange, acronyms::Definition)> {
+    let slice = article.range.slice(&document.text);
+    let relative = offset.checked_sub(article.range.start)?;
+    let (range, mut definition) = acronyms::at(slice, relative)?;
+    let delta = article.range.start as isize;
+    definition.expansion_range = definition.expansion_range.shifted(delta);
+    definition.abbreviation_range = definition.abbreviation_range.shifted(delta);
+    Some((range.shifted(delta), definition))
+}
+
+fn issue_line(article: &Article) -> Option<String> {
+    let number = article.issue_number()?;
+    Some(match article.issue_date() {
+        Some(date) => format!("Issue {number}, published {}", dates::long_date(date)),
+        None => format!("Issue {number}"),
+    })
+}
+
+fn dateline_hover(article: &Article) -> String {
+    let mut lines = vec!["**Dateline**".to_string()];
+    let Some(dateline) = &article.dateline else {
+        return lines.join("\n\n");
+    };
+    match dateline.date {
+        Some(date) if dateline.year_inferred => lines.push(format!(
+            "Date: {} (year from the issue reference)",
+            dates::long_date(date)
+        )),
+        Some(date) => lines.push(format!("Date: {}", dates::long_date(date))),
+        None => lines.push("Date: cannot be read".to_string()),
+    }
+    if let Some(place) = outline::place(article) {
+        lines.push(format!("Place: {place}"));
+    }
+    if let Some(publication) = &dateline.publication {
+        lines.push(format!("Publication: {}", publication.text));
+    }
+    if let (Some(date), Some(published), Some(number)) =
+        (dateline.date, article.issue_date(), article.issue_number())
+    {
+        let days = dates::days_between(date, published);
+        let when = match days {
+            0 => "on the day issue".to_string(),
+            1 => "1 day before issue".to_string(),
+            d if d < 0 => format!("{} days after issue", -d),
+            d => format!("{d} days before issue"),
+        };
+        lines.push(format!(
+            "Filed {when} {number} was published ({})",
+            dates::long_date(published)
+        ));
+    }
+    lines.join("\n\n")
+}
+
+fn headline_hover(article: &Article) -> String {
+    let headline = &article.headline;
+    let mut lines = vec![format!("**{}**", headline.text.text)];
+    lines.push(format!(
+        "Kind: {}",
+        headline.kind.as_deref().unwrap_or("news report")
+    ));
+    if let Some(date) = article.date() {
+        lines.push(format!("Date: {}", dates::long_date(date)));
+    }
+    if let Some(issue) = issue_line(article) {
+        lines.push(issue);
+    }
+    lines.join("\n\n")
+}
+
+fn issue_hover(state: &State, uri: &Uri, article: &Article) -> String {
+    let Some(number) = article.issue_number() else {
+        return "**Issue reference** (no readable number)".to_string();
+    };
+    let mut lines = vec![format!("**Issue {number}**")];
+    match article.issue_date() {
+        Some(date) => lines.push(format!("Published {}", dates::long_date(date))),
+        None => lines.push("Publication date cannot be read".to_string()),
+    }
+    let mut others = Vec::new();
+    for (other_uri, file) in state.files() {
+        for other in file.articles() {
+            if other.issue_number() != Some(number)
+                || (other_uri == uri && other.range == article.range)
+            {
+                continue;
+            }
+            let place = if other_uri == uri {
+                String::new()
+            } else {
+                format!(" ({})", state.display_name(other_uri))
+            };
+            others.push(format!("- {}{place}", other.headline.text.text));
+        }
+    }
+    if others.is_empty() {
+        lines.push("No other article of this issue in the workspace".to_string());
+    } else {
+        lines.push(format!("Also in this issue:\n{}", others.join("\n")));
+    }
+    lines.join("\n\n")
+}
+
+// ---------------------------------------------------------------- symbols
+
+pub fn article_detail(article: &Article) -> String {
+    let mut parts = Vec::new();
+    if let Some(date) = article.date() {
+        parts.push(date.to_string());
+    }
+    if let Some(place) = outline::place(article) {
+        parts.push(place);
+    }
+    if let Some(number) = article.issue_number() {
+        parts.push(format!("Issue {number}"));
+    }
+    parts.join(" · ")
+}
+
+fn symbol(
+    name: String,
+    detail: Option<String>,
+    kind: SymbolKind,
+    range: lsp::Range,
+    selection_range: lsp::Range,
+    children: Option<Vec<DocumentSymbol>>,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name,
+        detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range,
+        selection_range,
+        children,
+    }
+}
+
+fn non_empty(text: &str, fallback: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        fallback.to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+/// The archive (when the page has a header) holding one symbol per article,
+/// each with its dateline, standfirst, byline and issue reference.
+pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
+    let rope = &document.rope;
+    let range = |range: TextRange| rope.range(range, encoding);
+    let articles: Vec<DocumentSymbol> = document
+        .articles()
+        .iter()
+        .map(|entry| {
+            let article = &entry.article;
+            let mut children = Vec::new();
+            if let Some(dateline) = &article.dateline {
+                children.push(symbol(
+                    non_empty(dateline.range.slice(&document.text), "dateline"),
+                    Some("dateline".to_string()),
+                    SymbolKind::EVENT,
+                    range(dateline.range),
+                    range(dateline.range),
+                    None,
+                ));
+            }
+            if let Some(standfirst) = &article.standfirst {
+                children.push(symbol(
+                    non_empty(&standfirst.text, "standfirst"),
+                    Some("standfirst".to_string()),
+                    SymbolKind::STRING,
+                    range(standfirst.range),
+                    range(standfirst.range),
+                    None,
+                ));
+            }
+            if let Some(byline) = &article.byline {
+                let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
+                children.push(symbol(
+                    non_empty(name, "byline"),
+                    Some("byline".to_string()),
+                    SymbolKind::PROPERTY,
+                    range(byline.range),
+                    range(byline.name.as_ref().map_or(byline.range, |name| name.range)),
+                    None,
+                ));
+            }
+            if let Some(issue) = &article.issue_ref {
+                let name = match (issue.number_value, issue.date) {
+                    (Some(number), Some(date)) => format!("Issue {number} · {date}"),
+                    (Some(number), None) => format!("Issue {number}"),
+                    _ => "Issue reference".to_string(),
+                };
+                children.push(symbol(
+                    name,
+                    Some("issue reference".to_string()),
+                    SymbolKind::NUMBER,
+                    range(issue.range),
+                    range(issue.number.as_ref().map_or(issue.range, |n| n.range)),
+                    None,
+                ));
+            }
+            let detail = article_detail(article);
+            symbol(
+                non_empty(&article.headline.text.text, "(untitled)"),
+                (!detail.is_empty()).then_some(detail),
+                SymbolKind::CLASS,
+                range(article.range),
+                range(article.headline.range),
+                Some(children),
+            )
+        })
+        .collect();
+    match &document.header {
+        Some(header) => {
+            let title = header.title.as_ref().map_or_else(
+                || header.range.slice(&document.text).trim().to_string(),
+                |title| title.text.trim().to_string(),
+            );
+            let end = document.text.trim_end().len().max(header.range.end);
+            vec![symbol(
+                non_empty(&title, "archive"),
+                header
+                    .kind
+                    .as_ref()
+                    .map(|kind| kind.text.trim().to_string()),
+                SymbolKind::NAMESPACE,
+                range(TextRange::new(header.range.start, end)),
+                range(header.title.as_ref().map_or(header.range, |t| t.range)),
+                Some(articles),
+            )]
+        }
+        None => articles,
+    }
+}
+
+/// Subsequence match, case-insensitive: a score (higher is better) or `None`.
+pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
+    if query.is_empty() {
+        return Some(0);
+    }
+    let candidate: Vec<char> = candidate.chars().flat_map(char::to_lowercase).collect();
+    let mut score = 0i64;
+    let mut at = 0usize;
+    let mut previous: Option<usize> = None;
+    for wanted in query.chars().flat_map(char::to_lowercase) {
+        let found = candidate[at..].iter().position(|&ch| ch == wanted)? + at;
+        score += 10;
+        if previous.is_some_and(|p| p + 1 == found) {
+            score += 15; // consecutive characters
+        }
+        if found == 0 || !candidate[found - 1].is_alphanumeric() {
+            score += 10; // start of a word
+        }
+        score -= (found - at) as i64; // gaps cost
+        previous = Some(found);
+        at = found + 1;
+    }
+    Some(score - candidate.len() as i64 / 10)
+}
+
+pub fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
+    let mut found: Vec<(i64, SymbolInformation)> = Vec::new();
+    for (uri, file) in state.files() {
+        for article in file.articles() {
+            let name = &article.headline.text.text;
+            let Some(score) = fuzzy_score(query, name) else {
+                continue;
+            };
+            found.push((
+                score,
+                SymbolInformation {
+                    name: non_empty(name, "(untitled)"),
+                    kind: SymbolKind::CLASS,
+                    tags: None,
+                    deprecated: None,
+                    location: Location::new(
+                        uri.clone(),
+                        file.range(article.headline.range, state.encoding),
+                    ),
+                    container_name: Some(state.display_name(uri)),
+                },
+            ));
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    found.truncate(256);
+    found.into_iter().map(|(_, symbol)| symbol).collect()
+}
+
+// ---------------------------------------------------------------- folding & selection
+
+/// The end of an article's last non-blank line.
+fn article_end(document: &Document, article: &Article) -> usize {
+    article.range.start + article.range.slice(&document.text).trim_end().len()
+}
+
+pub fn folding_ranges(document: &Document) -> Vec<FoldingRange> {
+    document
+        .articles()
+        .iter()
+        .filter_map(|entry| {
+            let article = &entry.article;
+            let start = document.rope.byte_to_line(article.range.start) as u32;
+            let end_offset = article_end(document, article).min(document.rope.len_bytes());
+            let end = document.rope.byte_to_line(end_offset) as u32;
+            (end > start).then(|| FoldingRange {
+                start_line: start,
+                start_character: None,
+                end_line: end,
+                end_character: None,
+                kind: Some(FoldingRangeKind::Region),
+                collapsed_text: Some(article.headline.text.text.clone()),
+            })
+        })
+        .collect()
+}
+
+/// The parts of an article under `offset`, from the widest to the narrowest.
+fn enclosing_ranges(document: &Document, offset: usize) -> Vec<TextRange> {
+    let mut out = vec![TextRange::new(0, document.text.len())];
+    let Some(entry) = document.article_at(offset) else {
+        if let Some(header) = document.header.as_ref().filter(|h| h.range.touches(offset)) {
+            out.push(header.range);
+        }
+        return out;
+    };
+    let article = &entry.article;
+    out.push(TextRange::new(
+        article.range.start,
+        article_end(document, article),
+    ));
+    let mut blocks: Vec<TextRange> = vec![article.headline.range];
+    blocks.extend(article.standfirst.as_ref().map(|s| s.range));
+    blocks.extend(article.paragraphs.iter().copied());
+    blocks.extend(article.byline.as_ref().map(|b| b.range));
+    blocks.extend(article.issue_ref.as_ref().map(|i| i.range));
+    blocks.extend(article.ends);
+    blocks.extend(article.copyright);
+    if let Some(block) = blocks.into_iter().find(|range| range.touches(offset)) {
+        out.push(block);
+    }
+    // The dateline, or else the line.
+    match article
+        .dateline
+        .as_ref()
+        .filter(|d| d.range.touches(offset))
+    {
+        Some(dateline) => out.push(dateline.range),
+        None => {
+            let line = document.rope.byte_to_line(offset.min(document.text.len()));
+            let start = document.rope.line_to_byte(line);
+            let end = document.text[start..]
+                .find('\n')
+                .map_or(document.text.len(), |at| start + at);
+            out.push(TextRange::new(start, end));
+        }
+    }
+    let mut parts: Vec<TextRange> = Vec::new();
+    if let Some(dateline) = &article.dateline {
+        parts.extend(dateline.pieces.iter().map(|(_, range)| *range));
+    }
+    if let Some(issue) = &article.issue_ref {
+        parts.extend(
+            [
+                &issue.kind,
+                &issue.number,
+                &issue.month,
+                &issue.day,
+                &issue.year,
+            ]
+            .into_iter()
+            .flatten()
+            .map(|span| span.range),
+        );
+        parts.extend(issue.publications.iter().map(|span| span.range));
+    }
+    parts.extend(article.headline.kind_prefix.as_ref().map(|s| s.range));
+    parts.push(article.headline.text.range);
+    if let Some(byline) = &article.byline {
+        parts.extend(byline.name.as_ref().map(|s| s.range));
+        parts.extend(byline.role.as_ref().map(|s| s.range));
+    }
+    if let Some(part) = parts.into_iter().find(|range| range.touches(offset)) {
+        out.push(part);
+    }
+    // Keep a strictly nested chain.
+    let mut chain: Vec<TextRange> = Vec::new();
+    for range in out {
+        match chain.last() {
+            Some(last) if *last == range => {}
+            Some(last) if !(last.start <= range.start && range.end <= last.end) => {}
+            _ => chain.push(range),
+        }
+    }
+    chain
+}
+
+pub fn selection_range(document: &Document, offset: usize, encoding: Encoding) -> SelectionRange {
+    let mut selection: Option<SelectionRange> = None;
+    for range in enclosing_ranges(document, offset) {
+        selection = Some(SelectionRange {
+            range: document.rope.range(range, encoding),
+            parent: selection.map(Box::new),
+        });
+    }
+    selection.unwrap_or_else(|| SelectionRange {
+        range: document.rope.range(TextRange::empty(offset), encoding),
+        parent: None,
+    })
+}
+
+// ---------------------------------------------------------------- semantic tokens
+
+/// The legend, in index order; documented in docs/semantic-tokens.md.
+pub const TOKEN_TYPES: [&str; 11] = [
+    "headline",
+    "keyword",
+    "place",
+    "month",
+    "day",
+    "year",
+    "publication",
+    "operator",
+    "number",
+    "issueDate",
+    "byline",
+];
+
+pub fn legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES
+            .iter()
+            .map(|name| SemanticTokenType::new(name))
+            .collect(),
+        token_modifiers: Vec::new(),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Token {
+    Headline = 0,
+    Kind = 1,
+    Place = 2,
+    Month = 3,
+    Day = 4,
+    Year = 5,
+    Publication = 6,
+    Dash = 7,
+    IssueNumber = 8,
+    IssueDate = 9,
+    Byline = 10,
+}
+
+fn article_tokens(article: &Article, out: &mut Vec<(TextRange, Token)>) {
+    let headline = &article.headline;
+    if let Some(prefix) = &headline.kind_prefix {
+        out.push((prefix.range, Token::Kind));
+    }
+    out.push((headline.text.range, Token::Headline));
+    if let Some(dateline) = &article.dateline {
+        use crate::model::DatelinePiece as P;
+        for (piece, range) in &dateline.pieces {
+            let token = match piece {
+                P::Place => Token::Place,
+                P::Month => Token::Month,
+                P::Day => Token::Day,
+                P::Year => Token::Year,
+                P::Publication => Token::Publication,
+                P::Dash => Token::Dash,
+                _ => continue,
+            };
+            out.push((*range, token));
+        }
+    }
+    if let Some(byline) = &article.byline {
+        if let Some(name) = &byline.name {
+            out.push((name.range, Token::Byline));
+        }
+    }
+    if let Some(issue) = &article.issue_ref {
+        if let Some(number) = &issue.number {
+            out.push((number.range, Token::IssueNumber));
+        }
+        for span in [&issue.month, &issue.day, &issue.year]
+            .into_iter()
+            .flatten()
+        {
+            out.push((span.range, Token::IssueDate));
+        }
+        for publication in &issue.publications {
+            out.push((publication.range, Token::Publication));
+        }
+    }
+}
+
+/// Semantic tokens of the articles overlapping `within` (all when `None`).
+pub fn semantic_tokens(
+    document: &Document,
+    encoding: Encoding,
+    within: Option<TextRange>,
+) -> Vec<SemanticToken> {
+    let mut raw: Vec<(TextRange, Token)> = Vec::new();
+    for entry in document.articles() {
+        let range = entry.article.range;
+        if within.is_some_and(|within| range.end < within.start || range.start > within.end) {
+            continue;
+        }
+        article_tokens(&entry.article, &mut raw);
+    }
+    raw.retain(|(range, _)| !range.is_empty());
+    if let Some(within) = within {
+        raw.retain(|(range, _)| range.end >= within.start && range.start <= within.end);
+    }
+    raw.sort_by_key(|(range, _)| range.start);
+    let mut out = Vec::with_capacity(raw.len());
+    let (mut last_line, mut last_col) = (0u32, 0u32);
+    let mut last_end = 0usize;
+    for (range, token) in raw {
+        if range.start < last_end {
+            continue; // never overlap
+        }
+        let start = document.rope.position(range.start, encoding);
+        // Tokens may not span lines: cut at the line's end.
+        let line_end = document.text[range.start..range.end]
+            .find('\n')
+            .map_or(range.end, |at| range.start + at);
+        let length = encoding.len(&document.text[range.start..line_end]);
+        if length == 0 {
+            continue;
+        }
+        let delta_line = start.line - last_line;
+        let delta_start = if delta_line == 0 {
+            start.character - last_col
+        } else {
+            start.character
+        };
+        out.push(SemanticToken {
+            delta_line,
+            delta_start,
+            length,
+            token_type: token as u32,
+            token_modifiers_bitset: 0,
+        });
+        last_line = start.line;
+        last_col = start.character;
+        last_end = range.end;
+    }
+    out
+}
+
+/// The smallest single edit turning `old` into `new` (in tokens).
+pub fn token_delta(old: &[SemanticToken], new: &[SemanticToken]) -> Vec<lsp::SemanticTokensEdit> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if prefix == old.len() && prefix == new.len() {
+        return Vec::new();
+    }
+    vec![lsp::SemanticTokensEdit {
+        start: (prefix * 5) as u32,
+        delete_count: ((old.len() - prefix - suffix) * 5) as u32,
+        data: Some(new[prefix..new.len() - suffix].to_vec()),
+    }]
+}
+
+// ---------------------------------------------------------------- inlay hints, completion
+
+pub fn inlay_hints(document: &Document, encoding: Encoding, within: TextRange) -> Vec<InlayHint> {
+    document
+        .articles()
+        .iter()
+        .filter_map(|entry| {
+            let dateline = entry.article.dateline.as_ref()?;
+            if !dateline.year_inferred || !within.touches(dateline.range.start) {
+                return None;
+            }
+            let date = dateline.date?;
+            let after = dateline.end_day.as_ref().or(dateline.day.as_ref())?;
+            Some(InlayHint {
+                position: document.rope.position(after.range.end, encoding),
+                label: InlayHintLabel::String(date.year().to_string()),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(lsp::InlayHintTooltip::String(
+                    "Year inferred from the issue reference".to_string(),
+                )),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .collect()
+}
+
+pub fn completion(state: &State, document: &Document, offset: usize) -> Vec<CompletionItem> {
+    let Some(entry) = document.article_at(offset) else {
+        return Vec::new();
+    };
+    let article = &entry.article;
+    let Some(lead) = article.lead else {
+        return Vec::new();
+    };
+    // Only on the lead's first line, before the dateline's dash.
+    let first_line_end = document.text[lead.start..]
+        .find('\n')
+        .map_or(lead.end, |at| lead.start + at);
+    let limit = article
+        .dateline
+        .as_ref()
+        .and_then(|dateline| dateline.dash.as_ref().map(|dash| dash.range.start))
+        .unwrap_or(first_line_end);
+    if offset < lead.start || offset > limit.min(first_line_end) {
+        return Vec::new();
+    }
+    let mut items: Vec<CompletionItem> = (1..=12)
+        .map(|month| {
+            let label = dates::ap_month(month).to_uppercase();
+            CompletionItem {
+                label: label.clone(),
+                kind: Some(CompletionItemKind::ENUM_MEMBER),
+                detail: Some(format!("{} (AP style)", dates::month_name(month))),
+                sort_text: Some(format!("a{month:02}")),
+                insert_text: Some(label),
+                ..CompletionItem::default()
+            }
+        })
+        .collect();
+    items.extend(
+        state
+            .config
+            .publications
+            .iter()
+            .enumerate()
+            .map(|(at, name)| CompletionItem {
+                label: name.clone(),
+                kind: Some(CompletionItemKind::CONSTANT),
+                detail: Some("publication".to_string()),
+                sort_text: Some(format!("b{at:02}")),
+                ..CompletionItem::default()
+            }),
+    );
+    items
+}
+
+// ---------------------------------------------------------------- navigation
+
+/// Articles of the issue referenced under `offset`, or the definition of the acronym there.
+pub fn definition(state: &State, document: &Document, offset: usize) -> Vec<Location> {
+    navigate(state, document, offset, false)
+}
+
+pub fn references(state: &State, document: &Document, offset: usize) -> Vec<Location> {
+    navigate(state, document, offset, true)
+}
+
+fn navigate(state: &State, document: &Document, offset: usize, references: bool) -> Vec<Location> {
+    let Some(entry) = document.article_at(offset) else {
+        return Vec::new();
+    };
+    let article = &entry.article;
+    let Some(uri) = state
+        .docs
+        .iter()
+        .find(|(_, doc)| std::ptr::eq(*doc, document))
+        .map(|(uri, _)| uri.clone())
+    else {
+        return Vec::new();
+    };
+    if let Some((_, definition)) = acronym_at(document, article, offset) {
+        let open = FileRef::Open(document);
+        if references {
+            let slice = article.range.slice(&document.text);
+            return acronyms::mentions(slice, &definition.abbreviation)
+                .into_iter()
+                .map(|range| {
+                    Location::new(
+                        uri.clone(),
+                        open.range(range.shifted(article.range.start as isize), state.encoding),
+                    )
+                })
+                .collect();
+        }
+        let whole = TextRange::new(
+            definition.expansion_range.start,
+            definition.abbreviation_range.end + 1,
+        );
+        return vec![Location::new(uri, open.range(whole, state.encoding))];
+    }
+    let Some(number) = article
+        .issue_ref
+        .as_ref()
+        .filter(|issue| issue.range.touches(offset))
+        .and_then(|issue| issue.number_value)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (other_uri, file) in state.files() {
+        for other in file.articles() {
+            if other.issue_number() != Some(number) {
+                continue;
+            }
+            let range = if references {
+                other
+                    .issue_ref
+                    .as_ref()
+                    .map_or(other.range, |issue| issue.range)
+            } else {
+                other.headline.range
+            };
+            out.push(Location::new(
+                other_uri.clone(),
+                file.range(range, state.encoding),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fuzzy_prefers_compact_word_start_matches() {
+        assert!(fuzzy_score("kzb", "Kazakhstan budget").is_some());
+        assert!(fuzzy_score("xyz", "Kazakhstan budget").is_none());
+        let tight = fuzzy_score("bud", "Kazakhstan budget").unwrap();
+        let loose = fuzzy_score("bud", "Big urban dam").unwrap();
+        assert!(tight > loose, "{tight} {loose}");
+    }
+}

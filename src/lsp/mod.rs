@@ -1,0 +1,72 @@
+//! `bulletin lsp`: the language server, over stdio.
+//!
+//! Every judgement comes from the analysis core (`analysis::configure`,
+//! `checks::check_article`, `archive::check_archive`, `fix::fix_text`); this
+//! module keeps documents current, caches per-article results and converts
+//! byte ranges to LSP positions (all through `convert`).
+
+#![deny(clippy::print_stdout)]
+
+pub mod convert;
+pub mod document;
+mod features;
+mod server;
+mod state;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server};
+
+pub use server::Backend;
+
+/// How a `--log-level` string maps onto tracing levels (anything unknown is `info`).
+pub fn parse_level(level: &str) -> tracing::Level {
+    match level.to_ascii_lowercase().as_str() {
+        "error" => tracing::Level::ERROR,
+        "warn" | "warning" => tracing::Level::WARN,
+        "debug" => tracing::Level::DEBUG,
+        "trace" => tracing::Level::TRACE,
+        _ => tracing::Level::INFO,
+    }
+}
+
+/// Runs the server on stdin/stdout until `exit`. Status 0 after `shutdown`
+/// then `exit`, 1 after `exit` alone (or when the client goes away).
+pub fn run(log_level: &str) -> ExitCode {
+    let level = parse_level(log_level);
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_ansi(false)
+        .with_target(false)
+        .try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            tracing::error!("cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let shut_down = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&shut_down);
+    runtime.block_on(async move {
+        let stdin = tokio::io::stdin();
+        let stdout = tokio::io::stdout();
+        let (service, socket) =
+            LspService::new(move |client| Backend::new(client, level, Arc::clone(&flag)));
+        Server::new(stdin, stdout, socket).serve(service).await;
+    });
+    // Background tasks (indexing, debounced diagnostics) must not hold the exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    if shut_down.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

@@ -1,0 +1,933 @@
+//! The protocol side: capabilities, document sync, diagnostics publishing,
+//! workspace indexing and the request handlers (which call `features`).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::convert::{Encoding, Lines};
+use super::document::Document;
+use super::features;
+use super::state::{self, IndexedFile, State};
+use crate::config::CONFIG_FILE_NAME;
+use crate::fix;
+
+/// How long diagnostics wait for more keystrokes before being computed.
+const DEBOUNCE: Duration = Duration::from_millis(3);
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    /// Serialises publishing, so an older result never overtakes a newer one.
+    publish_lock: Arc<tokio::sync::Mutex<()>>,
+    shut_down: Arc<AtomicBool>,
+    level: tracing::Level,
+    capabilities: Mutex<ClientFlags>,
+}
+
+#[derive(Default, Clone, Copy)]
+struct ClientFlags {
+    watch_registration: bool,
+    configuration: bool,
+    work_done_progress: bool,
+}
+
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `work`, turning a panic into `None` (logged) so it never reaches the client.
+fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            tracing::error!("internal error in {what}: {message}");
+            None
+        }
+    }
+}
+
+fn internal(what: &str) -> Error {
+    let mut error = Error::internal_error();
+    error.message = format!("internal error in {what}").into();
+    error
+}
+
+impl Backend {
+    pub fn new(client: Client, level: tracing::Level, shut_down: Arc<AtomicBool>) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State::default())),
+            publish_lock: Arc::new(tokio::sync::Mutex::new(())),
+            shut_down,
+            level,
+            capabilities: Mutex::new(ClientFlags::default()),
+        }
+    }
+
+    fn flags(&self) -> ClientFlags {
+        *self
+            .capabilities
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Logs to stderr and, at the configured level, to the client's log.
+    async fn log(&self, level: tracing::Level, message: String) {
+        log_to(&self.client, self.level, level, message).await;
+    }
+
+    /// Runs `work` on the state with a refreshed open document.
+    fn with_document<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        work: impl FnOnce(&State, &Document) -> T,
+    ) -> Result<Option<T>> {
+        let mut state = lock(&self.state);
+        let state = &mut *state;
+        let (config, generation) = (&state.config, state.generation);
+        let Some(document) = state.docs.get_mut(uri) else {
+            return Ok(None);
+        };
+        guarded(what, || document.refresh(config, generation)).ok_or_else(|| internal(what))?;
+        let Some(document) = state.docs.get(uri) else {
+            return Ok(None);
+        };
+        guarded(what, || work(state, document))
+            .map(Some)
+            .ok_or_else(|| internal(what))
+    }
+
+    fn schedule_diagnostics(&self, uri: Uri, version: i32) {
+        let task = Publisher {
+            client: self.client.clone(),
+            state: Arc::clone(&self.state),
+            publish_lock: Arc::clone(&self.publish_lock),
+        };
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            task.publish(Some((uri, version))).await;
+        });
+    }
+
+    async fn publish_all(&self) {
+        Publisher {
+            client: self.client.clone(),
+            state: Arc::clone(&self.state),
+            publish_lock: Arc::clone(&self.publish_lock),
+        }
+        .publish(None)
+        .await;
+    }
+
+    async fn pull_settings(&self) {
+        if !self.flags().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("bulletin".to_string()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                let value = values.into_iter().next().filter(|value| !value.is_null());
+                lock(&self.state).settings = value;
+            }
+            Err(err) => {
+                self.log(
+                    tracing::Level::WARN,
+                    format!("workspace/configuration failed: {err}"),
+                )
+                .await
+            }
+        }
+    }
+
+    async fn reload_config(&self) {
+        let problems = lock(&self.state).reload_config();
+        for problem in problems {
+            self.log(tracing::Level::ERROR, problem.clone()).await;
+            self.client.show_message(MessageType::ERROR, problem).await;
+        }
+    }
+
+    /// Reads every `*.bulletin` file of the workspace, reporting progress.
+    async fn index_workspace(&self) {
+        let (roots, config) = {
+            let state = lock(&self.state);
+            (state.roots.clone(), state.config.clone())
+        };
+        if roots.is_empty() {
+            return;
+        }
+        let token = NumberOrString::String("bulletin/index".to_string());
+        let progress = if self.flags().work_done_progress
+            && self
+                .client
+                .create_work_done_progress(token.clone())
+                .await
+                .is_ok()
+        {
+            Some(
+                self.client
+                    .progress(token, "Indexing bulletin files")
+                    .with_percentage(0)
+                    .begin()
+                    .await,
+            )
+        } else {
+            None
+        };
+        let walk_roots = roots.clone();
+        let paths = tokio::task::spawn_blocking(move || state::workspace_files(&walk_roots))
+            .await
+            .unwrap_or_default();
+        let total = paths.len().max(1);
+        for (done, path) in paths.into_iter().enumerate() {
+            let read_config = config.clone();
+            let read_path = path.clone();
+            let indexed = tokio::task::spawn_blocking(move || {
+                guarded("indexing", || IndexedFile::read(&read_path, &read_config)).flatten()
+            })
+            .await
+            .ok()
+            .flatten();
+            if let (Some(file), Some(uri)) = (indexed, Uri::from_file_path(&path)) {
+                lock(&self.state).index.insert(uri, file);
+            }
+            if let Some(progress) = &progress {
+                progress
+                    .report_with_message(
+                        format!("{}/{}", done + 1, total),
+                        ((done + 1) * 100 / total) as u32,
+                    )
+                    .await;
+            }
+        }
+        if let Some(progress) = progress {
+            progress.finish_with_message("Indexed").await;
+        }
+        let count = lock(&self.state).index.len();
+        self.log(
+            tracing::Level::INFO,
+            format!("indexed {count} bulletin files"),
+        )
+        .await;
+        self.publish_all().await;
+    }
+
+    async fn register_watchers(&self) {
+        if !self.flags().watch_registration {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: ["**/*.bulletin", "**/bulletin.toml"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect(),
+        };
+        let registration = Registration {
+            id: "bulletin-watch".to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(err) = self.client.register_capability(vec![registration]).await {
+            self.log(
+                tracing::Level::WARN,
+                format!("cannot register file watchers: {err}"),
+            )
+            .await;
+        }
+    }
+}
+
+async fn log_to(client: &Client, max: tracing::Level, level: tracing::Level, message: String) {
+    match level {
+        tracing::Level::ERROR => tracing::error!("{message}"),
+        tracing::Level::WARN => tracing::warn!("{message}"),
+        tracing::Level::INFO => tracing::info!("{message}"),
+        _ => tracing::debug!("{message}"),
+    }
+    // tracing::Level orders ERROR < WARN < INFO < DEBUG < TRACE by verbosity (ERROR is "max").
+    if level <= max {
+        let kind = match level {
+            tracing::Level::ERROR => MessageType::ERROR,
+            tracing::Level::WARN => MessageType::WARNING,
+            tracing::Level::INFO => MessageType::INFO,
+            _ => MessageType::LOG,
+        };
+        client.log_message(kind, message).await;
+    }
+}
+
+/// Computes and pushes diagnostics; shared by the debounced task and bulk refreshes.
+struct Publisher {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    publish_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Publisher {
+    /// Publishes for every open document whose diagnostics changed. With
+    /// `only_if_current`, does nothing unless that document is still at that version.
+    async fn publish(&self, only_if_current: Option<(Uri, i32)>) {
+        let _serial = self.publish_lock.lock().await;
+        let batch = {
+            let mut state = lock(&self.state);
+            if let Some((uri, version)) = &only_if_current {
+                if state.docs.get(uri).map(|doc| doc.version) != Some(*version) {
+                    return; // a newer change has its own task
+                }
+            }
+            guarded("diagnostics", || {
+                state.refresh_all();
+                let all = state.all_diagnostics();
+                let mut batch = Vec::new();
+                for (uri, diagnostics) in all {
+                    let Some(version) = state.docs.get(&uri).map(|doc| doc.version) else {
+                        continue;
+                    };
+                    let lsp = state.to_lsp(&uri, &diagnostics);
+                    let is_target = only_if_current.as_ref().is_some_and(|(u, _)| *u == uri);
+                    if !is_target && state.published.get(&uri) == Some(&lsp) {
+                        continue;
+                    }
+                    state.published.insert(uri.clone(), lsp.clone());
+                    batch.push((uri, lsp, version));
+                }
+                batch
+            })
+        };
+        for (uri, diagnostics, version) in batch.unwrap_or_default() {
+            self.client
+                .publish_diagnostics(uri, diagnostics, Some(version))
+                .await;
+        }
+    }
+}
+
+fn offered_encodings(params: &InitializeParams) -> Option<&[PositionEncodingKind]> {
+    params
+        .capabilities
+        .general
+        .as_ref()?
+        .position_encodings
+        .as_deref()
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = Encoding::negotiate(offered_encodings(&params));
+        let mut roots: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().map(|p| p.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(path) = params.root_uri.as_ref().and_then(|uri| uri.to_file_path()) {
+                roots.push(path.into_owned());
+            }
+        }
+        let workspace = params.capabilities.workspace.as_ref();
+        let flags = ClientFlags {
+            watch_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            work_done_progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+        };
+        *self
+            .capabilities
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = flags;
+        let settings = params
+            .initialization_options
+            .as_ref()
+            .and_then(|options| options.get("bulletin").cloned().or(Some(options.clone())))
+            .filter(|value| value.is_object());
+        {
+            let mut state = lock(&self.state);
+            state.encoding = encoding;
+            state.roots = roots;
+            state.settings = settings;
+        }
+        self.reload_config().await;
+        let token_options = SemanticTokensOptions {
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+            legend: features::legend(),
+            range: Some(true),
+            full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
+        };
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding.kind()),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(
+                    SemanticTokensServerCapabilities::SemanticTokensOptions(token_options),
+                ),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![" ".to_string(), "(".to_string()]),
+                    ..CompletionOptions::default()
+                }),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new("source.fixAll.bulletin"),
+                        ]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(
+                    DiagnosticOptions {
+                        identifier: Some("bulletin".to_string()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    },
+                )),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "bulletin".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.log(
+            tracing::Level::INFO,
+            "bulletin language server ready".to_string(),
+        )
+        .await;
+        self.register_watchers().await;
+        if self.flags().configuration {
+            self.pull_settings().await;
+            self.reload_config().await;
+        }
+        self.index_workspace().await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shut_down.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let version = document.version;
+        let uri = document.uri.clone();
+        let opened = guarded("didOpen", || Document::new(document.text, version));
+        if let Some(opened) = opened {
+            lock(&self.state).docs.insert(uri.clone(), opened);
+            self.schedule_diagnostics(uri, version);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        // Applied synchronously, before any later request can read the document.
+        let applied = {
+            let mut state = lock(&self.state);
+            let encoding = state.encoding;
+            match state.docs.get_mut(&uri) {
+                Some(document) => guarded("didChange", || {
+                    document.apply_changes(params.content_changes, version, encoding)
+                })
+                .is_some(),
+                None => false,
+            }
+        };
+        if applied {
+            self.schedule_diagnostics(uri, version);
+        } else {
+            self.log(
+                tracing::Level::WARN,
+                format!(
+                    "didChange for a document that is not open: {}",
+                    uri.as_str()
+                ),
+            )
+            .await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        {
+            let mut state = lock(&self.state);
+            state.docs.remove(&uri);
+            state.semantic.remove(&uri);
+            state.published.remove(&uri);
+        }
+        self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        self.publish_all().await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let pushed = match params.settings {
+            Value::Object(map) if map.contains_key("bulletin") => map.get("bulletin").cloned(),
+            Value::Null => None,
+            other if other.as_object().is_some_and(|o| !o.is_empty()) => Some(other),
+            _ => None,
+        };
+        match pushed {
+            Some(settings) => lock(&self.state).settings = Some(settings),
+            None => self.pull_settings().await,
+        }
+        self.reload_config().await;
+        self.publish_all().await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
+                continue;
+            };
+            if path
+                .file_name()
+                .is_some_and(|name| name == CONFIG_FILE_NAME)
+            {
+                config_changed = true;
+                continue;
+            }
+            if change.typ == FileChangeType::DELETED {
+                lock(&self.state).index.remove(&change.uri);
+                continue;
+            }
+            let config = lock(&self.state).config.clone();
+            let read = tokio::task::spawn_blocking(move || {
+                guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
+            })
+            .await
+            .ok()
+            .flatten();
+            if let Some(file) = read {
+                lock(&self.state).index.insert(change.uri, file);
+            }
+        }
+        if config_changed {
+            self.reload_config().await;
+            // Indexed files were analysed with the old configuration.
+            let reread: Vec<(Uri, std::path::PathBuf)> = {
+                let state = lock(&self.state);
+                state
+                    .index
+                    .iter()
+                    .map(|(uri, file)| (uri.clone(), file.path.clone()))
+                    .collect()
+            };
+            for (uri, path) in reread {
+                let config = lock(&self.state).config.clone();
+                if let Some(file) =
+                    guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
+                {
+                    lock(&self.state).index.insert(uri, file);
+                }
+            }
+        }
+        self.publish_all().await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let uri = at.text_document.uri;
+        Ok(self
+            .with_document(&uri, "hover", |state, document| {
+                let offset = document.rope.offset(at.position, state.encoding);
+                features::hover(state, &uri, document, offset)
+            })?
+            .flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self.with_document(
+            &params.text_document.uri,
+            "documentSymbol",
+            |state, document| {
+                DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
+            },
+        )?)
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let symbols = {
+            let mut state = lock(&self.state);
+            guarded("workspace/symbol", || {
+                state.refresh_all();
+                features::workspace_symbols(&state, &params.query)
+            })
+            .ok_or_else(|| internal("workspace/symbol"))?
+        };
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_document(&params.text_document.uri, "foldingRange", |_, document| {
+            features::folding_ranges(document)
+        })
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        self.with_document(
+            &params.text_document.uri,
+            "selectionRange",
+            |state, document| {
+                params
+                    .positions
+                    .iter()
+                    .map(|position| {
+                        let offset = document.rope.offset(*position, state.encoding);
+                        features::selection_range(document, offset, state.encoding)
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
+            features::semantic_tokens(document, state.encoding, None)
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let mut state = lock(&self.state);
+        state.next_result_id += 1;
+        let result_id = state.next_result_id.to_string();
+        state
+            .semantic
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+            result_id: Some(result_id),
+            data: tokens,
+        })))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        let uri = params.text_document.uri;
+        let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
+            features::semantic_tokens(document, state.encoding, None)
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let mut state = lock(&self.state);
+        state.next_result_id += 1;
+        let result_id = state.next_result_id.to_string();
+        let previous = state
+            .semantic
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        Ok(Some(match previous {
+            Some((id, old)) if id == params.previous_result_id => {
+                SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+                    result_id: Some(result_id),
+                    edits: features::token_delta(&old, &tokens),
+                })
+            }
+            _ => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
+                result_id: Some(result_id),
+                data: tokens,
+            }),
+        }))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let tokens = self.with_document(
+            &params.text_document.uri,
+            "semanticTokens",
+            |state, document| {
+                let within = document.rope.text_range(params.range, state.encoding);
+                features::semantic_tokens(document, state.encoding, Some(within))
+            },
+        )?;
+        Ok(tokens.map(|data| {
+            SemanticTokensRangeResult::Tokens(SemanticTokens {
+                result_id: None,
+                data,
+            })
+        }))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.with_document(&params.text_document.uri, "inlayHint", |state, document| {
+            let within = document.rope.text_range(params.range, state.encoding);
+            features::inlay_hints(document, state.encoding, within)
+        })
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        Ok(self
+            .with_document(&at.text_document.uri, "completion", |state, document| {
+                let offset = document.rope.offset(at.position, state.encoding);
+                features::completion(state, document, offset)
+            })?
+            .filter(|items| !items.is_empty())
+            .map(CompletionResponse::Array))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        Ok(self
+            .with_document(&at.text_document.uri, "definition", |state, document| {
+                let offset = document.rope.offset(at.position, state.encoding);
+                features::definition(state, document, offset)
+            })?
+            .filter(|found| !found.is_empty())
+            .map(GotoDefinitionResponse::Array))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let at = params.text_document_position;
+        Ok(self
+            .with_document(&at.text_document.uri, "references", |state, document| {
+                let offset = document.rope.offset(at.position, state.encoding);
+                features::references(state, document, offset)
+            })?
+            .filter(|found| !found.is_empty()))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        let actions = {
+            let mut state = lock(&self.state);
+            guarded("codeAction", || code_actions(&mut state, &uri, &params))
+                .ok_or_else(|| internal("codeAction"))?
+        };
+        Ok(Some(actions))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = {
+            let mut state = lock(&self.state);
+            guarded("diagnostic", || {
+                state.refresh_all();
+                state.lsp_diagnostics_for(&uri)
+            })
+            .ok_or_else(|| internal("diagnostic"))?
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let items = {
+            let mut state = lock(&self.state);
+            guarded("workspace/diagnostic", || {
+                state.refresh_all();
+                let all = state.all_diagnostics();
+                all.into_iter()
+                    .map(|(uri, diagnostics)| {
+                        let items = state.to_lsp(&uri, &diagnostics);
+                        let version = state.docs.get(&uri).map(|doc| i64::from(doc.version));
+                        WorkspaceDocumentDiagnosticReport::Full(
+                            WorkspaceFullDocumentDiagnosticReport {
+                                uri,
+                                version,
+                                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                    result_id: None,
+                                    items,
+                                },
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .ok_or_else(|| internal("workspace/diagnostic"))?
+        };
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
+    }
+}
+
+/// Quick fixes for the fixable diagnostics in the range, and `source.fixAll.bulletin`.
+fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> CodeActionResponse {
+    state.refresh_all();
+    let Some(document) = state.docs.get(uri) else {
+        return Vec::new();
+    };
+    let encoding = state.encoding;
+    let wanted = |kind: &CodeActionKind| {
+        params.context.only.as_ref().is_none_or(|only| {
+            only.iter().any(|o| {
+                kind.as_str() == o.as_str()
+                    || kind.as_str().starts_with(&format!("{}.", o.as_str()))
+            })
+        })
+    };
+    let fix_all_kind = CodeActionKind::new("source.fixAll.bulletin");
+    let mut actions = Vec::new();
+    let diagnostics = state
+        .all_diagnostics()
+        .into_iter()
+        .find(|(file, _)| file == uri)
+        .map(|(_, diagnostics)| diagnostics)
+        .unwrap_or_default();
+    if wanted(&CodeActionKind::QUICKFIX) {
+        let range = document.rope.text_range(params.range, encoding);
+        let lsp = state.to_lsp(uri, &diagnostics);
+        for (diagnostic, lsp_diagnostic) in diagnostics.iter().zip(lsp) {
+            let Some(fix) = &diagnostic.fix else { continue };
+            let touches =
+                diagnostic.range.start <= range.end && range.start <= diagnostic.range.end;
+            if !touches {
+                continue;
+            }
+            let edits: Vec<TextEdit> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    TextEdit::new(
+                        document.rope.range(edit.range, encoding),
+                        edit.replacement.clone(),
+                    )
+                })
+                .collect();
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.description.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![lsp_diagnostic]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(fix.applicability == crate::diagnostic::Applicability::Safe),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    let any_safe = diagnostics.iter().any(|diagnostic| {
+        diagnostic
+            .fix
+            .as_ref()
+            .is_some_and(|fix| fix.applicability == crate::diagnostic::Applicability::Safe)
+    });
+    if any_safe && wanted(&fix_all_kind) {
+        let path = uri.to_file_path();
+        let outcome = fix::fix_text(&document.text, &state.config, path.as_deref(), false);
+        if let Some(edit) = minimal_edit(document, &outcome.text, encoding) {
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!(
+                    "Fix all bulletin problems ({} fixes)",
+                    outcome.fixes_applied
+                ),
+                kind: Some(fix_all_kind),
+                edit: Some(WorkspaceEdit {
+                    changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    actions
+}
+
+/// One edit replacing only what differs between the document and `new`.
+fn minimal_edit(document: &Document, new: &str, encoding: Encoding) -> Option<TextEdit> {
+    let old = document.text.as_str();
+    if old == new {
+        return None;
+    }
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    let range = crate::text_range::TextRange::new(prefix, old.len() - suffix);
+    Some(TextEdit::new(
+        document.rope.range(range, encoding),
+        new[prefix..new.len() - suffix].to_string(),
+    ))
+}

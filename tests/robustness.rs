@@ -1,0 +1,117 @@
+//! Parsing and analysis never panic, and every reported range lies inside the
+//! text on character boundaries, for random text and random edits of
+//! real-looking articles.
+
+use bulletin::analysis::analyze;
+use bulletin::config::Config;
+use bulletin::fix::fix_text;
+use proptest::prelude::*;
+
+const ARTICLE: &str = "Tag Archives: Caspian gas\n\nComment: Turkmen gas “finds” a new route\n\n>>Ashgabat looks west>>\n\nASHGABAT, SEPT. 3 2019 (The Conway Bulletin) — Turkmenistan’s gas 🔥 exports rose.\n\nBy Aida Sarsen, analyst\n\nCopyright ©The Conway Bulletin — all rights reserved\n\n(Editorial from Issue No.\u{a0}430, published on Sept.\u{a0}6\u{a0}2019)\n\nBISHKEK/Kyrgyzstan, OCT. 4  2019, (The Bulletin) – –Kyrgyz MPs met.\r\n\r\n>>This story was first published in issue 434 of The Conway Bulletin on Oct. 4 2019\r\n\nTASHKENTJAN. 8 (The Daily Steppe) — x\n\n(News report from Issue No. 43l, published on Jan. 12020)f";
+
+/// Pieces that make real defects when spliced in.
+const PIECES: &[&str] = &[
+    "\n",
+    "\r\n",
+    "\n\n",
+    " ",
+    "\u{a0}",
+    "—",
+    "–",
+    "-",
+    "(",
+    ")",
+    ",",
+    "/",
+    ">>",
+    "SEPT.",
+    "FEB. 30",
+    "2017",
+    "Issue No. ",
+    "ENDS\n",
+    "By ",
+    "©",
+    "’",
+    "📰",
+    "Comment: ",
+    "(The Bulletin) ",
+    "JAN. 1 ",
+    "\u{feff}",
+    "",
+];
+
+fn check_ranges(text: &str) {
+    let (tree, analysis) = analyze(text, &Config::default());
+    if let Some(tree) = &tree {
+        assert_eq!(tree.root_node().end_byte(), text.len());
+    }
+    for diagnostic in &analysis.diagnostics {
+        let range = diagnostic.range;
+        assert!(
+            range.start <= range.end && range.end <= text.len(),
+            "{range:?} outside {}",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+            "{range:?} not on a boundary"
+        );
+        for edit in diagnostic.fix.iter().flat_map(|fix| &fix.edits) {
+            assert!(edit.range.end <= text.len());
+            assert!(
+                text.is_char_boundary(edit.range.start) && text.is_char_boundary(edit.range.end)
+            );
+        }
+    }
+}
+
+fn splice(base: &str, edits: &[(usize, usize, usize)]) -> String {
+    let mut text = base.to_string();
+    for &(at, delete, piece) in edits {
+        let mut start = at % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        text.replace_range(start..end, PIECES[piece % PIECES.len()]);
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_edits_of_real_looking_articles(edits in prop::collection::vec((0usize..2000, 0usize..12, 0usize..64), 0..12)) {
+        let text = splice(ARTICLE, &edits);
+        check_ranges(&text);
+        // Fixing never panics, and fixing the result again changes nothing.
+        let config = Config::default();
+        let once = fix_text(&text, &config, None, true).text;
+        let twice = fix_text(&once, &config, None, true).text;
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn arbitrary_text(text in "\\PC{0,400}") {
+        check_ranges(&text);
+    }
+
+    #[test]
+    fn arbitrary_lines_of_format_characters(text in "[A-Za-z0-9 .,/()\u{a0}—–>\r\n©’📰-]{0,300}") {
+        check_ranges(&text);
+    }
+}
+
+#[test]
+fn fixing_keeps_line_endings_bom_and_final_newline() {
+    let text = "\u{feff}Gas deal signed\r\n\r\nALMATY, SEPT 3 2019 (The Conway Bulletin) – Kazakh officials signed.\r\n\r\n(News report from Issue No. 430, published on Sept. 6 2019)";
+    let fixed = fix_text(text, &Config::default(), None, false).text;
+    assert_eq!(
+        fixed,
+        "\u{feff}Gas deal signed\r\n\r\nALMATY, SEPT. 3 2019 (The Conway Bulletin) — Kazakh officials signed.\r\n\r\n(News report from Issue No. 430, published on Sept. 6 2019)"
+    );
+}
