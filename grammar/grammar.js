@@ -1,7 +1,7 @@
 /**
  * @file Tree-sitter grammar for "bulletin markup": plain-text archive pages
  *       of a weekly regional news bulletin.
- * @license MIT
+ * @license MIT OR Apache-2.0
  *
  * Almost all of the work is done by the external scanner (src/scanner.c):
  * it classifies every line (header, headline, standfirst, dateline

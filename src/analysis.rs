@@ -120,10 +120,23 @@ pub struct CheckedFile {
 /// Checks files together: each on its own (in parallel), then the cross-file
 /// rules over all of them. Output order follows input order.
 pub fn check_files(files: &[SourceFile<'_>]) -> Vec<CheckedFile> {
+    check_files_observed(files, &|| {})
+}
+
+/// `check_files`, calling `on_analysed` as each file's own analysis is done
+/// (from worker threads), so a face can show progress.
+pub fn check_files_observed(
+    files: &[SourceFile<'_>],
+    on_analysed: &(dyn Fn() + Sync),
+) -> Vec<CheckedFile> {
     use rayon::prelude::*;
     let analyses: Vec<FileAnalysis> = files
         .par_iter()
-        .map(|file| analyze(file.text, file.config).1)
+        .map(|file| {
+            let analysis = analyze(file.text, file.config).1;
+            on_analysed();
+            analysis
+        })
         .collect();
     let archive_config = files
         .first()

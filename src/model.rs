@@ -152,8 +152,8 @@ pub struct IssueRef {
     pub publications: Vec<Span>,
     pub open_paren: Option<TextRange>,
     pub close_paren: Option<TextRange>,
-    /// Text after the closing bracket.
-    pub junk: Option<Span>,
+    /// Text the reference should not hold: before or after the closing bracket.
+    pub junk: Vec<Span>,
 }
 
 impl Document {
@@ -395,7 +395,7 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
         publications: Vec::new(),
         open_paren: None,
         close_paren: None,
-        junk: None,
+        junk: Vec::new(),
     };
     for child in children(node) {
         match child.kind() {
@@ -417,7 +417,7 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
                 }
             }
             "publication" => issue.publications.push(Span::of(child, text)),
-            "junk" => issue.junk = Some(Span::of(child, text)),
+            "junk" => issue.junk.push(Span::of(child, text)),
             "(" if issue.open_paren.is_none() => {
                 issue.form = IssueRefForm::Bracketed;
                 issue.open_paren = Some(syntax::range(child));
@@ -518,12 +518,11 @@ impl Article {
                 &mut issue.month,
                 &mut issue.day,
                 &mut issue.year,
-                &mut issue.junk,
             ] {
                 shift_opt(span, delta);
             }
-            for publication in &mut issue.publications {
-                publication.shift(delta);
+            for span in issue.publications.iter_mut().chain(&mut issue.junk) {
+                span.shift(delta);
             }
             issue.open_paren = issue.open_paren.map(|range| range.shifted(delta));
             issue.close_paren = issue.close_paren.map(|range| range.shifted(delta));

@@ -27,6 +27,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef BULLETIN_SCANNER_DEBUG
+#include <stdio.h>
+#endif
 
 enum TokenType {
   BLANK,
@@ -435,18 +438,31 @@ static uint32_t place_at(const Line *l, uint32_t i) {
 }
 
 /* Tokenize a dateline at the start of the line. */
+static bool all_upper(const Line *l, uint32_t a, uint32_t b) {
+  for (uint32_t k = a; k < b; k++) {
+    if (is_letter(l->c[k]) && !is_upper(l->c[k])) return false;
+  }
+  return true;
+}
+
+/* Tokenize a dateline at the start of the line. A dateline without a date
+ * ("ALMATY (The Bulletin) — ") is accepted only with upper-case places and
+ * both a publication and a dash. */
 static bool dateline_tokens(const Line *l, EntryList *list) {
   list_reset(list);
   uint32_t i = 0;
   unsigned places = 0;
   uint32_t mend = 0;
+  bool places_upper = true;
   for (;;) {
     i = skip_ws_at(l, i);
     if (i >= l->n || i > DATELINE_WINDOW) return false;
+    if (l->c[i] == '(' || is_dash_char(l->c[i])) break; /* no date */
     mend = month_at(l, i);
     if (mend) break;
     uint32_t pe = place_at(l, i);
     if (!pe || ++places > 4) return false;
+    if (!all_upper(l, i, pe)) places_upper = false;
     add(list, PLACE, i, pe);
     i = skip_ws_at(l, pe);
     if (i < l->n && (l->c[i] == ',' || l->c[i] == '/')) {
@@ -454,24 +470,28 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
       i++;
       continue;
     }
-    if (i < l->n && month_at(l, i)) continue;
+    if (i < l->n && (month_at(l, i) || l->c[i] == '(')) continue;
     return false;
   }
-  i = parse_date(l, i, mend, list);
-  i = skip_ws_at(l, i);
-  if (i < l->n && l->c[i] == ',') {
-    add(list, T_COMMA, i, i + 1);
-    i = skip_ws_at(l, i + 1);
-  }
-  if (i < l->n && is_upper(l->c[i])) {
-    uint32_t pe = place_at(l, i);
-    if (!pe) return false;
-    add(list, PLACE, i, pe);
-    i = skip_ws_at(l, pe);
+  if (mend) {
+    i = parse_date(l, i, mend, list);
+    i = skip_ws_at(l, i);
     if (i < l->n && l->c[i] == ',') {
       add(list, T_COMMA, i, i + 1);
       i = skip_ws_at(l, i + 1);
     }
+    if (i < l->n && is_upper(l->c[i])) {
+      uint32_t pe = place_at(l, i);
+      if (!pe) return false;
+      add(list, PLACE, i, pe);
+      i = skip_ws_at(l, pe);
+      if (i < l->n && l->c[i] == ',') {
+        add(list, T_COMMA, i, i + 1);
+        i = skip_ws_at(l, i + 1);
+      }
+    }
+  } else if (!places_upper) {
+    return false;
   }
   bool has_pub = false, has_dash = false;
   if (i < l->n && l->c[i] == '(') {
@@ -506,6 +526,7 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     i = last;
   }
   if (!has_pub && !has_dash) return false;
+  if (!mend && !(has_pub && has_dash)) return false;
   if (i > DATELINE_WINDOW) return false;
   return !list->overflow;
 }
@@ -924,7 +945,12 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
   read_line(lexer, &s->next);
   if (weak_shape && !trailer_like(s, &s->next)) return true;
   if (!strong_shape) return false;
-  if (standfirst_like(&s->next) && !issue_ref_tokens(&s->next, &s->tmp)) {
+  /* an optional standfirst and / or byline may stand before the dateline */
+  for (unsigned k = 0; k < 2; k++) {
+    bool skip = (standfirst_like(&s->next) &&
+                 !issue_ref_tokens(&s->next, &s->tmp)) ||
+                byline_tokens(&s->next, &s->tmp);
+    if (!skip) break;
     if (lexer->eof(lexer)) return false;
     lexer->advance(lexer, false);
     if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
@@ -933,8 +959,42 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
   return dateline_tokens(&s->next, &s->tmp);
 }
 
+/* Safety net: the queued tokens of a line must be non-empty, in order,
+ * inside the buffered line, and cover every non-blank character (except
+ * after a dateline, where `text` follows). */
+static bool entries_ok(const Line *l, const EntryList *list, bool text_follows) {
+  if (list->overflow) return false;
+  uint32_t prev = 0;
+  for (uint8_t k = 0; k < list->n; k++) {
+    const Entry *e = &list->e[k];
+    if (e->start < prev || e->start >= l->n) return false;
+    for (uint32_t i = prev; i < e->start; i++) {
+      if (!is_ws(l->c[i])) return false;
+    }
+    if (e->end == REST) {
+      return k + 1 == list->n;
+    }
+    if (e->end <= e->start || e->end > l->n) return false;
+    prev = e->end;
+  }
+  if (text_follows || l->truncated) return true;
+  for (uint32_t i = prev; i < l->n; i++) {
+    if (!is_ws(l->c[i])) return false;
+  }
+  return true;
+}
+
 static bool start_line(Scanner *s, TSLexer *lexer, enum TokenType kind,
                        const EntryList *list) {
+  if (list && !entries_ok(&s->line, list, kind == DATELINE_START)) {
+#ifdef BULLETIN_SCANNER_DEBUG
+    fprintf(stderr, "bulletin scanner: bad entries for line kind %d\n", kind);
+    abort();
+#endif
+    /* fall back to a plain paragraph line */
+    kind = PARAGRAPH_START;
+    list = NULL;
+  }
   if (list) {
     load_queue(s, list);
   } else {
@@ -963,7 +1023,16 @@ static bool start_line(Scanner *s, TSLexer *lexer, enum TokenType kind,
       s->flags |= F_PREV_TRAILER;
       s->phase = PH_BODY;
       break;
-    default: /* paragraph, dateline, byline */
+    case BYLINE_START:
+      /* a byline between the headline and the lead paragraph keeps the
+       * dateline position */
+      s->flags &= (uint8_t)~F_PREV_TRAILER;
+      if (s->phase == PH_NONE) break;
+      if (s->phase != PH_AFTER_HEADLINE && s->phase != PH_AFTER_STANDFIRST) {
+        s->phase = PH_BODY;
+      }
+      break;
+    default: /* paragraph, dateline */
       s->flags &= (uint8_t)~F_PREV_TRAILER;
       if (s->phase != PH_NONE) s->phase = PH_BODY;
       break;

@@ -72,22 +72,35 @@ fn brackets(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
-    if let Some(junk) = &issue.junk {
-        out.push(
-            Diagnostic::new(
-                Rule::IssueRefMalformed,
-                junk.range,
-                format!(
-                    "Unexpected `{}` after the issue reference's closing bracket",
-                    junk.text
-                ),
+    for junk in &issue.junk {
+        let after_bracket = issue
+            .close_paren
+            .is_some_and(|close| junk.range.start >= close.end);
+        let message = if after_bracket {
+            format!(
+                "Unexpected `{}` after the issue reference's closing bracket",
+                junk.text
             )
-            .with_fix(Fix::unsafe_(
+        } else {
+            format!(
+                "Unexpected `{}` in the issue reference, after its date",
+                junk.text
+            )
+        };
+        out.push(
+            Diagnostic::new(Rule::IssueRefMalformed, junk.range, message).with_fix(Fix::unsafe_(
                 format!("Delete `{}`", junk.text),
-                vec![Edit::delete(junk.range)],
+                vec![Edit::delete(delete_range(text, junk.range))],
             )),
         );
     }
+}
+
+/// `junk` with the spaces before it, so deleting it leaves no stray space.
+fn delete_range(text: &str, junk: TextRange) -> TextRange {
+    let before = &text[..junk.start];
+    let spaces = before.len() - before.trim_end_matches(is_space).len();
+    TextRange::new(junk.start - spaces, junk.end)
 }
 
 fn last_char_len(text: &str) -> usize {

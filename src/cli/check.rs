@@ -63,18 +63,6 @@ impl Progress {
         }
     }
 
-    /// A phase without per-file steps: the bar keeps spinning.
-    fn spin(&self, message: String) {
-        if let Some(bar) = &self.0 {
-            if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
-            {
-                bar.set_style(style);
-            }
-            bar.set_message(message);
-            bar.enable_steady_tick(std::time::Duration::from_millis(100));
-        }
-    }
-
     fn finish(&self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
@@ -146,7 +134,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         } else {
             args.paths.clone()
         };
-        let paths = walk::collect(&roots)?;
+        let collected = walk::collect(&roots)?;
+        for problem in &collected.problems {
+            eprintln!("bulletin: {problem}");
+            trouble = true;
+        }
+        let paths = collected.files;
         progress = Progress::new(show_progress, paths.len(), "reading");
         let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
             .into_par_iter()
@@ -261,8 +254,8 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             config: &input.config,
         })
         .collect();
-    progress.spin(format!("checking {} files", sources.len()));
-    let checked = analysis::check_files(&sources);
+    progress.phase("checking", sources.len());
+    let checked = analysis::check_files_observed(&sources, &|| progress.tick());
     progress.finish();
     let files: Vec<ReportFile> = inputs
         .iter()

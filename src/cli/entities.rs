@@ -26,7 +26,11 @@ pub(super) fn run(paths: &[PathBuf], format: SymbolsFormat) -> anyhow::Result<u8
     } else {
         paths.to_vec()
     };
-    let files = walk::collect(&roots)?;
+    let collected = walk::collect(&roots)?;
+    if let Some(problem) = collected.problems.first() {
+        anyhow::bail!("{problem}");
+    }
+    let files = collected.files;
     let first_dir = files
         .first()
         .and_then(|file| file.parent())

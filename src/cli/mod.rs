@@ -164,6 +164,14 @@ pub fn run() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        // A reader that stopped early (`bulletin check | head`) is not an error.
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::from(EXIT_OK)
+        }
         Err(err) => {
             eprintln!("bulletin: {err:#}");
             ExitCode::from(EXIT_TROUBLE)

@@ -11,11 +11,24 @@ pub(super) const EXTENSION: &str = "bulletin";
 /// Explicit files as given; directories walked (honouring `.gitignore`) for
 /// `*.bulletin` plus the `include` globs of the configuration that applies.
 /// The result is sorted and free of duplicates, so output order is stable.
-pub(super) fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+/// A path that cannot be read is reported in `problems` and the others are
+/// still collected, so one typo does not hide the rest of a CI run.
+pub(super) struct Collected {
+    pub(super) files: Vec<PathBuf>,
+    pub(super) problems: Vec<String>,
+}
+
+pub(super) fn collect(paths: &[PathBuf]) -> anyhow::Result<Collected> {
     let mut files = Vec::new();
+    let mut problems = Vec::new();
     for path in paths {
-        let metadata =
-            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                problems.push(format!("cannot read {}: {err}", path.display()));
+                continue;
+            }
+        };
         if !metadata.is_dir() {
             files.push(path.clone());
             continue;
@@ -26,10 +39,15 @@ pub(super) fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         let globs = build_globs(&include)?;
         let mut found = Vec::new();
         for entry in ignore::WalkBuilder::new(path).build() {
-            let entry = entry.with_context(|| format!("cannot walk {}", path.display()))?;
-            if entry.file_type().is_some_and(|kind| kind.is_file()) && wanted(entry.path(), &globs)
-            {
-                found.push(entry.into_path());
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|kind| kind.is_file())
+                        && wanted(entry.path(), &globs)
+                    {
+                        found.push(entry.into_path());
+                    }
+                }
+                Err(err) => problems.push(format!("cannot walk {}: {err}", path.display())),
             }
         }
         found.sort();
@@ -37,7 +55,7 @@ pub(super) fn collect(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     }
     let mut seen = std::collections::HashSet::new();
     files.retain(|file| seen.insert(file.clone()));
-    Ok(files)
+    Ok(Collected { files, problems })
 }
 
 fn build_globs(include: &[String]) -> anyhow::Result<globset::GlobSet> {
