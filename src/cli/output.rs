@@ -144,17 +144,7 @@ pub(super) fn emit(
         }
         OutputFormat::Concise => {
             for (file, diagnostic) in all() {
-                let start = file.index.to_human(file.text, diagnostic.range.start);
-                writeln!(
-                    out,
-                    "{}:{}:{}: {}[{}] {}",
-                    file.name,
-                    start.line,
-                    start.column,
-                    diagnostic.severity.as_str(),
-                    diagnostic.rule.name(),
-                    diagnostic.message
-                )?;
+                writeln!(out, "{}", concise_line(file, diagnostic))?;
             }
             if !report.quiet {
                 summary(report, out)?;
@@ -179,6 +169,21 @@ pub(super) fn emit(
         }
     }
     Ok(())
+}
+
+/// `path:line:col: severity[rule] message`, as the concise format and the
+/// JUnit failure bodies print it.
+pub(super) fn concise_line(file: &ReportFile<'_>, diagnostic: &Diagnostic) -> String {
+    let start = file.index.to_human(file.text, diagnostic.range.start);
+    format!(
+        "{}:{}:{}: {}[{}] {}",
+        file.name,
+        start.line,
+        start.column,
+        diagnostic.severity.as_str(),
+        diagnostic.rule.name(),
+        diagnostic.message
+    )
 }
 
 /// One diagnostic as rustc and ruff show them: title, location, the source

@@ -251,17 +251,19 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
         });
     }
     // People: the introduction, then references by honorific or surname.
-    for person in &out.people {
-        let target = gazetteer
+    let person_target = |person: &PersonIntro| {
+        gazetteer
             .lookup(&person.name)
             .map(Target::Gazetteer)
             .unwrap_or_else(|| Target::Person {
                 name: person.name.clone(),
                 role: person.role.clone(),
-            });
+            })
+    };
+    for person in &out.people {
         mentions.push(Mention {
             range: person.range,
-            target,
+            target: person_target(person),
             role: MentionRole::Definition,
             acronym: false,
             honorific: false,
@@ -297,16 +299,9 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
             if is_word_boundary(slice, start, start + surname.len())
                 && !person.range.contains(range.start)
             {
-                let target = gazetteer
-                    .lookup(&person.name)
-                    .map(Target::Gazetteer)
-                    .unwrap_or_else(|| Target::Person {
-                        name: person.name.clone(),
-                        role: person.role.clone(),
-                    });
                 mentions.push(Mention {
                     range,
-                    target,
+                    target: person_target(person),
                     role: MentionRole::Reference,
                     acronym: false,
                     honorific: false,

@@ -75,7 +75,6 @@ pub struct State {
     pub next_result_id: u64,
     /// What was last pushed for each document, to skip republishing equal sets.
     pub published: HashMap<Uri, Vec<lsp::Diagnostic>>,
-    pub supports_related: bool,
 }
 
 impl Default for State {
@@ -92,7 +91,6 @@ impl Default for State {
             semantic: HashMap::new(),
             next_result_id: 0,
             published: HashMap::new(),
-            supports_related: true,
         }
     }
 }
@@ -116,13 +114,6 @@ impl FileRef<'_> {
             self.position(range.start, encoding),
             self.position(range.end, encoding),
         )
-    }
-
-    pub fn text(&self) -> &str {
-        match self {
-            FileRef::Open(document) => &document.text,
-            FileRef::Indexed(file) => &file.text,
-        }
     }
 
     /// Every article of the file.

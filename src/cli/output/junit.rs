@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{position, Report};
+use super::Report;
 
 /// Escapes text for XML 1.0 content and attribute values. Characters XML
 /// 1.0 cannot carry at all (most C0 controls) become U+FFFD; tabs and line
@@ -53,16 +53,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
             r#"    <testcase name="{name}" classname="bulletin" file="{name}">"#
         )?;
         for diagnostic in &file.diagnostics {
-            let start = position(file, diagnostic.range.start);
-            let body = format!(
-                "{}:{}:{}: {}[{}] {}",
-                file.name,
-                start.line,
-                start.column,
-                diagnostic.severity.as_str(),
-                diagnostic.rule.name(),
-                diagnostic.message
-            );
+            let body = super::concise_line(file, diagnostic);
             writeln!(
                 out,
                 r#"      <failure message="{}" type="{}">{}</failure>"#,
