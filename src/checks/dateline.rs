@@ -355,13 +355,17 @@ fn check_gap(
         .next()
         .map_or(" ".to_string(), String::from);
     let left_text = left.slice(text);
-    let right_word: String = text
-        .get(right.start..)
-        .unwrap_or("")
-        .chars()
-        .take_while(|ch| !is_space(*ch) && *ch != '\n' && *ch != '\r')
-        .take(24)
-        .collect();
+    // Name the next piece (`(`, `2018`), or after the dash the story's first word.
+    let right_word: String = if right.is_empty() {
+        text.get(right.start..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|ch| !is_space(*ch) && *ch != '\n' && *ch != '\r')
+            .take(24)
+            .collect()
+    } else {
+        right.slice(text).to_string()
+    };
     let (message, description, replacement) = match (expected, spaces) {
         (Expected::One | Expected::NoneOrOne, 2..) => (
             format!("Doubled space between `{left_text}` and `{right_word}`"),
