@@ -97,9 +97,7 @@ fn definition_before(
         if bare.is_empty() {
             return None;
         }
-        let Some(initial) = bare.chars().next() else {
-            return None;
-        };
+        let initial = bare.chars().next()?;
         if initial.is_uppercase() {
             if initial != initials[needed - 1] {
                 return None;

@@ -8,10 +8,11 @@ use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Tree};
 
 use super::convert::{self, Encoding, Lines};
+use crate::analysis;
 use crate::archive::{self, IssueMention};
-use crate::checks;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
+use crate::entities::AcronymClaim;
 use crate::model::{self, ArchiveHeader, Article};
 use crate::syntax;
 use crate::text_range::TextRange;
@@ -24,6 +25,8 @@ pub struct ArticleAnalysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Its issue claim (at most one), for the cross-file rules.
     pub mentions: Vec<IssueMention>,
+    /// Its acronym definitions, for the cross-file `entity-spelling` rule.
+    pub claims: Vec<AcronymClaim>,
     /// Bytes to add to every stored range since it was computed.
     delta: isize,
     /// False once an edit touched it.
@@ -33,20 +36,35 @@ pub struct ArticleAnalysis {
 impl ArticleAnalysis {
     fn compute(node: tree_sitter::Node<'_>, text: &str, config: &Config) -> ArticleAnalysis {
         let article = model::read_article(node, text);
-        let diagnostics = checks::check_article(text, &article, config);
+        // The same per-article entry point `bulletin check` uses.
+        let analysed = analysis::analyze_article(text, &article, config);
+        let claims = analysed
+            .entities
+            .acronyms
+            .iter()
+            .map(|definition| AcronymClaim {
+                file: FileId(0),
+                abbr: definition.abbr.clone(),
+                expansion: definition.expansion.clone(),
+                expansion_range: definition.expansion_range,
+            })
+            .collect();
         let single = model::Document {
             header: None,
             articles: vec![article],
         };
         let mentions = archive::issue_mentions(&single, FileId(0));
-        let article = single.articles.into_iter().next().unwrap_or_else(|| {
+        let article = single
+            .articles
+            .into_iter()
+            .next()
             // `single` was built with one article just above.
-            model::read_article(node, text)
-        });
+            .unwrap_or_else(|| model::read_article(node, text));
         ArticleAnalysis {
             article,
-            diagnostics,
+            diagnostics: analysed.diagnostics,
             mentions,
+            claims,
             delta: 0,
             valid: true,
         }
@@ -64,6 +82,9 @@ impl ArticleAnalysis {
         for mention in &mut self.mentions {
             mention.range = mention.range.shifted(delta);
             mention.date_range = mention.date_range.shifted(delta);
+        }
+        for claim in &mut self.claims {
+            claim.expansion_range = claim.expansion_range.shifted(delta);
         }
     }
 
@@ -273,6 +294,17 @@ impl Document {
             .collect()
     }
 
+    pub fn claims(&self, file: FileId) -> Vec<AcronymClaim> {
+        self.articles
+            .iter()
+            .flat_map(|entry| entry.claims.iter())
+            .map(|claim| AcronymClaim {
+                file,
+                ..claim.clone()
+            })
+            .collect()
+    }
+
     /// Article-level diagnostics (default severities), sorted by position.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.articles
@@ -296,7 +328,6 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis;
     use tower_lsp_server::ls_types::Position;
 
     fn change(range: (u32, u32, u32, u32), text: &str) -> TextDocumentContentChangeEvent {

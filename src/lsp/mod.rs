@@ -17,9 +17,39 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use tower_lsp_server::jsonrpc::Request;
 use tower_lsp_server::{LspService, Server};
 
 pub use server::Backend;
+
+/// Passes every message on, and signals when `exit` arrives.
+struct ExitWatch<S> {
+    inner: S,
+    exit: Arc<tokio::sync::Notify>,
+}
+
+impl<S> tower_service::Service<Request> for ExitWatch<S>
+where
+    S: tower_service::Service<Request>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        if request.method() == "exit" {
+            self.exit.notify_one();
+        }
+        self.inner.call(request)
+    }
+}
 
 /// How a `--log-level` string maps onto tracing levels (anything unknown is `info`).
 pub fn parse_level(level: &str) -> tracing::Level {
@@ -60,7 +90,20 @@ pub fn run(log_level: &str) -> ExitCode {
         let stdout = tokio::io::stdout();
         let (service, socket) =
             LspService::new(move |client| Backend::new(client, level, Arc::clone(&flag)));
-        Server::new(stdin, stdout, socket).serve(service).await;
+        let exit = Arc::new(tokio::sync::Notify::new());
+        let service = ExitWatch {
+            inner: service,
+            exit: Arc::clone(&exit),
+        };
+        // `serve` also waits for handlers still awaiting a client answer
+        // that will never come after `exit`: stop shortly after `exit` anyway.
+        tokio::select! {
+            () = Server::new(stdin, stdout, socket).serve(service) => {}
+            () = async {
+                exit.notified().await;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            } => {}
+        }
     });
     // Background tasks (indexing, debounced diagnostics) must not hold the exit.
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));

@@ -583,13 +583,13 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(self.with_document(
+        self.with_document(
             &params.text_document.uri,
             "documentSymbol",
             |state, document| {
                 DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
             },
-        )?)
+        )
     }
 
     async fn symbol(

@@ -17,6 +17,7 @@ use crate::analysis;
 use crate::archive::{self, IssueMention};
 use crate::config::{Config, ConfigFile};
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Severity};
+use crate::entities::{self, AcronymClaim};
 use crate::line_index::LineIndex;
 use crate::model;
 
@@ -29,6 +30,7 @@ pub struct IndexedFile {
     /// Article-level findings at default severity.
     pub diagnostics: Vec<Diagnostic>,
     pub mentions: Vec<IssueMention>,
+    pub claims: Vec<AcronymClaim>,
 }
 
 impl IndexedFile {
@@ -40,6 +42,17 @@ impl IndexedFile {
     pub fn from_text(path: PathBuf, text: String, config: &Config) -> IndexedFile {
         let (_, analysis) = analysis::analyze(&text, config);
         let mentions = archive::issue_mentions(&analysis.document, FileId(0));
+        let claims = analysis
+            .entities
+            .iter()
+            .flat_map(|article| article.acronyms.iter())
+            .map(|definition| AcronymClaim {
+                file: FileId(0),
+                abbr: definition.abbr.clone(),
+                expansion: definition.expansion.clone(),
+                expansion_range: definition.expansion_range,
+            })
+            .collect();
         IndexedFile {
             path,
             index: LineIndex::new(&text),
@@ -47,6 +60,7 @@ impl IndexedFile {
             document: analysis.document,
             diagnostics: analysis.diagnostics,
             mentions,
+            claims,
         }
     }
 
@@ -222,15 +236,39 @@ impl State {
                 }
             })
             .collect();
+        let claims: Vec<AcronymClaim> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(at, (_, file))| {
+                let id = FileId(at as u32);
+                match file {
+                    FileRef::Open(document) => document.claims(id),
+                    FileRef::Indexed(indexed) => indexed
+                        .claims
+                        .iter()
+                        .map(|claim| AcronymClaim {
+                            file: id,
+                            ..claim.clone()
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
         let names: Vec<String> = files
             .iter()
             .map(|(uri, _)| self.display_name(uri))
             .collect();
         let name_of = |file: FileId| names.get(file.0 as usize).cloned().unwrap_or_default();
         let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
-        for found in archive::check_archive(&mentions, &self.config, &name_of) {
-            if let Some(slot) = cross.get_mut(found.file.0 as usize) {
-                slot.push(found.diagnostic);
+        // The same cross-file rules as `analysis::archive_diagnostics`, fed
+        // from per-article caches instead of whole-file analyses.
+        let found = archive::check_archive(&mentions, &self.config, &name_of)
+            .into_iter()
+            .map(|found| (found.file, found.diagnostic))
+            .chain(entities::check_acronym_spellings(&claims, &name_of));
+        for (file, diagnostic) in found {
+            if let Some(slot) = cross.get_mut(file.0 as usize) {
+                slot.push(diagnostic);
             }
         }
         files
