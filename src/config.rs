@@ -1,4 +1,5 @@
-//! `bulletin.toml`: every key optional, every default documented in `docs/configuration.md`.
+//! `bulletin.toml`: every key optional; the keys and defaults are documented
+//! in the README's Configuration section.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

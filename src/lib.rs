@@ -4,7 +4,6 @@
 //! out. Nothing here knows about terminals, JSON output or the Language Server
 //! Protocol: `cli` and `lsp` convert at the edges. See ARCHITECTURE.md.
 
-pub mod acronyms;
 pub mod analysis;
 pub mod archive;
 pub mod checks;

@@ -384,7 +384,11 @@ fn sarif_output_has_the_structure_of_sarif_2_1_0() {
         let location = &result.locations[0].physical_location;
         assert_relative_uri(&location.artifact_location.uri);
         assert_region(&location.region, &result.rule_id);
-        let ids: Vec<u64> = result.related_locations.iter().map(|related| related.id).collect();
+        let ids: Vec<u64> = result
+            .related_locations
+            .iter()
+            .map(|related| related.id)
+            .collect();
         let mut unique = ids.clone();
         unique.dedup();
         assert_eq!(ids, unique, "related location ids are distinct");

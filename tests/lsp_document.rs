@@ -1,17 +1,19 @@
 //! Property test of the language server's document store: after any
 //! sequence of incremental edits (either encoding, multi-byte text and
-//! newlines), the rope and text equal the expected text and the
-//! incrementally reparsed tree equals a fresh parse node for node.
+//! newlines, headlines and trailers made and broken near segment
+//! boundaries), the rope and text equal the expected text, every segment's
+//! tree equals a fresh parse of that segment's text node for node, and the
+//! articles and diagnostics equal those of a fresh whole-document analysis.
 
 use bulletin::lsp::convert::{Encoding, Lines};
-use bulletin::lsp::document::Document;
+use bulletin::lsp::document::{Document, SegmentLimits};
 use proptest::prelude::*;
-use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{Node, Tree};
 
-const START: &str = "Tag Archives: Steppe\n\nComment: Budget “approved” — 🎉\n\nÖSKEMEN, JAN. 3 (The Bulletin) – Text’s here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nGrain exports rise\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n";
+const START: &str = "Tag Archives: Steppe\n\nComment: Budget “approved” — 🎉\n\nÖSKEMEN, JAN. 3 (The Bulletin) – Text’s here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nGrain exports rise\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nCopyright ©The Bulletin\n\nWeak one after a trailer\n\nBody line without a dateline.\n\n(News report from Issue No. 13, published on Feb. 8 2019)\nGas output falls\n\nBAKU, MARCH 2 2019 (The Bulletin) — Gas.\n\nBy Anna Lee, correspondent\n\nENDS\n\nRail freight stalls\n\n>>A standfirst>>\n\nOSH, APRIL 5 2019 (The Bulletin) — Rail.\n\nSecond paragraph.\n\n(News report from Issue No. 14, published on April 9 2019)\n\nLone headline\n\nTASHKENT, MAY 1 2019 (The Bulletin) — Last.\n";
 
-const PIECES: [&str; 12] = [
+const PIECES: [&str; 18] = [
     "a",
     "—",
     "–",
@@ -24,6 +26,12 @@ const PIECES: [&str; 12] = [
     "JAN. 4 ",
     "Headline here\n\n",
     "\r\n",
+    "ALMATY, JAN. 3 (The Bulletin) — ",
+    "(News report from Issue No. 7, published on Jan. 9 2019)\n",
+    "Copyright ©x\n",
+    "ENDS\n\n",
+    "Short line\n\n",
+    "By Ed Roe, editor\n",
 ];
 
 fn nodes(tree: &Tree) -> Vec<(String, usize, usize)> {
@@ -48,8 +56,8 @@ struct Edit {
 
 fn edit() -> impl Strategy<Value = Edit> {
     (
-        (0u32..14, 0u32..70),
-        (0u32..3, 0u32..70),
+        (0u32..48, 0u32..70),
+        (0u32..4, 0u32..70),
         proptest::collection::vec(0usize..PIECES.len(), 0..4),
     )
         .prop_map(|(start, (lines, col), pieces)| Edit {
@@ -62,33 +70,43 @@ fn edit() -> impl Strategy<Value = Edit> {
         })
 }
 
+fn limits() -> impl Strategy<Value = SegmentLimits> {
+    (1usize..4, 40usize..400).prop_map(|(max_articles, max_bytes)| SegmentLimits {
+        max_articles,
+        max_bytes,
+    })
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn incremental_tree_equals_fresh_parse(
-        edits in proptest::collection::vec(edit(), 1..8),
+    fn segmented_store_equals_a_fresh_whole_parse(
+        edits in proptest::collection::vec(edit(), 1..10),
         utf8 in any::<bool>(),
         batch in any::<bool>(),
+        refresh_between in any::<bool>(),
+        limits in limits(),
     ) {
         let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-        let mut document = Document::new(START.to_string(), 1);
+        let config = bulletin::config::Config::default();
+        let mut document = Document::with_limits(START.to_string(), 1, limits);
+        document.refresh(&config, 0);
         let mut expected = START.to_string();
         let mut pending = Vec::new();
         for (version, edit) in edits.into_iter().enumerate() {
             let range = Range::new(
-                tower_lsp_server::ls_types::Position::new(edit.start.0, edit.start.1),
-                tower_lsp_server::ls_types::Position::new(edit.end.0, edit.end.1),
+                Position::new(edit.start.0, edit.start.1),
+                Position::new(edit.end.0, edit.end.1),
             );
             // The expected text, through the rope-independent model of positions.
+            let index = bulletin::line_index::LineIndex::new(&expected);
             let lines = bulletin::lsp::convert::TextLines {
                 text: &expected,
-                index: &bulletin::line_index::LineIndex::new(&expected),
+                index: &index,
             };
             let span = lines.text_range(range, encoding);
-            let mut next = expected.clone();
-            next.replace_range(span.start..span.end, &edit.text);
-            expected = next;
+            expected.replace_range(span.start..span.end, &edit.text);
             pending.push(TextDocumentContentChangeEvent {
                 range: Some(range),
                 range_length: None,
@@ -96,23 +114,75 @@ proptest! {
             });
             if !batch {
                 document.apply_changes(std::mem::take(&mut pending), version as i32 + 2, encoding);
+                if refresh_between {
+                    document.refresh(&config, 0);
+                }
             }
         }
         if !pending.is_empty() {
             document.apply_changes(pending, 99, encoding);
         }
+        // (a) the text.
         prop_assert_eq!(&document.text, &expected);
         prop_assert_eq!(document.rope.to_string(), expected.clone());
-        let fresh = bulletin::syntax::parse(&expected, None).unwrap();
-        let incremental = document.tree.as_ref().unwrap();
-        prop_assert_eq!(incremental.root_node().to_sexp(), fresh.root_node().to_sexp());
-        prop_assert_eq!(nodes(incremental), nodes(&fresh));
-        // And the per-article analysis equals a fresh one.
-        let config = bulletin::config::Config::default();
+        // (b) each segment's tree is a fresh parse of its text, and the
+        // segments cover the text in order.
+        let mut covered = 0;
+        for (start, text, tree) in document.segments() {
+            prop_assert_eq!(start, covered);
+            covered += text.len();
+            let fresh = bulletin::syntax::parse(text, None).unwrap();
+            let tree = tree.unwrap();
+            prop_assert_eq!(nodes(tree), nodes(&fresh));
+        }
+        prop_assert_eq!(covered, expected.len());
+        // (c) the articles and diagnostics equal a fresh whole-document analysis.
         document.refresh(&config, 0);
         let (_, analysis) = bulletin::analysis::analyze(&expected, &config);
+        let mine: Vec<_> = document
+            .articles()
+            .iter()
+            .map(|entry| (entry.article.range, entry.article.headline.text.text.clone()))
+            .collect();
+        let fresh: Vec<_> = analysis
+            .document
+            .articles
+            .iter()
+            .map(|article| (article.range, article.headline.text.text.clone()))
+            .collect();
+        prop_assert_eq!(mine, fresh);
+        prop_assert_eq!(document.model(), analysis.document);
         let mut mine = document.diagnostics();
         bulletin::analysis::sort(&mut mine);
         prop_assert_eq!(mine, analysis.diagnostics);
+    }
+}
+
+/// A larger text with the default limits: cut into several segments, and
+/// equal to a whole parse after edits in the first, a middle and the last article.
+#[test]
+fn default_limits_on_a_long_text() {
+    let mut text = String::from("Tag Archives: Steppe\n\n");
+    for n in 0..200 {
+        text.push_str(&format!(
+            "Grain exports rise {n}\n\nASTANA, FEB. 3 2019 (The Bulletin) — More text about grain and the ministry’s “figures” {n}.\n\nA second paragraph.\n\n(News report from Issue No. {n}, published on Feb. 8 2019)\n\n"
+        ));
+    }
+    let config = bulletin::config::Config::default();
+    let mut document = Document::new(text.clone(), 1);
+    assert!(document.segments().count() > 2);
+    for (version, line) in [2u32, 400, 797, 3].into_iter().enumerate() {
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range::new(Position::new(line, 0), Position::new(line, 0))),
+            range_length: None,
+            text: "x".to_string(),
+        };
+        document.apply_changes(vec![change], version as i32 + 2, Encoding::Utf16);
+        document.refresh(&config, 0);
+        let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+        assert_eq!(document.model(), analysis.document);
+        let mut mine = document.diagnostics();
+        bulletin::analysis::sort(&mut mine);
+        assert_eq!(mine, analysis.diagnostics);
     }
 }

@@ -112,7 +112,7 @@ fn acronym_in_brackets() -> &'static Regex {
 
 fn upper_word() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
-    regex(&CELL, r"\b[A-Z][A-Z0-9&]{1,9}\b")
+    regex(&CELL, r"[A-Z][A-Z0-9&]{1,9}")
 }
 
 fn role_then_name() -> &'static Regex {
@@ -120,7 +120,7 @@ fn role_then_name() -> &'static Regex {
     regex(
         &CELL,
         r"(?x)
-        \b(?P<role>(?:[A-Z][a-z]+\s)?(?:President|president|Prime\sMinister|prime\sminister|PM|Premier|premier
+        (?P<role>(?:[A-Z][a-z]+\s)?(?:President|president|Prime\sMinister|prime\sminister|PM|Premier|premier
           |Secretary-General|secretary-general|Secretary\sGeneral|Foreign\sMinister|foreign\sminister
           |Minister|minister|Ambassador|ambassador|Chairman|chairman|Chairwoman|Governor|governor|Mayor|mayor
           |Director|director|Chief\sExecutive|chief\sexecutive|CEO|Senator|General|Spokesman|spokesman
@@ -134,7 +134,7 @@ fn honorific_name() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
     regex(
         &CELL,
-        r"\b(?:Mr|Mrs|Ms|Dr|Miss)\.?[\s\u{a0}]+(?P<surname>[A-Z][\p{L}\-]+)",
+        r"(?:Mr|Mrs|Ms|Dr|Miss)\.?[\s\u{a0}]+(?P<surname>[A-Z][\p{L}\-]+)",
     )
 }
 
@@ -169,10 +169,21 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
     }
 
     // People introduced by their role, and the byline's author.
+    // Word boundaries are checked by hand: Unicode `\b` in a pattern forces the
+    // regex engine onto its slow backtracker.
+    let starts_word = |at: usize| {
+        !slice[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
     for captures in role_then_name().captures_iter(slice) {
         let (Some(role), Some(name)) = (captures.name("role"), captures.name("name")) else {
             continue;
         };
+        if !starts_word(role.start()) {
+            continue;
+        }
         out.people.push(PersonIntro {
             name: normalize_spaces(name.as_str()),
             range: TextRange::new(body.start + name.start(), body.start + name.end()),
@@ -273,6 +284,9 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
         let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
             continue;
         };
+        if !starts_word(whole.start()) {
+            continue;
+        }
         let at = body.start + whole.start();
         let target = resolve_surname(
             surname.as_str(),
@@ -312,7 +326,8 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
     // Other upper-case words: acronyms used without (or before) a definition.
     for word in upper_word().find_iter(slice) {
         let range = TextRange::new(body.start + word.start(), body.start + word.end());
-        if in_dateline(range)
+        if !is_word_boundary(slice, word.start(), word.end())
+            || in_dateline(range)
             || NOT_ACRONYMS.contains(&word.as_str())
             || crate::dates::read_month(word.as_str()).is_some()
         {

@@ -1,11 +1,35 @@
-//! One open document: its text (a rope for positions, a string for the
-//! parser and the rules), its tree, kept current through incremental edits,
-//! and its analysis, kept per article so an edit re-checks only the
-//! articles it touched.
+//! One open document, kept as a rope (the source of truth for positions and
+//! text) and a sequence of *segments*: contiguous byte ranges, each holding a
+//! run of whole articles with its own tree-sitter tree (parsed from the
+//! segment's text alone) and its per-article analyses.
+//!
+//! Why segments: the grammar's root is a flat repeat of thousands of
+//! articles, and tree-sitter's incremental reparse of such a root costs work
+//! linear in the number of articles (every `document_repeat` node is
+//! fragile). Reparsing one segment of a few dozen articles costs the same
+//! whatever the file's size.
+//!
+//! The invariant: every segment but the first starts at an article start of
+//! the whole-document parse, and parsing the segments on their own yields
+//! the same articles as parsing the whole text (`tests/lsp_document.rs`
+//! checks it after random edits). An article's parse depends on its own text
+//! and on two pieces of context the segment parse cannot see:
+//!
+//! * a "weak" headline depends on the line before it (a trailer), so an edit
+//!   in a segment's first article is reparsed together with the previous
+//!   segment;
+//! * a line's classification looks a few lines ahead, so an edit in a
+//!   segment's last article (or the blank lines after it) is reparsed
+//!   together with the next segment, and a segment is never cut right after
+//!   an article that is only a headline (whether that line is a headline
+//!   depends on what follows it).
+//!
+//! After such a merged reparse the window is cut again into segments, and
+//! the cut is kept only if the pieces' articles equal the window's.
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent};
-use tree_sitter::{InputEdit, Tree};
+use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use super::convert::{self, Encoding, Lines};
 use crate::analysis;
@@ -17,7 +41,23 @@ use crate::model::{self, ArchiveHeader, Article};
 use crate::syntax;
 use crate::text_range::TextRange;
 
-/// The analysis of one article, with absolute ranges (shifted on reuse).
+/// How large a segment may grow before it is cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SegmentLimits {
+    pub max_articles: usize,
+    pub max_bytes: usize,
+}
+
+impl Default for SegmentLimits {
+    fn default() -> SegmentLimits {
+        SegmentLimits {
+            max_articles: 32,
+            max_bytes: 32 * 1024,
+        }
+    }
+}
+
+/// The analysis of one article, with absolute ranges.
 #[derive(Debug, Clone)]
 pub struct ArticleAnalysis {
     pub article: Article,
@@ -27,25 +67,23 @@ pub struct ArticleAnalysis {
     pub mentions: Vec<IssueMention>,
     /// Its acronym definitions, for the cross-file `entity-spelling` rule.
     pub claims: Vec<AcronymClaim>,
-    /// Bytes to add to every stored range since it was computed.
-    delta: isize,
-    /// False once an edit touched it.
-    valid: bool,
 }
 
 impl ArticleAnalysis {
-    fn compute(node: tree_sitter::Node<'_>, text: &str, config: &Config) -> ArticleAnalysis {
+    /// Analyses the article `node` of a segment whose text is `text` and
+    /// which starts at `base` in the document.
+    fn compute(node: Node<'_>, text: &str, base: usize, config: &Config) -> ArticleAnalysis {
         let article = model::read_article(node, text);
         // The same per-article entry point `bulletin check` uses.
         let analysed = analysis::analyze_article(text, &article, config);
         let claims = analysed
             .entities
             .acronyms
-            .iter()
+            .into_iter()
             .map(|definition| AcronymClaim {
                 file: FileId(0),
-                abbr: definition.abbr.clone(),
-                expansion: definition.expansion.clone(),
+                abbr: definition.abbr,
+                expansion: definition.expansion,
                 expansion_range: definition.expansion_range,
             })
             .collect();
@@ -60,18 +98,17 @@ impl ArticleAnalysis {
             .next()
             // `single` was built with one article just above.
             .unwrap_or_else(|| model::read_article(node, text));
-        ArticleAnalysis {
+        let mut analysis = ArticleAnalysis {
             article,
             diagnostics: analysed.diagnostics,
             mentions,
             claims,
-            delta: 0,
-            valid: true,
-        }
+        };
+        analysis.shift(base as isize);
+        analysis
     }
 
-    fn settle(&mut self) {
-        let delta = std::mem::take(&mut self.delta);
+    fn shift(&mut self, delta: isize) {
         if delta == 0 {
             return;
         }
@@ -87,184 +124,461 @@ impl ArticleAnalysis {
             claim.expansion_range = claim.expansion_range.shifted(delta);
         }
     }
+}
 
-    fn range(&self) -> TextRange {
-        self.article.range.shifted(self.delta)
+/// A run of whole articles with its own tree: `text[start..start + len]`.
+struct Segment {
+    start: usize,
+    len: usize,
+    tree: Option<Tree>,
+    /// The tree changed since the analyses of its articles were computed.
+    stale: bool,
+}
+
+impl Segment {
+    fn parse(text: &str, start: usize, len: usize) -> Segment {
+        Segment {
+            start,
+            len,
+            tree: syntax::parse(&text[start..start + len], None),
+            stale: true,
+        }
     }
+
+    fn end(&self) -> usize {
+        self.start + self.len
+    }
+
+    fn text<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end()).unwrap_or("")
+    }
+
+    /// Article node ranges of the tree, relative to the segment.
+    fn article_ranges(&self) -> Vec<TextRange> {
+        let Some(tree) = &self.tree else {
+            return Vec::new();
+        };
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        root.named_children(&mut cursor)
+            .filter(|node| node.kind() == "article")
+            .map(syntax::range)
+            .collect()
+    }
+
+    /// True when the tree is what a segment after the first must be: articles only.
+    fn starts_with_article(&self) -> bool {
+        let Some(tree) = &self.tree else {
+            return self.len == 0;
+        };
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let ok = root
+            .named_children(&mut cursor)
+            .all(|node| node.kind() == "article");
+        ok && root
+            .named_child(0)
+            .is_none_or(|first| first.start_byte() == 0)
+    }
+
+    /// What the parser knows at the segment's end that the next segment's
+    /// first line depends on: the phase (none, after a headline, after a
+    /// standfirst, in the body) and whether the last line was a trailer.
+    fn end_context(&self) -> (u8, bool) {
+        let Some(tree) = &self.tree else {
+            return (0, true);
+        };
+        let root = tree.root_node();
+        let Some(last) = root.named_child(root.named_child_count().saturating_sub(1) as u32) else {
+            return (0, true);
+        };
+        match last.kind() {
+            "archive_header" => (0, true),
+            "article" => {
+                let mut context = (0u8, false);
+                let mut cursor = last.walk();
+                for child in last.named_children(&mut cursor) {
+                    context = match child.kind() {
+                        "headline" => (1, false),
+                        "standfirst" => (2, false),
+                        "byline" if context.0 == 1 || context.0 == 2 => (context.0, false),
+                        "issue_ref" | "copyright" | "ends_marker" => (3, true),
+                        _ => (3, false),
+                    };
+                }
+                context
+            }
+            _ => (0, false),
+        }
+    }
+
+    /// The analyses of the segment's articles, reusing those of `old` whose
+    /// range is unchanged.
+    fn analyse(
+        &self,
+        text: &str,
+        old: Vec<ArticleAnalysis>,
+        config: &Config,
+    ) -> Vec<ArticleAnalysis> {
+        let Some(tree) = &self.tree else {
+            return Vec::new();
+        };
+        let own = self.text(text);
+        let mut old = old.into_iter().peekable();
+        let mut fresh = Vec::new();
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for node in root.named_children(&mut cursor) {
+            if node.kind() != "article" {
+                continue;
+            }
+            let range = syntax::range(node).shifted(self.start as isize);
+            while old
+                .peek()
+                .is_some_and(|entry| entry.article.range.start < range.start)
+            {
+                old.next();
+            }
+            match old.next_if(|entry| entry.article.range == range) {
+                Some(entry) => fresh.push(entry),
+                None => fresh.push(ArticleAnalysis::compute(node, own, self.start, config)),
+            }
+        }
+        fresh
+    }
+
+    /// The archive header (only the first segment can have one).
+    fn header(&self, text: &str) -> Option<ArchiveHeader> {
+        let tree = self.tree.as_ref()?;
+        let root = tree.root_node();
+        let node = root
+            .named_child(0)
+            .filter(|node| node.kind() == "archive_header")?;
+        Some(model::read_header(node, self.text(text)))
+    }
+}
+
+/// Where to cut a segment's text (relative offsets of article starts) so
+/// that each piece respects `limits`. Never cuts right after an article that
+/// is only a headline: whether its line is a headline depends on what follows.
+fn cut_points(tree: &Tree, limits: SegmentLimits) -> Vec<usize> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let articles: Vec<Node<'_>> = root
+        .named_children(&mut cursor)
+        .filter(|node| node.kind() == "article")
+        .collect();
+    let mut cuts = Vec::new();
+    let mut piece_start = 0usize;
+    let mut count = 0usize;
+    for (at, node) in articles.iter().enumerate() {
+        let start = node.start_byte();
+        let full = count >= limits.max_articles.max(1)
+            || (count > 0 && node.end_byte() - piece_start > limits.max_bytes);
+        let safe = at > 0 && articles[at - 1].named_child_count() > 1;
+        if full && safe && start > piece_start {
+            cuts.push(start);
+            piece_start = start;
+            count = 0;
+        }
+        count += 1;
+    }
+    cuts
+}
+
+/// The tree-sitter point of a byte offset of `text`.
+fn point_in(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let column = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(offset, |at| offset - at - 1);
+    Point::new(row, column)
 }
 
 pub struct Document {
     pub version: i32,
     pub text: String,
+    /// The same text, for positions.
     pub rope: Rope,
-    pub tree: Option<Tree>,
     pub header: Option<ArchiveHeader>,
-    /// Per-article analyses in source order; current when `stale` is false.
+    segments: Vec<Segment>,
+    limits: SegmentLimits,
+    /// Per-article analyses in source order, absolute ranges; complete
+    /// after `refresh`.
     articles: Vec<ArticleAnalysis>,
-    /// Byte ranges (in the current text) edits or reparsing touched since the last analysis.
-    dirty: Vec<TextRange>,
-    stale: bool,
     /// Which configuration the analyses were computed with.
     config_generation: u64,
 }
 
 impl Document {
     pub fn new(text: String, version: i32) -> Document {
-        let tree = syntax::parse(&text, None);
+        Document::with_limits(text, version, SegmentLimits::default())
+    }
+
+    /// A document cut into segments of at most `limits` (tests use small ones).
+    pub fn with_limits(text: String, version: i32, limits: SegmentLimits) -> Document {
+        let rope = convert::rope(&text);
+        let segments = segment_text(&text, limits);
         Document {
             version,
-            rope: convert::rope(&text),
             text,
-            tree,
+            rope,
             header: None,
+            segments,
+            limits,
             articles: Vec::new(),
-            dirty: Vec::new(),
-            stale: true,
             config_generation: u64::MAX,
         }
     }
 
-    /// Applies `changes` in order, then reparses once with the edited tree.
+    /// Each segment: its start, its text and its tree (for tests).
+    pub fn segments(&self) -> impl Iterator<Item = (usize, &str, Option<&Tree>)> {
+        self.segments.iter().map(|segment| {
+            (
+                segment.start,
+                segment.text(&self.text),
+                segment.tree.as_ref(),
+            )
+        })
+    }
+
+    /// The segment holding `offset` (the last one starting at or before it).
+    fn segment_index(&self, offset: usize) -> usize {
+        self.segments
+            .partition_point(|segment| segment.start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Applies `changes` in order, reparsing the segments each one touches.
     pub fn apply_changes(
         &mut self,
         changes: Vec<TextDocumentContentChangeEvent>,
         version: i32,
         encoding: Encoding,
     ) {
-        let old_tree = self.tree.take();
-        let mut edited = old_tree;
         for change in changes {
             match change.range {
                 None => {
                     self.text = change.text;
                     self.rope = convert::rope(&self.text);
-                    edited = None;
+                    self.segments = segment_text(&self.text, self.limits);
                     self.articles.clear();
-                    self.dirty.clear();
                 }
-                Some(range) => self.apply_edit(range, &change.text, encoding, edited.as_mut()),
+                Some(range) => self.apply_edit(range, &change.text, encoding),
             }
         }
-        let new_tree = syntax::parse(&self.text, edited.as_ref());
-        if let (Some(old), Some(new)) = (&edited, &new_tree) {
-            self.dirty.extend(
-                old.changed_ranges(new)
-                    .map(|range| TextRange::new(range.start_byte, range.end_byte)),
-            );
-        }
-        self.tree = new_tree;
         self.version = version;
-        self.stale = true;
     }
 
-    fn apply_edit(
-        &mut self,
-        range: Range,
-        inserted: &str,
-        encoding: Encoding,
-        tree: Option<&mut Tree>,
-    ) {
+    fn apply_edit(&mut self, range: Range, inserted: &str, encoding: Encoding) {
         let span = self.rope.text_range(range, encoding);
         let (start, old_end) = (span.start, span.end);
-        let start_position = convert::point(&self.rope, start);
-        let old_end_position = convert::point(&self.rope, old_end);
         let start_char = self.rope.byte_to_char(start);
         let end_char = self.rope.byte_to_char(old_end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, inserted);
-        self.text.replace_range(start..old_end, inserted);
-        let new_end = start + inserted.len();
-        if let Some(tree) = tree {
-            tree.edit(&InputEdit {
-                start_byte: start,
-                old_end_byte: old_end,
-                new_end_byte: new_end,
-                start_position,
-                old_end_position,
-                new_end_position: convert::point_after(start_position, inserted),
-            });
-        }
-        let delta = new_end as isize - old_end as isize;
-        // Articles after the edit move; articles it touches are recomputed.
-        for analysis in &mut self.articles {
-            let current = analysis.range();
+        let delta = inserted.len() as isize - (old_end - start) as isize;
+        // Articles after the edit move; articles it touches are redone.
+        self.articles.retain_mut(|entry| {
+            let current = entry.article.range;
             if current.start > old_end {
-                analysis.delta += delta;
-            } else if current.end >= start {
-                analysis.valid = false;
+                entry.shift(delta);
+                true
+            } else {
+                current.end < start
             }
-        }
-        for dirty in &mut self.dirty {
-            if dirty.start > old_end {
-                *dirty = dirty.shifted(delta);
-            } else if dirty.end >= start {
-                let end = if dirty.end > old_end {
-                    dirty.end.checked_add_signed(delta).unwrap_or(new_end)
-                } else {
-                    new_end
-                };
-                *dirty = TextRange::new(dirty.start.min(start), end.max(new_end));
+        });
+
+        let first = self.segment_index(start);
+        let last = self.segment_index(old_end);
+        // Where the edit falls among the edited segment's articles.
+        let (touches_first, touches_last) = {
+            let segment = &self.segments[first];
+            let articles = segment.article_ranges();
+            let (from, to) = (start - segment.start, old_end - segment.start);
+            match (articles.first(), articles.last()) {
+                (Some(head), Some(tail)) => (from <= head.end, to >= tail.start),
+                _ => (true, true),
             }
+        };
+        let single = first == last
+            && !(touches_first && first > 0)
+            && !(touches_last && first + 1 < self.segments.len());
+        if single {
+            // The common case: reparse one segment incrementally.
+            let before = self.segments[first].end_context();
+            let segment = &mut self.segments[first];
+            let own = &self.text[segment.start..segment.end()];
+            let (from, to) = (start - segment.start, old_end - segment.start);
+            let start_position = point_in(own, from);
+            let old_end_position = point_in(own, to);
+            if let Some(tree) = &mut segment.tree {
+                tree.edit(&InputEdit {
+                    start_byte: from,
+                    old_end_byte: to,
+                    new_end_byte: from + inserted.len(),
+                    start_position,
+                    old_end_position,
+                    new_end_position: convert::point_after(start_position, inserted),
+                });
+            }
+            self.text.replace_range(start..old_end, inserted);
+            segment.len = segment.len.checked_add_signed(delta).unwrap_or(0);
+            for later in &mut self.segments[first + 1..] {
+                later.start = later.start.checked_add_signed(delta).unwrap_or(0);
+            }
+            let segment = &mut self.segments[first];
+            let own = &self.text[segment.start..segment.end()];
+            segment.tree = syntax::parse(own, segment.tree.as_ref());
+            segment.stale = true;
+            let region_end = segment.end();
+            if first == 0 || segment.starts_with_article() {
+                self.cut_segment(first);
+            } else {
+                // Its first headline was destroyed: redo it with the previous segment.
+                self.reparse_window(first - 1, first);
+            }
+            self.fix_following(region_end, before);
+            return;
         }
-        self.dirty.push(TextRange::new(start, new_end));
+
+        // Near a boundary: reparse the edited segments with their neighbours.
+        self.text.replace_range(start..old_end, inserted);
+        let low = if touches_first {
+            first.saturating_sub(1)
+        } else {
+            first
+        };
+        let high = (last + 1).min(self.segments.len() - 1);
+        let window_start = self.segments[low].start;
+        let window_end = self.segments[high].end();
+        let before = self.segments[high].end_context();
+        for later in &mut self.segments[high + 1..] {
+            later.start = later.start.checked_add_signed(delta).unwrap_or(0);
+        }
+        let window_len = (window_end - window_start)
+            .checked_add_signed(delta)
+            .unwrap_or(0);
+        self.segments.splice(
+            low..=high,
+            [Segment::parse(&self.text, window_start, window_len)],
+        );
+        self.reparse_window(low, low);
+        self.fix_following(window_start + window_len, before);
+    }
+
+    /// After the segments ending at `region_end` were reparsed: while the
+    /// parser's state at that end differs from `before` (what the next
+    /// segment's first headline was judged with), reparse the next segment
+    /// together with them.
+    fn fix_following(&mut self, mut region_end: usize, mut before: (u8, bool)) {
+        loop {
+            let at = self
+                .segments
+                .partition_point(|segment| segment.end() <= region_end);
+            if at == 0 || at >= self.segments.len() {
+                return;
+            }
+            if self.segments[at - 1].end_context() == before {
+                return;
+            }
+            before = self.segments[at].end_context();
+            region_end = self.segments[at].end();
+            self.reparse_window(at - 1, at);
+        }
+    }
+
+    /// Merges segments `low..=high` into one freshly parsed segment, extends
+    /// the window backwards while its first article is not a real start, and
+    /// cuts it again into segments.
+    fn reparse_window(&mut self, mut low: usize, high: usize) {
+        let mut high = high.min(self.segments.len() - 1);
+        loop {
+            if high > low || self.segments[low].tree.is_none() {
+                let start = self.segments[low].start;
+                let len = self.segments[high].end() - start;
+                self.segments
+                    .splice(low..=high, [Segment::parse(&self.text, start, len)]);
+            }
+            high = low;
+            if low == 0 || self.segments[low].starts_with_article() {
+                break;
+            }
+            // Its first headline is gone: the text belongs to the previous segment.
+            low -= 1;
+        }
+        self.cut_segment(low);
+    }
+
+    /// Cuts segment `at` into pieces when it outgrew the limits, keeping the
+    /// cut only if the pieces parse to the same articles.
+    fn cut_segment(&mut self, at: usize) {
+        let segment = &self.segments[at];
+        let Some(tree) = &segment.tree else {
+            return;
+        };
+        let cuts = cut_points(tree, self.limits);
+        if cuts.is_empty() {
+            return;
+        }
+        let expected: Vec<TextRange> = segment
+            .article_ranges()
+            .into_iter()
+            .map(|range| range.shifted(segment.start as isize))
+            .collect();
+        let mut pieces = Vec::with_capacity(cuts.len() + 1);
+        let mut from = 0;
+        for cut in cuts.into_iter().chain([segment.len]) {
+            pieces.push(Segment::parse(&self.text, segment.start + from, cut - from));
+            from = cut;
+        }
+        let got: Vec<TextRange> = pieces
+            .iter()
+            .flat_map(|piece| {
+                piece
+                    .article_ranges()
+                    .into_iter()
+                    .map(move |range| range.shifted(piece.start as isize))
+            })
+            .collect();
+        let pieces_ok = pieces
+            .iter()
+            .skip(1)
+            .all(|piece| piece.starts_with_article());
+        if got == expected && pieces_ok {
+            self.segments.splice(at..=at, pieces);
+        } else {
+            tracing::debug!("segment cut rejected: the pieces disagree with the whole");
+        }
     }
 
     /// Brings the per-article analyses up to date with the text and `config`.
     pub fn refresh(&mut self, config: &Config, generation: u64) {
-        if !self.stale && self.config_generation == generation {
-            return;
-        }
-        let Some(tree) = &self.tree else {
-            self.articles.clear();
-            self.header = None;
-            self.stale = false;
-            return;
-        };
         let config_changed = self.config_generation != generation;
-        let mut old = std::mem::take(&mut self.articles).into_iter().peekable();
-        let mut fresh = Vec::new();
-        let mut dirty = std::mem::take(&mut self.dirty);
-        dirty.sort_by_key(|range| range.start);
-        let touches_dirty = |range: TextRange| {
-            // `dirty` is sorted by start; few entries, so a scan is fine.
-            dirty
-                .iter()
-                .take_while(|d| d.start <= range.end)
-                .any(|d| d.end >= range.start)
-        };
-        self.header = None;
-        let mut cursor = tree.root_node().walk();
-        for node in tree.root_node().named_children(&mut cursor) {
-            match node.kind() {
-                "archive_header" => self.header = Some(model::read_header(node, &self.text)),
-                "article" => {
-                    let range = syntax::range(node);
-                    while old
-                        .peek()
-                        .is_some_and(|entry| entry.range().start < range.start)
-                    {
-                        old.next();
-                    }
-                    let reusable = !config_changed
-                        && old.peek().is_some_and(|entry| {
-                            entry.valid && entry.range() == range && !touches_dirty(range)
-                        });
-                    match (
-                        reusable,
-                        old.next_if(|entry| entry.range().start == range.start),
-                    ) {
-                        (true, Some(mut entry)) => {
-                            entry.settle();
-                            fresh.push(entry);
-                        }
-                        _ => fresh.push(ArticleAnalysis::compute(node, &self.text, config)),
-                    }
-                }
-                _ => {}
-            }
+        if config_changed {
+            self.articles.clear();
         }
-        self.articles = fresh;
-        self.stale = false;
+        for segment in &mut self.segments {
+            if !segment.stale && !config_changed {
+                continue;
+            }
+            let low = self
+                .articles
+                .partition_point(|entry| entry.article.range.start < segment.start);
+            let high = self
+                .articles
+                .partition_point(|entry| entry.article.range.start < segment.end());
+            let old: Vec<ArticleAnalysis> = self.articles.drain(low..high).collect();
+            let fresh = segment.analyse(&self.text, old, config);
+            self.articles.splice(low..low, fresh);
+            segment.stale = false;
+        }
+        self.header = self
+            .segments
+            .first()
+            .and_then(|segment| segment.header(&self.text));
         self.config_generation = generation;
     }
 
@@ -305,7 +619,7 @@ impl Document {
             .collect()
     }
 
-    /// Article-level diagnostics (default severities), sorted by position.
+    /// Article-level diagnostics (default severities), in article order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.articles
             .iter()
@@ -323,6 +637,69 @@ impl Document {
                 .collect(),
         }
     }
+}
+
+/// Cuts `text` into segments parsed on their own. Parses windows of about
+/// twice the byte limit and keeps the articles well before the window's end
+/// (whose parse cannot depend on the cut-off text), so the whole text is
+/// never parsed at once.
+fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut pos = 0usize;
+    let base_window = limits.max_bytes.max(1024) * 2;
+    let mut window = base_window;
+    loop {
+        let mut end = (pos + window).min(text.len());
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        // End the window at a line end.
+        if end < text.len() {
+            end = text[end..].find('\n').map_or(text.len(), |at| end + at + 1);
+        }
+        let chunk = &text[pos..end];
+        let Some(tree) = syntax::parse(chunk, None) else {
+            segments.push(Segment::parse(text, pos, text.len() - pos));
+            break;
+        };
+        let mut cuts = cut_points(&tree, limits);
+        if end < text.len() {
+            // Keep only cuts with at least three articles after them in the window.
+            let root = tree.root_node();
+            let mut cursor = root.walk();
+            let starts: Vec<usize> = root
+                .named_children(&mut cursor)
+                .filter(|node| node.kind() == "article")
+                .map(|node| node.start_byte())
+                .collect();
+            let limit = starts
+                .len()
+                .checked_sub(3)
+                .and_then(|at| starts.get(at))
+                .copied()
+                .unwrap_or(0);
+            cuts.retain(|&cut| cut < limit);
+            let Some(&last_cut) = cuts.last() else {
+                window *= 2; // too few articles in the window: look further
+                continue;
+            };
+            let mut from = 0;
+            for cut in cuts {
+                segments.push(Segment::parse(text, pos + from, cut - from));
+                from = cut;
+            }
+            pos += last_cut;
+            window = base_window;
+        } else {
+            let mut from = 0;
+            for cut in cuts.into_iter().chain([chunk.len()]) {
+                segments.push(Segment::parse(text, pos + from, cut - from));
+                from = cut;
+            }
+            break;
+        }
+    }
+    segments
 }
 
 #[cfg(test)]
@@ -346,7 +723,11 @@ mod tests {
     #[test]
     fn incremental_analysis_matches_a_fresh_one() {
         let config = Config::default();
-        let mut document = Document::new(TEXT.to_string(), 1);
+        let limits = SegmentLimits {
+            max_articles: 1,
+            max_bytes: 64,
+        };
+        let mut document = Document::with_limits(TEXT.to_string(), 1, limits);
         document.refresh(&config, 0);
         let edits = [
             change((4, 31, 4, 32), "—"),
@@ -358,11 +739,9 @@ mod tests {
         for (version, edit) in edits.into_iter().enumerate() {
             document.apply_changes(vec![edit], version as i32 + 2, Encoding::Utf16);
             document.refresh(&config, 0);
-            let (tree, fresh) = analysis::analyze(&document.text, &config);
-            assert_eq!(
-                document.tree.as_ref().map(|t| t.root_node().to_sexp()),
-                tree.map(|t| t.root_node().to_sexp())
-            );
+            let text = document.text.clone();
+            assert_eq!(text, document.rope.to_string());
+            let (_, fresh) = analysis::analyze(&text, &config);
             let mut mine = document.diagnostics();
             analysis::sort(&mut mine);
             assert_eq!(mine, fresh.diagnostics, "after edit {version}");

@@ -13,8 +13,7 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{Encoding, Lines};
 use super::document::Document;
-use super::state::{FileRef, State};
-use crate::acronyms;
+use super::state::State;
 use crate::dates;
 use crate::model::Article;
 use crate::outline;
@@ -26,13 +25,8 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
     let entry = document.article_at(offset)?;
     let article = &entry.article;
     let encoding = state.encoding;
-    let (range, text) = if let Some(found) = acronym_at(document, article, offset) {
-        let (range, definition) = found;
-        (
-            range,
-            format!("**{}**: {}", definition.abbreviation, definition.expansion),
-        )
-    } else if let Some(dateline) = article
+    // Entity mentions (acronyms included) are `super::entities::hover`'s.
+    let (range, text) = if let Some(dateline) = article
         .dateline
         .as_ref()
         .filter(|dateline| dateline.range.touches(offset))
@@ -56,20 +50,6 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
         }),
         range: Some(document.rope.range(range, encoding)),
     })
-}
-
-fn acronym_at(
-    document: &Document,
-    article: &Article,
-    offset: usize,
-) -> Option<(TextRange, acronyms::Definition)> {
-    let slice = article.range.slice(&document.text);
-    let relative = offset.checked_sub(article.range.start)?;
-    let (range, mut definition) = acronyms::at(slice, relative)?;
-    let delta = article.range.start as isize;
-    definition.expansion_range = definition.expansion_range.shifted(delta);
-    definition.abbreviation_range = definition.abbreviation_range.shifted(delta);
-    Some((range.shifted(delta), definition))
 }
 
 fn issue_line(article: &Article) -> Option<String> {
@@ -351,6 +331,8 @@ pub fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
             ));
         }
     }
+    // Entities (people, places, organisations) at their first mention.
+    found.extend(super::entities::workspace_symbols(state, query));
     found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     found.truncate(256);
     found.into_iter().map(|(_, symbol)| symbol).collect()
@@ -719,7 +701,8 @@ pub fn completion(state: &State, document: &Document, offset: usize) -> Vec<Comp
 
 // ---------------------------------------------------------------- navigation
 
-/// Articles of the issue referenced under `offset`, or the definition of the acronym there.
+/// Articles of the issue referenced under `offset` (entity mentions are
+/// `super::entities`'s).
 pub fn definition(state: &State, document: &Document, offset: usize) -> Vec<Location> {
     navigate(state, document, offset, false)
 }
@@ -733,34 +716,6 @@ fn navigate(state: &State, document: &Document, offset: usize, references: bool)
         return Vec::new();
     };
     let article = &entry.article;
-    let Some(uri) = state
-        .docs
-        .iter()
-        .find(|(_, doc)| std::ptr::eq(*doc, document))
-        .map(|(uri, _)| uri.clone())
-    else {
-        return Vec::new();
-    };
-    if let Some((_, definition)) = acronym_at(document, article, offset) {
-        let open = FileRef::Open(document);
-        if references {
-            let slice = article.range.slice(&document.text);
-            return acronyms::mentions(slice, &definition.abbreviation)
-                .into_iter()
-                .map(|range| {
-                    Location::new(
-                        uri.clone(),
-                        open.range(range.shifted(article.range.start as isize), state.encoding),
-                    )
-                })
-                .collect();
-        }
-        let whole = TextRange::new(
-            definition.expansion_range.start,
-            definition.abbreviation_range.end + 1,
-        );
-        return vec![Location::new(uri, open.range(whole, state.encoding))];
-    }
     let Some(number) = article
         .issue_ref
         .as_ref()

@@ -9,6 +9,7 @@
 
 pub mod convert;
 pub mod document;
+mod entities;
 mod features;
 mod server;
 mod state;

@@ -13,9 +13,10 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::convert::{Encoding, Lines};
 use super::document::Document;
+use super::entities;
 use super::features;
 use super::state::{self, IndexedFile, State};
-use crate::config::CONFIG_FILE_NAME;
+use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
 use crate::fix;
 
 /// How long diagnostics wait for more keystrokes before being computed.
@@ -29,6 +30,8 @@ pub struct Backend {
     shut_down: Arc<AtomicBool>,
     level: tracing::Level,
     capabilities: Mutex<ClientFlags>,
+    /// Entity files that have diagnostics published, to clear them once fixed.
+    entity_files: Mutex<Vec<Uri>>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -75,6 +78,7 @@ impl Backend {
             shut_down,
             level,
             capabilities: Mutex::new(ClientFlags::default()),
+            entity_files: Mutex::new(Vec::new()),
         }
     }
 
@@ -110,6 +114,79 @@ impl Backend {
         guarded(what, || work(state, document))
             .map(Some)
             .ok_or_else(|| internal(what))
+    }
+
+    /// Runs `work` with every open document refreshed (for workspace-wide features).
+    fn with_workspace<T>(
+        &self,
+        uri: &Uri,
+        what: &str,
+        work: impl FnOnce(&State, &Document) -> T,
+    ) -> Result<Option<T>> {
+        let mut state = lock(&self.state);
+        guarded(what, || state.refresh_all()).ok_or_else(|| internal(what))?;
+        let state = &*state;
+        let Some(document) = state.docs.get(uri) else {
+            return Ok(None);
+        };
+        guarded(what, || work(state, document))
+            .map(Some)
+            .ok_or_else(|| internal(what))
+    }
+
+    /// Publishes the problems of `entities.toml` (and `[entities]` in
+    /// `bulletin.toml`) on those files, clearing files that have none left.
+    async fn publish_entity_problems(&self) {
+        let published = {
+            let state = lock(&self.state);
+            guarded("entities.toml diagnostics", || {
+                entities::config_diagnostics(&state.config, state.encoding)
+            })
+            .unwrap_or_default()
+        };
+        let stale: Vec<Uri> = {
+            let mut files = self
+                .entity_files
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let stale = files
+                .iter()
+                .filter(|uri| !published.iter().any(|(now, _)| now == *uri))
+                .cloned()
+                .collect();
+            *files = published.iter().map(|(uri, _)| uri.clone()).collect();
+            stale
+        };
+        for uri in stale {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+        for (uri, diagnostics) in published {
+            self.client
+                .publish_diagnostics(uri, diagnostics, None)
+                .await;
+        }
+    }
+
+    /// `bulletin.toml` or `entities.toml` changed: reload, re-read the index
+    /// (analysed with the old configuration) and publish.
+    async fn config_files_changed(&self) {
+        self.reload_config().await;
+        let reread: Vec<(Uri, std::path::PathBuf)> = {
+            let state = lock(&self.state);
+            state
+                .index
+                .iter()
+                .map(|(uri, file)| (uri.clone(), file.path.clone()))
+                .collect()
+        };
+        for (uri, path) in reread {
+            let config = lock(&self.state).config.clone();
+            if let Some(file) = guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
+            {
+                lock(&self.state).index.insert(uri, file);
+            }
+        }
+        self.publish_entity_problems().await;
     }
 
     fn schedule_diagnostics(&self, uri: Uri, version: i32) {
@@ -235,7 +312,7 @@ impl Backend {
             return;
         }
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: ["**/*.bulletin", "**/bulletin.toml"]
+            watchers: ["**/*.bulletin", "**/bulletin.toml", "**/entities.toml"]
                 .into_iter()
                 .map(|glob| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(glob.to_string()),
@@ -386,8 +463,13 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(encoding.kind()),
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(
-                    TextDocumentSyncKind::INCREMENTAL,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
@@ -413,6 +495,11 @@ impl LanguageServer for Backend {
                 )),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Right(RenameOptions {
+                    prepare_provider: Some(true),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                })),
                 diagnostic_provider: Some(DiagnosticServerCapabilities::Options(
                     DiagnosticOptions {
                         identifier: Some("bulletin".to_string()),
@@ -442,6 +529,7 @@ impl LanguageServer for Backend {
             self.pull_settings().await;
             self.reload_config().await;
         }
+        self.publish_entity_problems().await;
         self.index_workspace().await;
     }
 
@@ -514,6 +602,7 @@ impl LanguageServer for Backend {
             None => self.pull_settings().await,
         }
         self.reload_config().await;
+        self.publish_entity_problems().await;
         self.publish_all().await;
     }
 
@@ -525,7 +614,7 @@ impl LanguageServer for Backend {
             };
             if path
                 .file_name()
-                .is_some_and(|name| name == CONFIG_FILE_NAME)
+                .is_some_and(|name| name == CONFIG_FILE_NAME || name == ENTITIES_FILE_NAME)
             {
                 config_changed = true;
                 continue;
@@ -546,35 +635,30 @@ impl LanguageServer for Backend {
             }
         }
         if config_changed {
-            self.reload_config().await;
-            // Indexed files were analysed with the old configuration.
-            let reread: Vec<(Uri, std::path::PathBuf)> = {
-                let state = lock(&self.state);
-                state
-                    .index
-                    .iter()
-                    .map(|(uri, file)| (uri.clone(), file.path.clone()))
-                    .collect()
-            };
-            for (uri, path) in reread {
-                let config = lock(&self.state).config.clone();
-                if let Some(file) =
-                    guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
-                {
-                    lock(&self.state).index.insert(uri, file);
-                }
-            }
+            self.config_files_changed().await;
         }
         self.publish_all().await;
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = params.text_document.uri.to_file_path().is_some_and(|path| {
+            path.file_name()
+                .is_some_and(|name| name == CONFIG_FILE_NAME || name == ENTITIES_FILE_NAME)
+        });
+        if is_config {
+            self.config_files_changed().await;
+            self.publish_all().await;
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let uri = at.text_document.uri;
         Ok(self
-            .with_document(&uri, "hover", |state, document| {
+            .with_workspace(&uri, "hover", |state, document| {
                 let offset = document.rope.offset(at.position, state.encoding);
-                features::hover(state, &uri, document, offset)
+                entities::hover(state, &uri, document, offset)
+                    .or_else(|| features::hover(state, &uri, document, offset))
             })?
             .flatten())
     }
@@ -730,10 +814,12 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
+        let uri = &at.text_document.uri;
         Ok(self
-            .with_document(&at.text_document.uri, "definition", |state, document| {
+            .with_workspace(uri, "definition", |state, document| {
                 let offset = document.rope.offset(at.position, state.encoding);
-                features::definition(state, document, offset)
+                entities::definition(state, uri, document, offset)
+                    .unwrap_or_else(|| features::definition(state, document, offset))
             })?
             .filter(|found| !found.is_empty())
             .map(GotoDefinitionResponse::Array))
@@ -741,12 +827,64 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
+        let include_declaration = params.context.include_declaration;
         Ok(self
-            .with_document(&at.text_document.uri, "references", |state, document| {
+            .with_workspace(&at.text_document.uri, "references", |state, document| {
                 let offset = document.rope.offset(at.position, state.encoding);
-                features::references(state, document, offset)
+                entities::references(state, document, offset, include_declaration)
+                    .unwrap_or_else(|| features::references(state, document, offset))
             })?
             .filter(|found| !found.is_empty()))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let at = params.text_document_position_params;
+        Ok(self
+            .with_document(
+                &at.text_document.uri,
+                "documentHighlight",
+                |state, document| {
+                    let offset = document.rope.offset(at.position, state.encoding);
+                    entities::highlights(state, document, offset)
+                },
+            )?
+            .flatten()
+            .filter(|found| !found.is_empty()))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let found = self.with_workspace(
+            &params.text_document.uri,
+            "prepareRename",
+            |state, document| {
+                let offset = document.rope.offset(params.position, state.encoding);
+                entities::prepare_rename(state, document, offset)
+            },
+        )?;
+        match found {
+            None => Err(Error::invalid_params("the document is not open")),
+            Some(Ok(response)) => Ok(Some(response)),
+            Some(Err(message)) => Err(Error::invalid_params(message)),
+        }
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let at = params.text_document_position;
+        let found = self.with_workspace(&at.text_document.uri, "rename", |state, document| {
+            let offset = document.rope.offset(at.position, state.encoding);
+            entities::rename(state, document, offset, &params.new_name)
+        })?;
+        match found {
+            None => Err(Error::invalid_params("the document is not open")),
+            Some(Ok(edit)) => Ok(Some(edit)),
+            Some(Err(message)) => Err(Error::invalid_params(message)),
+        }
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
