@@ -11,7 +11,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 use tree_sitter::Point;
 
-use crate::line_index::{LineCol, LineColUtf16, LineIndex};
+use crate::line_index::{floor_char_boundary, LineCol, LineColUtf16, LineIndex};
 use crate::text_range::TextRange;
 
 /// The position encoding agreed with the client.
@@ -153,6 +153,51 @@ impl Lines for TextLines<'_> {
     }
 }
 
+/// Converts offsets that mostly increase (a walk over articles in order)
+/// without a rope look-up each: it keeps the current line and scans forward
+/// for newlines, falling back to the rope when asked for an earlier line.
+pub struct LineCursor<'a> {
+    text: &'a str,
+    rope: &'a Rope,
+    encoding: Encoding,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    /// `text` and `rope` must hold the same text.
+    pub fn new(text: &'a str, rope: &'a Rope, encoding: Encoding) -> LineCursor<'a> {
+        LineCursor {
+            text,
+            rope,
+            encoding,
+            line: 0,
+            line_start: 0,
+        }
+    }
+
+    pub fn position(&mut self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        if offset < self.line_start {
+            self.line = self.rope.byte_to_line(offset);
+            self.line_start = self.rope.line_to_byte(self.line);
+        } else {
+            let skipped = &self.text[self.line_start..offset];
+            if let Some(last) = skipped.rfind('\n') {
+                self.line += skipped.matches('\n').count();
+                self.line_start += last + 1;
+            }
+        }
+        let col = self.encoding.len(&self.text[self.line_start..offset]);
+        Position::new(self.line as u32, col)
+    }
+
+    pub fn range(&mut self, range: TextRange) -> Range {
+        let start = self.position(range.start);
+        Range::new(start, self.position(range.end))
+    }
+}
+
 /// The tree-sitter point (row, byte column) of a byte offset in the rope.
 pub fn point(rope: &Rope, offset: usize) -> Point {
     let offset = offset.min(rope.len_bytes());
@@ -210,6 +255,23 @@ mod tests {
                         "{position:?} {encoding:?}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn line_cursor_agrees_with_the_rope() {
+        let rope = rope(TEXT);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let mut cursor = LineCursor::new(TEXT, &rope, encoding);
+            // Forward, then a few backward jumps.
+            let offsets = (0..=TEXT.len() + 1).chain([3, 40, 0, 70, 12]);
+            for offset in offsets {
+                assert_eq!(
+                    cursor.position(offset),
+                    rope.position(offset, encoding),
+                    "{offset}"
+                );
             }
         }
     }

@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use super::convert::{Encoding, Lines};
+use super::convert::{Encoding, LineCursor, Lines};
 use super::document::Document;
 use super::state::State;
 use crate::dates;
@@ -194,73 +194,88 @@ fn non_empty(text: &str, fallback: &str) -> String {
 /// The archive (when the page has a header) holding one symbol per article,
 /// each with its dateline, standfirst, byline and issue reference.
 pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
-    let rope = &document.rope;
-    let range = |range: TextRange| rope.range(range, encoding);
-    let articles: Vec<DocumentSymbol> = document
-        .articles()
-        .iter()
-        .map(|entry| {
-            let article = &entry.article;
-            let mut children = Vec::new();
-            if let Some(dateline) = &article.dateline {
-                children.push(symbol(
-                    non_empty(dateline.range.slice(&document.text), "dateline"),
-                    Some("dateline".to_string()),
-                    SymbolKind::EVENT,
-                    range(dateline.range),
-                    range(dateline.range),
-                    None,
-                ));
-            }
-            if let Some(standfirst) = &article.standfirst {
-                children.push(symbol(
-                    non_empty(&standfirst.text, "standfirst"),
-                    Some("standfirst".to_string()),
-                    SymbolKind::STRING,
-                    range(standfirst.range),
-                    range(standfirst.range),
-                    None,
-                ));
-            }
-            if let Some(byline) = &article.byline {
-                let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
-                children.push(symbol(
-                    non_empty(name, "byline"),
-                    Some("byline".to_string()),
-                    SymbolKind::PROPERTY,
-                    range(byline.range),
-                    range(byline.name.as_ref().map_or(byline.range, |name| name.range)),
-                    None,
-                ));
-            }
-            if let Some(issue) = &article.issue_ref {
-                let name = match (issue.number_value, issue.date) {
-                    (Some(number), Some(date)) => format!("Issue {number} · {date}"),
-                    (Some(number), None) => format!("Issue {number}"),
-                    _ => "Issue reference".to_string(),
-                };
-                children.push(symbol(
-                    name,
-                    Some("issue reference".to_string()),
-                    SymbolKind::NUMBER,
-                    range(issue.range),
-                    range(issue.number.as_ref().map_or(issue.range, |n| n.range)),
-                    None,
-                ));
-            }
-            let detail = article_detail(article);
-            symbol(
-                non_empty(&article.headline.text.text, "(untitled)"),
-                (!detail.is_empty()).then_some(detail),
-                SymbolKind::CLASS,
-                range(article.range),
-                range(article.headline.range),
-                Some(children),
-            )
-        })
-        .collect();
+    // Articles come in order: one forward walk converts every position.
+    let mut lines = LineCursor::new(&document.text, &document.rope, encoding);
+    let mut articles: Vec<DocumentSymbol> = Vec::with_capacity(document.articles().len());
+    for entry in document.articles() {
+        let article = &entry.article;
+        let headline_range = lines.range(article.headline.range);
+        let mut children = Vec::new();
+        if let Some(dateline) = &article.dateline {
+            let range = lines.range(dateline.range);
+            children.push(symbol(
+                non_empty(dateline.range.slice(&document.text), "dateline"),
+                Some("dateline".to_string()),
+                SymbolKind::EVENT,
+                range,
+                range,
+                None,
+            ));
+        }
+        if let Some(standfirst) = &article.standfirst {
+            let range = lines.range(standfirst.range);
+            children.push(symbol(
+                non_empty(&standfirst.text, "standfirst"),
+                Some("standfirst".to_string()),
+                SymbolKind::STRING,
+                range,
+                range,
+                None,
+            ));
+        }
+        if let Some(byline) = &article.byline {
+            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
+            let range = lines.range(byline.range);
+            let selection = byline
+                .name
+                .as_ref()
+                .map_or(range, |name| lines.range(name.range));
+            children.push(symbol(
+                non_empty(name, "byline"),
+                Some("byline".to_string()),
+                SymbolKind::PROPERTY,
+                range,
+                selection,
+                None,
+            ));
+        }
+        if let Some(issue) = &article.issue_ref {
+            let name = match (issue.number_value, issue.date) {
+                (Some(number), Some(date)) => format!("Issue {number} · {date}"),
+                (Some(number), None) => format!("Issue {number}"),
+                _ => "Issue reference".to_string(),
+            };
+            let range = lines.range(issue.range);
+            let selection = issue
+                .number
+                .as_ref()
+                .map_or(range, |number| lines.range(number.range));
+            children.push(symbol(
+                name,
+                Some("issue reference".to_string()),
+                SymbolKind::NUMBER,
+                range,
+                selection,
+                None,
+            ));
+        }
+        let range = lsp::Range::new(
+            lines.position(article.range.start),
+            lines.position(article.range.end),
+        );
+        let detail = article_detail(article);
+        articles.push(symbol(
+            non_empty(&article.headline.text.text, "(untitled)"),
+            (!detail.is_empty()).then_some(detail),
+            SymbolKind::CLASS,
+            range,
+            headline_range,
+            Some(children),
+        ));
+    }
     match &document.header {
         Some(header) => {
+            let rope = &document.rope;
             let title = header.title.as_ref().map_or_else(
                 || header.range.slice(&document.text).trim().to_string(),
                 |title| title.text.trim().to_string(),
@@ -273,8 +288,11 @@ pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<Document
                     .as_ref()
                     .map(|kind| kind.text.trim().to_string()),
                 SymbolKind::NAMESPACE,
-                range(TextRange::new(header.range.start, end)),
-                range(header.title.as_ref().map_or(header.range, |t| t.range)),
+                rope.range(TextRange::new(header.range.start, end), encoding),
+                rope.range(
+                    header.title.as_ref().map_or(header.range, |t| t.range),
+                    encoding,
+                ),
                 Some(articles),
             )]
         }

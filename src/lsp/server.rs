@@ -183,7 +183,7 @@ impl Backend {
             let config = lock(&self.state).config.clone();
             if let Some(file) = guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
             {
-                lock(&self.state).index.insert(uri, file);
+                lock(&self.state).insert_indexed(uri, file);
             }
         }
         self.publish_entity_problems().await;
@@ -284,7 +284,7 @@ impl Backend {
             .ok()
             .flatten();
             if let (Some(file), Some(uri)) = (indexed, Uri::from_file_path(&path)) {
-                lock(&self.state).index.insert(uri, file);
+                lock(&self.state).insert_indexed(uri, file);
             }
             if let Some(progress) = &progress {
                 progress
@@ -544,7 +544,12 @@ impl LanguageServer for Backend {
         let uri = document.uri.clone();
         let opened = guarded("didOpen", || Document::new(document.text, version));
         if let Some(opened) = opened {
-            lock(&self.state).docs.insert(uri.clone(), opened);
+            {
+                let mut state = lock(&self.state);
+                state.docs.insert(uri.clone(), opened);
+                // The open document shadows its disk copy: do not keep both texts.
+                state.index.remove(&uri);
+            }
             self.schedule_diagnostics(uri, version);
         }
     }
@@ -585,6 +590,28 @@ impl LanguageServer for Backend {
             state.docs.remove(&uri);
             state.semantic.remove(&uri);
             state.published.remove(&uri);
+        }
+        // Its disk copy takes its place in the workspace index again.
+        let reread = {
+            let state = lock(&self.state);
+            uri.to_file_path()
+                .map(|path| path.into_owned())
+                .filter(|path| {
+                    path.extension().is_some_and(|ext| ext == "bulletin")
+                        && state.roots.iter().any(|root| path.starts_with(root))
+                })
+                .map(|path| (path, state.config.clone()))
+        };
+        if let Some((path, config)) = reread {
+            let read = tokio::task::spawn_blocking(move || {
+                guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
+            })
+            .await
+            .ok()
+            .flatten();
+            if let Some(file) = read {
+                lock(&self.state).insert_indexed(uri.clone(), file);
+            }
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
         self.publish_all().await;
@@ -631,7 +658,7 @@ impl LanguageServer for Backend {
             .ok()
             .flatten();
             if let Some(file) = read {
-                lock(&self.state).index.insert(change.uri, file);
+                lock(&self.state).insert_indexed(change.uri, file);
             }
         }
         if config_changed {

@@ -193,6 +193,15 @@ impl State {
         files
     }
 
+    /// Puts a disk file into the workspace index, unless it is open: the
+    /// open document shadows it, and the index must not hold a second copy
+    /// of its text.
+    pub fn insert_indexed(&mut self, uri: Uri, file: IndexedFile) {
+        if !self.docs.contains_key(&uri) {
+            self.index.insert(uri, file);
+        }
+    }
+
     pub fn refresh_all(&mut self) {
         let (config, generation) = (&self.config, self.generation);
         for document in self.docs.values_mut() {
