@@ -628,3 +628,54 @@ fn exit_status_follows_the_shutdown_protocol() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit().code(), Some(1));
 }
+
+/// A client that pulls diagnostics gets them only by pulling: pushing as
+/// well would make editors such as VS Code and Neovim show every finding twice.
+#[test]
+fn a_pulling_client_is_not_pushed_to() {
+    let mut client = server();
+    let init = client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {
+                "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+                "workspace": {"diagnostics": {"refreshSupport": true}}
+            }
+        }),
+    );
+    assert_eq!(
+        init["capabilities"]["diagnosticProvider"]["identifier"],
+        "bulletin"
+    );
+    client.notify("initialized", json!({}));
+    let uri = "file:///pull/page.bulletin";
+    let text = "Grain exports rise\n\nALMATY, MARCH 10 2017 (The Conway Bulletin) – Grain exports rose.\n\n(News report from Issue No. 320, published on March 13 2017)\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "bulletin", "version": 1, "text": text}}),
+    );
+    let pulled = client.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let items = pulled["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(by_code(&items, "dateline-dash").len(), 1, "{pulled:#}");
+    // Give a push every chance to arrive (the debounce is a few milliseconds),
+    // then make sure none did.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    );
+    let pushed = client
+        .backlog
+        .iter()
+        .filter(|message| {
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+        })
+        .count();
+    assert_eq!(pushed, 0);
+}

@@ -39,6 +39,11 @@ struct ClientFlags {
     watch_registration: bool,
     configuration: bool,
     work_done_progress: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`): pushing as
+    /// well would show every finding twice, so it is not pushed to.
+    pull_diagnostics: bool,
+    /// The client re-pulls on `workspace/diagnostic/refresh`.
+    diagnostic_refresh: bool,
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -194,6 +199,7 @@ impl Backend {
             client: self.client.clone(),
             state: Arc::clone(&self.state),
             publish_lock: Arc::clone(&self.publish_lock),
+            flags: self.flags(),
         };
         tokio::spawn(async move {
             tokio::time::sleep(DEBOUNCE).await;
@@ -206,6 +212,7 @@ impl Backend {
             client: self.client.clone(),
             state: Arc::clone(&self.state),
             publish_lock: Arc::clone(&self.publish_lock),
+            flags: self.flags(),
         }
         .publish(None)
         .await;
@@ -359,6 +366,7 @@ struct Publisher {
     client: Client,
     state: Arc<Mutex<State>>,
     publish_lock: Arc<tokio::sync::Mutex<()>>,
+    flags: ClientFlags,
 }
 
 impl Publisher {
@@ -392,7 +400,18 @@ impl Publisher {
                 batch
             })
         };
-        for (uri, diagnostics, version) in batch.unwrap_or_default() {
+        let batch = batch.unwrap_or_default();
+        if self.flags.pull_diagnostics {
+            // The client re-pulls the document it edited by itself; other
+            // documents whose findings changed (cross-file rules) need a refresh.
+            let edited = only_if_current.as_ref().map(|(uri, _)| uri);
+            let others_changed = batch.iter().any(|(uri, _, _)| Some(uri) != edited);
+            if others_changed && self.flags.diagnostic_refresh {
+                let _ = self.client.workspace_diagnostic_refresh().await;
+            }
+            return;
+        }
+        for (uri, diagnostics, version) in batch {
             self.client
                 .publish_diagnostics(uri, diagnostics, Some(version))
                 .await;
@@ -436,6 +455,16 @@ impl LanguageServer for Backend {
                 .window
                 .as_ref()
                 .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            pull_diagnostics: params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.diagnostic.as_ref())
+                .is_some(),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
                 .unwrap_or(false),
         };
         *self
@@ -500,14 +529,14 @@ impl LanguageServer for Backend {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 })),
-                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(
-                    DiagnosticOptions {
+                diagnostic_provider: flags.pull_diagnostics.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("bulletin".to_string()),
                         inter_file_dependencies: true,
                         workspace_diagnostics: true,
                         work_done_progress_options: WorkDoneProgressOptions::default(),
-                    },
-                )),
+                    })
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
