@@ -250,7 +250,7 @@ impl Rule {
 }
 
 /// The rule pages in the repository (`docs/rules/`).
-pub const DOCS_BASE_URL: &str = "https://github.com/bulletin-tools/bulletin/blob/main/docs/rules";
+pub const DOCS_BASE_URL: &str = "https://github.com/bulletin-markup/bulletin/blob/main/docs/rules";
 
 #[cfg(test)]
 mod tests {

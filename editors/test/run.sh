@@ -122,7 +122,7 @@ done_phase "queries check"
 
 # ---------------------------------------------------------------- the server
 phase "server: cargo build"
-(cd "$ROOT" && cargo build --quiet --bin bulletin)
+(cd "$ROOT" && cargo build --quiet --bin bulletin 2>"$ART/cargo-build.log") || { cat "$ART/cargo-build.log"; exit 1; }
 BIN="$ROOT/target/debug/bulletin"
 "$BIN" lsp --help >/dev/null
 SERVER="$BIN"
@@ -151,10 +151,12 @@ if want nvim; then
 
   phase "Neovim suite"
   NV="$SCRATCH/nvim"
-  mkdir -p "$NV"
+  mkdir -p "$NV/work"
+  cp "$ROOT/editors/test/fixtures/"* "$NV/work/"
+  : >"$NV/work/bulletin.toml" # the project root: the server indexes this folder only
   set +e
   XDG_STATE_HOME="$NV/state" XDG_DATA_HOME="$NV/data" XDG_CONFIG_HOME="$NV/config" XDG_CACHE_HOME="$NV/cache" \
-    BULLETIN_ROOT="$ROOT" BULLETIN_CMD="$SERVER" BULLETIN_PARSER_DIR="$NV/parser" BULLETIN_ARTIFACTS="$ART" \
+    BULLETIN_ROOT="$ROOT" BULLETIN_FIXTURES="$NV/work" BULLETIN_CMD="$SERVER" BULLETIN_PARSER_DIR="$NV/parser" BULLETIN_ARTIFACTS="$ART" \
     timeout 180 "$NVIM" --headless --clean -l "$ROOT/editors/test/nvim/test.lua" 2>"$ART/nvim-stderr.log"
   status=$?
   set -e
@@ -174,11 +176,15 @@ if want vscode; then
   CS="$SCRATCH/cs"
   mkdir -p "$CS/user/User" "$CS/ext" "$CS/work"
   cp "$ROOT/editors/test/fixtures/"*.bulletin "$CS/work/"
+  : >"$CS/work/bulletin.toml"
+  # A plain-text archive page, taken in by bulletin.files.extraGlobs.
+  cp "$ROOT/editors/test/fixtures/archive.bulletin" "$CS/work/archive-page.txt"
   python3 - "$CS/user/User/settings.json" "$SERVER" <<'PY'
 import json, sys
 json.dump({
     "bulletin.server.path": sys.argv[2],
     "bulletin.trace.server": "messages",
+    "bulletin.files.extraGlobs": ["**/archive-*.txt"],
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": False,
     "workbench.colorTheme": "Default Dark Modern",
@@ -191,9 +197,14 @@ json.dump({
     "update.mode": "none",
     "editor.semanticHighlighting.enabled": True,
     "editor.minimap.enabled": False,
+    "outline.collapseItems": "alwaysCollapse",
     "window.zoomLevel": 0,
 }, open(sys.argv[1], "w"), indent=2)
 PY
+  # The extension host is code-server's "remote" side: machine-scoped settings
+  # (bulletin.server.path) are also read from the Machine settings.
+  mkdir -p "$CS/user/Machine"
+  cp "$CS/user/User/settings.json" "$CS/user/Machine/settings.json"
   CSENV=(env PATH="$NODE24_BIN:$PATH" HOME="$CS/home" XDG_CONFIG_HOME="$CS/config" XDG_DATA_HOME="$CS/data")
   mkdir -p "$CS/home"
   "${CSENV[@]}" "$CODE_SERVER" --user-data-dir "$CS/user" --extensions-dir "$CS/ext" --install-extension "$VSIX" >"$ART/code-server-extension.log" 2>&1 \
@@ -209,7 +220,7 @@ PY
   done
   set +e
   PATH="$NODE24_BIN:$PATH" CS_URL="http://127.0.0.1:$PORT" FOLDER="$CS/work" ARTIFACTS="$ART" \
-    EXPECTED="$ROOT/editors/test/fixtures/expected.json" CHROMIUM="$CHROMIUM" \
+    EXPECTED="$ROOT/editors/test/fixtures/expected.json" CHROMIUM="$CHROMIUM" EXTRA_FILE=archive-page.txt \
     timeout 300 node "$ROOT/editors/test/vscode/test.mjs"
   status=$?
   set -e
@@ -221,10 +232,37 @@ PY
   done_phase "VS Code suite"
 fi
 
-# ---------------------------------------------------------------- screenshot of the Neovim buffer
-if want nvim && want vscode && [ -f "$ART/neovim.html" ]; then
+# ---------------------------------------------------------------- screenshot of Neovim
+# Real nvim in a tmux pane (colours, diagnostics, a hover), captured with its
+# colours, converted to HTML (ansi2html) and rendered to PNG by Chromium.
+if want nvim && want vscode && [ "$BROKEN" != "1" ]; then
+  phase "Neovim screenshot (tmux + ansi2html + Chromium)"
+  apt_install tmux
+  [ -x "$TOOLS/venv-nvim/bin/ansi2html" ] || "$TOOLS/venv-nvim/bin/pip" install -q ansi2html
+  SHOT="$SCRATCH/shot"
+  mkdir -p "$SHOT/work"
+  cp "$ROOT/editors/test/fixtures/"*.bulletin "$SHOT/work/"
+  : >"$SHOT/work/bulletin.toml"
+  (cd "$ROOT/grammar" && cc -O2 -shared -fPIC -I src -o "$SHOT/bulletin.so" src/parser.c src/scanner.c)
+  TMUX_SOCKET="bulletin-shot-$$"
+  tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -x 140 -y 40 -s shot \
+    "env TERM=tmux-256color COLORTERM=truecolor XDG_STATE_HOME=$SHOT/s XDG_DATA_HOME=$SHOT/d XDG_CONFIG_HOME=$SHOT/c \
+     BULLETIN_ROOT=$ROOT BULLETIN_CMD=$SERVER BULLETIN_PARSER=$SHOT/bulletin.so BULLETIN_READY=$SHOT/ready \
+     $NVIM --clean -u $ROOT/editors/test/nvim/screenshot.lua $SHOT/work/archive.bulletin"
+  tmux -L "$TMUX_SOCKET" set -g default-terminal tmux-256color >/dev/null
+  tmux -L "$TMUX_SOCKET" set -ga terminal-overrides ',*:RGB' >/dev/null
+  for _ in $(seq 1 60); do [ -f "$SHOT/ready" ] && break; sleep 0.5; done
+  sleep 0.5
+  tmux -L "$TMUX_SOCKET" capture-pane -e -p -t shot >"$ART/neovim.ansi" || true
+  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true
+  {
+    printf '<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{margin:0;background:#1c1c1c} pre{margin:0;padding:8px;font-family:"DejaVu Sans Mono",monospace;font-size:14px;line-height:1.25;color:#bcbcbc;background:#1c1c1c;display:inline-block}</style></head><body><pre>'
+    "$TOOLS/venv-nvim/bin/ansi2html" -i -W <"$ART/neovim.ansi"
+    printf '</pre></body></html>'
+  } >"$ART/neovim.html"
   PATH="$NODE24_BIN:$PATH" CHROMIUM="$CHROMIUM" node "$ROOT/editors/test/vscode/render.mjs" "$ART/neovim.html" "$ART/neovim.png" \
-    || echo "(could not render neovim.png)"
+    && echo "wrote $ART/neovim.png" || echo "(could not render neovim.png)"
+  done_phase "Neovim screenshot"
 fi
 
 printf '\n=== editor tests%s ===\n' "$([ "$BROKEN" = 1 ] && echo ' (BROKEN server: failures expected)')"

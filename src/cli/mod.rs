@@ -63,6 +63,10 @@ pub enum Command {
         /// error, warn, info, debug or trace (to stderr and the client's log).
         #[arg(long, default_value = "info")]
         log_level: String,
+        /// Accepted and ignored: standard input and output are the only
+        /// transport, and clients such as vscode-languageclient pass it.
+        #[arg(long, hide = true)]
+        stdio: bool,
     },
 }
 
@@ -160,7 +164,7 @@ pub fn run() -> ExitCode {
         Command::Rules { format } => rules_table(format),
         Command::Explain { rule } => explain(&rule),
         Command::Entities { paths, format } => entities::run(&paths, format),
-        Command::Lsp { log_level } => return crate::lsp::run(&log_level),
+        Command::Lsp { log_level, .. } => return crate::lsp::run(&log_level),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -12,7 +12,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 const LANGUAGE_ID = "bulletin";
@@ -98,6 +97,8 @@ function findServer(): { command?: string; configured: string } {
 }
 
 async function reportMissing(configured: string): Promise<void> {
+  const inspected = config().inspect<string>("server.path");
+  log.appendLine(`bulletin.server.path: ${JSON.stringify(inspected)}`);
   log.appendLine(
     configured !== ""
       ? `bulletin.server.path is set to ${configured}, which is not an executable file.`
@@ -132,8 +133,9 @@ async function start(): Promise<void> {
   const extraArgs = config().get<string[]>("server.extraArgs") ?? [];
   const executable: Executable = {
     command,
+    // No `transport`: with TransportKind.stdio the client appends `--stdio`,
+    // which `bulletin lsp` does not take; stdio is the default anyway.
     args: ["lsp", ...extraArgs],
-    transport: TransportKind.stdio,
     options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath },
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };

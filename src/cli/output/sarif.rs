@@ -174,7 +174,7 @@ pub(super) fn document(report: &Report<'_>) -> Value {
                     "name": "bulletin",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/bulletin-tools/bulletin",
+                    "informationUri": "https://github.com/bulletin-markup/bulletin",
                     "rules": Rule::ALL.map(rule_descriptor).to_vec(),
                 }
             },

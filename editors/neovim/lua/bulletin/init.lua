@@ -147,6 +147,25 @@ local function lsp_config()
   }
 end
 
+-- The server's custom semantic token types (docs/semantic-tokens.md), linked
+-- to the groups the tree-sitter queries use, so both agree.
+local token_links = {
+  headline = "@markup.heading",
+  place = "@label",
+  month = "@constant.builtin",
+  day = "@number",
+  year = "@number",
+  publication = "@string.special",
+  issueDate = "@constant.builtin",
+  byline = "@attribute",
+}
+
+local function link_token_groups()
+  for type, group in pairs(token_links) do
+    vim.api.nvim_set_hl(0, "@lsp.type." .. type .. ".bulletin", { link = group, default = true })
+  end
+end
+
 local did_setup = false
 
 ---@param opts bulletin.Config|nil
@@ -169,6 +188,8 @@ function M.setup(opts)
   end
 
   local group = vim.api.nvim_create_augroup("bulletin", { clear = true })
+  link_token_groups()
+  vim.api.nvim_create_autocmd("ColorScheme", { group = group, callback = link_token_groups })
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
     pattern = "bulletin",
