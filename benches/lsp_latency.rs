@@ -5,6 +5,8 @@
 //! `cargo bench --bench lsp_latency` (set `BULLETIN_BIN` to measure another binary,
 //! `BULLETIN_BENCH_MB` for another size).
 
+#[path = "common/archive.rs"]
+mod archive;
 #[path = "../tests/common/lsp_client.rs"]
 mod lsp_client;
 
@@ -13,82 +15,6 @@ use std::time::{Duration, Instant};
 
 use lsp_client::LspClient;
 use serde_json::json;
-
-const PLACES: [&str; 12] = [
-    "ALMATY",
-    "ASTANA",
-    "BISHKEK",
-    "TASHKENT",
-    "DUSHANBE",
-    "ASHGABAT",
-    "BAKU",
-    "TBILISI",
-    "YEREVAN",
-    "SAMARKAND",
-    "OSH",
-    "AKTAU",
-];
-const MONTHS: [&str; 12] = [
-    "JAN.", "FEB.", "MARCH", "APRIL", "MAY", "JUNE", "JULY", "AUG.", "SEPT.", "OCT.", "NOV.",
-    "DEC.",
-];
-const ISSUE_MONTHS: [&str; 12] = [
-    "Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.",
-    "Dec.",
-];
-const SUBJECTS: [&str; 8] = [
-    "Grain exports",
-    "Gas output",
-    "Rail freight",
-    "Bank lending",
-    "Cotton prices",
-    "Hydropower supply",
-    "Mining licences",
-    "Road tolls",
-];
-const VERBS: [&str; 4] = ["rise", "fall", "stall", "recover"];
-
-/// A realistic archive of about `bytes` bytes: weekly issues, a few articles
-/// each, some with house-style defects.
-fn generate(bytes: usize) -> String {
-    let mut out = String::from("Tag Archives: Central Asia\n\n");
-    let mut issue = 100u32;
-    let mut day_of_issue = jiff::civil::date(2010, 1, 8);
-    let mut n = 0usize;
-    while out.len() < bytes {
-        for slot in 0..4 {
-            n += 1;
-            let place = PLACES[(n * 7) % PLACES.len()];
-            let filed = day_of_issue - jiff::Span::new().days(((n % 5) + 1) as i64);
-            let month = MONTHS[filed.month() as usize - 1];
-            let dash = if n % 23 == 0 { "–" } else { "—" };
-            let subject = SUBJECTS[n % SUBJECTS.len()];
-            let verb = VERBS[(n / 3) % VERBS.len()];
-            out.push_str(&format!(
-                "{subject} {verb} in {} as ministry reports figures {n}\n\n",
-                place.to_lowercase()
-            ));
-            out.push_str(&format!(
-                "{place}, {month} {} {} (The Conway Bulletin) {dash} {subject} {verb} for the {} week in a row, officials said on Tuesday, citing data from the statistics committee and the central bank’s “weekly” review.\n\n",
-                filed.day(),
-                filed.year(),
-                ["first", "second", "third"][slot % 3]
-            ));
-            out.push_str("Analysts said the figures reflected seasonal demand and higher prices on regional markets. Traders expect the trend to continue until the end of the quarter, when new contracts are signed with buyers in China and Russia.\n\n");
-            out.push_str("The government has promised to publish a new strategy for the sector later this year, with targets for investment, output and exports. Critics say earlier strategies were not carried out.\n\n");
-            out.push_str("Copyright ©The Conway Bulletin — all rights reserved\n\n");
-            out.push_str(&format!(
-                "(News report from Issue No. {issue}, published on {} {} {})\n\n",
-                ISSUE_MONTHS[day_of_issue.month() as usize - 1],
-                day_of_issue.day(),
-                day_of_issue.year()
-            ));
-        }
-        issue += 1;
-        day_of_issue += jiff::Span::new().days(7);
-    }
-    out
-}
 
 fn binary() -> PathBuf {
     if let Ok(path) = std::env::var("BULLETIN_BIN") {
@@ -132,7 +58,7 @@ fn main() {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(5.0);
-    let mut text = generate((megabytes * 1024.0 * 1024.0) as usize);
+    let mut text = archive::generate((megabytes * 1024.0 * 1024.0) as usize);
     let dir = std::env::temp_dir().join(format!("bulletin-bench-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&dir);
     let uri = format!("file://{}/big.bulletin", dir.display());
@@ -209,6 +135,8 @@ fn main() {
         hover.push(sent.elapsed());
         assert!(!result.is_null(), "hover found nothing");
     }
+    // Which phase sets the peak: everything before the outline requests.
+    let rss_before_symbols = peak_rss_kib(pid);
     let mut symbols = Vec::new();
     for _ in 0..20 {
         let sent = Instant::now();
@@ -237,6 +165,12 @@ fn main() {
             kib as f64 / 1024.0,
             text_mb,
             4.0 * text_mb + 40.0
+        );
+    }
+    if let Some(kib) = rss_before_symbols {
+        println!(
+            "peak RSS before the documentSymbol requests: {:.1} MB",
+            kib as f64 / 1024.0
         );
     }
     let status = client.shutdown();

@@ -28,7 +28,7 @@
 //! the cut is kept only if the pieces' articles equal the window's.
 
 use ropey::Rope;
-use tower_lsp_server::ls_types::{Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Node, Point, Tree};
 
 use super::convert::{self, Encoding, Lines};
@@ -214,12 +214,13 @@ impl Segment {
 
     /// The analyses of the segment's articles, reusing those of `old` whose
     /// range is unchanged.
+    #[allow(clippy::vec_box)] // boxed on purpose: see `Document::articles`
     fn analyse(
         &self,
         text: &str,
-        old: Vec<ArticleAnalysis>,
+        old: Vec<Box<ArticleAnalysis>>,
         config: &Config,
-    ) -> Vec<ArticleAnalysis> {
+    ) -> Vec<Box<ArticleAnalysis>> {
         let Some(tree) = &self.tree else {
             return Vec::new();
         };
@@ -241,7 +242,9 @@ impl Segment {
             }
             match old.next_if(|entry| entry.article.range == range) {
                 Some(entry) => fresh.push(entry),
-                None => fresh.push(ArticleAnalysis::compute(node, own, self.start, config)),
+                None => fresh.push(Box::new(ArticleAnalysis::compute(
+                    node, own, self.start, config,
+                ))),
             }
         }
         fresh
@@ -306,8 +309,15 @@ pub struct Document {
     segments: Vec<Segment>,
     limits: SegmentLimits,
     /// Per-article analyses in source order, absolute ranges; complete
-    /// after `refresh`.
-    articles: Vec<ArticleAnalysis>,
+    /// after `refresh`. Boxed: an edit splices this list, and moving
+    /// thousands of whole models costs more than moving pointers.
+    #[allow(clippy::vec_box)]
+    articles: Vec<Box<ArticleAnalysis>>,
+    /// Parallel to `articles`: how far each entry has moved since its
+    /// ranges were last written. An edit only adds to these (cheap), and
+    /// `settle` applies them before features read the articles; the
+    /// diagnostics path applies them on the fly while copying.
+    pending: Vec<isize>,
     /// Which configuration the analyses were computed with.
     config_generation: u64,
 }
@@ -329,8 +339,23 @@ impl Document {
             segments,
             limits,
             articles: Vec::new(),
+            pending: Vec::new(),
             config_generation: u64::MAX,
         }
+    }
+
+    /// The LSP position of `offset`, as `rope.position` gives it, with the
+    /// column counted on the line's text instead of in the rope.
+    pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
+        let offset =
+            crate::line_index::floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.rope.byte_to_line(offset);
+        let line_start = self.rope.line_to_byte(line);
+        let col = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |before| encoding.len(before));
+        Position::new(line as u32, col)
     }
 
     /// Each segment: its start, its text and its tree (for tests).
@@ -365,6 +390,7 @@ impl Document {
                     self.rope = convert::rope(&self.text);
                     self.segments = segment_text(&self.text, self.limits);
                     self.articles.clear();
+                    self.pending.clear();
                 }
                 Some(range) => self.apply_edit(range, &change.text, encoding),
             }
@@ -380,16 +406,15 @@ impl Document {
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, inserted);
         let delta = inserted.len() as isize - (old_end - start) as isize;
-        // Articles after the edit move; articles it touches are redone.
-        self.articles.retain_mut(|entry| {
-            let current = entry.article.range;
-            if current.start > old_end {
-                entry.shift(delta);
-                true
-            } else {
-                current.end < start
-            }
-        });
+        // Articles after the edit move (lazily); articles it touches are redone.
+        let range_of = |at: usize| self.articles[at].article.range.shifted(self.pending[at]);
+        let low = partition(self.articles.len(), |at| range_of(at).end < start);
+        let high = partition(self.articles.len(), |at| range_of(at).start <= old_end).max(low);
+        self.articles.drain(low..high);
+        self.pending.drain(low..high);
+        for pending in &mut self.pending[low..] {
+            *pending += delta;
+        }
 
         let first = self.segment_index(start);
         let last = self.segment_index(old_end);
@@ -554,25 +579,43 @@ impl Document {
         }
     }
 
-    /// Brings the per-article analyses up to date with the text and `config`.
-    pub fn refresh(&mut self, config: &Config, generation: u64) {
+    /// Brings the per-article analyses up to date with the text and
+    /// `config`, leaving moves pending: enough for `mentions`, `claims` and
+    /// `diagnostics`, not for `articles` (call `refresh` for those).
+    pub fn update(&mut self, config: &Config, generation: u64) {
         let config_changed = self.config_generation != generation;
         if config_changed {
             self.articles.clear();
+            self.pending.clear();
         }
         for segment in &mut self.segments {
             if !segment.stale && !config_changed {
                 continue;
             }
-            let low = self
+            let (articles, pending) = (&self.articles, &self.pending);
+            let start_of = |at: usize| {
+                articles[at]
+                    .article
+                    .range
+                    .start
+                    .checked_add_signed(pending[at])
+                    .unwrap_or(0)
+            };
+            let low = partition(articles.len(), |at| start_of(at) < segment.start);
+            let high = partition(articles.len(), |at| start_of(at) < segment.end());
+            let old: Vec<Box<ArticleAnalysis>> = self
                 .articles
-                .partition_point(|entry| entry.article.range.start < segment.start);
-            let high = self
-                .articles
-                .partition_point(|entry| entry.article.range.start < segment.end());
-            let old: Vec<ArticleAnalysis> = self.articles.drain(low..high).collect();
+                .drain(low..high)
+                .zip(self.pending.drain(low..high))
+                .map(|(mut entry, delta)| {
+                    entry.shift(delta);
+                    entry
+                })
+                .collect();
             let fresh = segment.analyse(&self.text, old, config);
+            let count = fresh.len();
             self.articles.splice(low..low, fresh);
+            self.pending.splice(low..low, std::iter::repeat_n(0, count));
             segment.stale = false;
         }
         self.header = self
@@ -582,8 +625,20 @@ impl Document {
         self.config_generation = generation;
     }
 
+    /// `update`, then applies the pending moves, so that `articles` and
+    /// everything reading it see current ranges.
+    pub fn refresh(&mut self, config: &Config, generation: u64) {
+        self.update(config, generation);
+        for (entry, pending) in self.articles.iter_mut().zip(&mut self.pending) {
+            if *pending != 0 {
+                entry.shift(*pending);
+                *pending = 0;
+            }
+        }
+    }
+
     /// The per-article analyses (call `refresh` first).
-    pub fn articles(&self) -> &[ArticleAnalysis] {
+    pub fn articles(&self) -> &[Box<ArticleAnalysis>] {
         &self.articles
     }
 
@@ -594,16 +649,21 @@ impl Document {
             .partition_point(|entry| entry.article.range.end < offset);
         self.articles
             .get(index)
+            .map(|entry| &**entry)
             .filter(|entry| entry.article.range.touches(offset))
     }
 
     pub fn mentions(&self, file: FileId) -> Vec<IssueMention> {
         self.articles
             .iter()
-            .flat_map(|entry| entry.mentions.iter())
-            .map(|mention| IssueMention {
-                file,
-                ..mention.clone()
+            .zip(&self.pending)
+            .flat_map(|(entry, &delta)| {
+                entry.mentions.iter().map(move |mention| IssueMention {
+                    file,
+                    range: mention.range.shifted(delta),
+                    date_range: mention.date_range.shifted(delta),
+                    ..mention.clone()
+                })
             })
             .collect()
     }
@@ -611,10 +671,13 @@ impl Document {
     pub fn claims(&self, file: FileId) -> Vec<AcronymClaim> {
         self.articles
             .iter()
-            .flat_map(|entry| entry.claims.iter())
-            .map(|claim| AcronymClaim {
-                file,
-                ..claim.clone()
+            .zip(&self.pending)
+            .flat_map(|(entry, &delta)| {
+                entry.claims.iter().map(move |claim| AcronymClaim {
+                    file,
+                    expansion_range: claim.expansion_range.shifted(delta),
+                    ..claim.clone()
+                })
             })
             .collect()
     }
@@ -623,7 +686,14 @@ impl Document {
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         self.articles
             .iter()
-            .flat_map(|entry| entry.diagnostics.iter().cloned())
+            .zip(&self.pending)
+            .flat_map(|(entry, &delta)| {
+                entry.diagnostics.iter().map(move |diagnostic| {
+                    let mut diagnostic = diagnostic.clone();
+                    diagnostic.shift(delta);
+                    diagnostic
+                })
+            })
             .collect()
     }
 
@@ -637,6 +707,21 @@ impl Document {
                 .collect(),
         }
     }
+}
+
+/// The first index in `0..len` for which `before` is false (`before` must
+/// hold for a prefix).
+fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        if before(mid) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    low
 }
 
 /// Cuts `text` into segments parsed on their own. Parses windows of about
@@ -705,7 +790,6 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::Position;
 
     fn change(range: (u32, u32, u32, u32), text: &str) -> TextDocumentContentChangeEvent {
         TextDocumentContentChangeEvent {
@@ -719,6 +803,22 @@ mod tests {
     }
 
     const TEXT: &str = "Tag Archives: Steppe\n\nFirst headline here\n\nALMATY, JAN. 3 (The Bulletin) – Text “quoted” here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nSecond headline here\n\nASTANA, FEB. 3 2019 (The Bulletin) — More text.\n\n(News report from Issue No. 13, published on Feb. 8 2019)\n";
+
+    #[test]
+    fn positions_agree_with_the_rope() {
+        let text =
+            "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\r";
+        let document = Document::new(text.to_string(), 1);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    document.position(offset, encoding),
+                    document.rope.position(offset, encoding),
+                    "{offset} {encoding:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn incremental_analysis_matches_a_fresh_one() {
@@ -738,13 +838,21 @@ mod tests {
         ];
         for (version, edit) in edits.into_iter().enumerate() {
             document.apply_changes(vec![edit], version as i32 + 2, Encoding::Utf16);
-            document.refresh(&config, 0);
+            // The diagnostics path reads with article moves still pending.
+            document.update(&config, 0);
             let text = document.text.clone();
             assert_eq!(text, document.rope.to_string());
             let (_, fresh) = analysis::analyze(&text, &config);
             let mut mine = document.diagnostics();
             analysis::sort(&mut mine);
             assert_eq!(mine, fresh.diagnostics, "after edit {version}");
+            let mentions = archive::issue_mentions(&fresh.document, FileId(0));
+            assert_eq!(
+                document.mentions(FileId(0)),
+                mentions,
+                "after edit {version}"
+            );
+            document.refresh(&config, 0);
             assert_eq!(document.model(), fresh.document);
         }
     }

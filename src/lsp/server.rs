@@ -15,7 +15,7 @@ use super::convert::{Encoding, Lines};
 use super::document::Document;
 use super::entities;
 use super::features;
-use super::state::{self, IndexedFile, State};
+use super::state::{self, IndexedFile, Published, State};
 use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
 use crate::fix;
 
@@ -382,19 +382,28 @@ impl Publisher {
                 }
             }
             guarded("diagnostics", || {
-                state.refresh_all();
+                state.update_all();
                 let all = state.all_diagnostics();
+                let files = state.files_fingerprint();
                 let mut batch = Vec::new();
                 for (uri, diagnostics) in all {
                     let Some(version) = state.docs.get(&uri).map(|doc| doc.version) else {
                         continue;
                     };
-                    let lsp = state.to_lsp(&uri, &diagnostics);
                     let is_target = only_if_current.as_ref().is_some_and(|(u, _)| *u == uri);
-                    if !is_target && state.published.get(&uri) == Some(&lsp) {
+                    // The LSP form is a function of the document's text (its
+                    // version), the file list (related locations) and the core
+                    // diagnostics: compare those, not converted lists.
+                    let sent = Published {
+                        version,
+                        files,
+                        diagnostics,
+                    };
+                    if !is_target && state.published.get(&uri) == Some(&sent) {
                         continue;
                     }
-                    state.published.insert(uri.clone(), lsp.clone());
+                    let lsp = state.to_lsp(&uri, &sent.diagnostics);
+                    state.published.insert(uri.clone(), sent);
                     batch.push((uri, lsp, version));
                 }
                 batch

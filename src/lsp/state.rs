@@ -2,6 +2,7 @@
 //! disk, for cross-file rules and workspace-wide features), configuration,
 //! and the conversion of core diagnostics into LSP ones.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,7 @@ use crate::diagnostic::{Applicability, Diagnostic, FileId, Severity};
 use crate::entities::{self, AcronymClaim};
 use crate::line_index::LineIndex;
 use crate::model;
+use crate::text_range::TextRange;
 
 /// A workspace file that is not open (or whose disk copy is shadowed by an open one).
 pub struct IndexedFile {
@@ -87,8 +89,105 @@ pub struct State {
     /// Last full semantic tokens sent per document: (result id, data).
     pub semantic: HashMap<Uri, (String, Vec<lsp::SemanticToken>)>,
     pub next_result_id: u64,
-    /// What was last pushed for each document, to skip republishing equal sets.
-    pub published: HashMap<Uri, Vec<lsp::Diagnostic>>,
+    /// What was last pushed for each document (its version, a fingerprint
+    /// of the file list and the core diagnostics), to skip republishing
+    /// equal sets without converting them again.
+    pub published: HashMap<Uri, Published>,
+    /// The last run of the cross-file rules, reused while no issue claim or
+    /// acronym definition changed (only moved).
+    cross: RefCell<Option<CrossCache>>,
+}
+
+/// What a publish sent for one document.
+#[derive(PartialEq)]
+pub struct Published {
+    pub version: i32,
+    pub files: u64,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The inputs and the findings of one run of the cross-file rules.
+struct CrossCache {
+    generation: u64,
+    names: Vec<String>,
+    mentions: Vec<IssueMention>,
+    claims: Vec<AcronymClaim>,
+    found: Vec<(FileId, Diagnostic)>,
+}
+
+impl CrossCache {
+    /// The cached findings for new inputs that differ from the cached ones
+    /// only in where they are written, their ranges moved; `None` when the
+    /// rules must run again.
+    fn reuse(
+        &self,
+        generation: u64,
+        names: &[String],
+        mentions: &[IssueMention],
+        claims: &[AcronymClaim],
+    ) -> Option<Vec<(FileId, Diagnostic)>> {
+        if self.generation != generation
+            || self.names != names
+            || self.mentions.len() != mentions.len()
+            || self.claims.len() != claims.len()
+        {
+            return None;
+        }
+        let same_mentions = self.mentions.iter().zip(mentions).all(|(old, new)| {
+            old.file == new.file && old.number == new.number && old.date == new.date
+        });
+        let same_claims = self.claims.iter().zip(claims).all(|(old, new)| {
+            old.file == new.file && old.abbr == new.abbr && old.expansion == new.expansion
+        });
+        if !same_mentions || !same_claims {
+            return None;
+        }
+        // Old range → new range, per file. Both lists are in (file, position) order.
+        let in_order = |ranges: &[(FileId, TextRange)]| {
+            ranges
+                .windows(2)
+                .all(|pair| (pair[0].0, pair[0].1.start) < (pair[1].0, pair[1].1.start))
+        };
+        let old_dates: Vec<(FileId, TextRange)> = self
+            .mentions
+            .iter()
+            .map(|mention| (mention.file, mention.date_range))
+            .collect();
+        let old_expansions: Vec<(FileId, TextRange)> = self
+            .claims
+            .iter()
+            .map(|claim| (claim.file, claim.expansion_range))
+            .collect();
+        if !in_order(&old_dates) || !in_order(&old_expansions) {
+            return None;
+        }
+        let map = |file: FileId, range: TextRange| -> Option<TextRange> {
+            let find = |old: &[(FileId, TextRange)]| {
+                old.binary_search_by(|probe| (probe.0, probe.1.start).cmp(&(file, range.start)))
+                    .ok()
+                    .filter(|&at| old[at].1 == range)
+            };
+            if let Some(at) = find(&old_dates) {
+                return Some(mentions[at].date_range);
+            }
+            find(&old_expansions).map(|at| claims[at].expansion_range)
+        };
+        let mut out = Vec::with_capacity(self.found.len());
+        for (file, diagnostic) in &self.found {
+            let mut moved = diagnostic.clone();
+            moved.range = map(*file, diagnostic.range)?;
+            if let Some(fix) = &mut moved.fix {
+                for edit in &mut fix.edits {
+                    edit.range = map(*file, edit.range)?;
+                }
+            }
+            for related in &mut moved.related {
+                related.range = map(related.file.unwrap_or(*file), related.range)?;
+            }
+            out.push((*file, moved));
+        }
+        Some(out)
+    }
 }
 
 impl Default for State {
@@ -105,6 +204,7 @@ impl Default for State {
             semantic: HashMap::new(),
             next_result_id: 0,
             published: HashMap::new(),
+            cross: RefCell::new(None),
         }
     }
 }
@@ -118,7 +218,7 @@ pub enum FileRef<'a> {
 impl FileRef<'_> {
     pub fn position(&self, offset: usize, encoding: Encoding) -> lsp::Position {
         match self {
-            FileRef::Open(document) => document.rope.position(offset, encoding),
+            FileRef::Open(document) => document.position(offset, encoding),
             FileRef::Indexed(file) => file.lines().position(offset, encoding),
         }
     }
@@ -193,12 +293,32 @@ impl State {
         files
     }
 
+    /// A hash of the file list (which `FileId` names which file).
+    pub fn files_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for (uri, _) in self.files() {
+            uri.as_str().hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// Puts a disk file into the workspace index, unless it is open: the
     /// open document shadows it, and the index must not hold a second copy
     /// of its text.
     pub fn insert_indexed(&mut self, uri: Uri, file: IndexedFile) {
         if !self.docs.contains_key(&uri) {
             self.index.insert(uri, file);
+        }
+    }
+
+    /// Brings every open document's analyses up to date, leaving article
+    /// moves pending: enough for `all_diagnostics`, not for features that
+    /// read articles (those call `refresh_all`).
+    pub fn update_all(&mut self) {
+        let (config, generation) = (&self.config, self.generation);
+        for document in self.docs.values_mut() {
+            document.update(config, generation);
         }
     }
 
@@ -224,7 +344,7 @@ impl State {
 
     /// The configured diagnostics of every file, as `bulletin check` reports
     /// them: article-level and cross-file findings through `configure`.
-    /// Documents must be refreshed first.
+    /// Documents must be updated (`update_all`) or refreshed first.
     pub fn all_diagnostics(&self) -> Vec<(Uri, Vec<Diagnostic>)> {
         let files = self.files();
         let mentions: Vec<IssueMention> = files
@@ -270,11 +390,32 @@ impl State {
         let name_of = |file: FileId| names.get(file.0 as usize).cloned().unwrap_or_default();
         let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
         // The same cross-file rules as `analysis::archive_diagnostics`, fed
-        // from per-article caches instead of whole-file analyses.
-        let found = archive::check_archive(&mentions, &self.config, &name_of)
-            .into_iter()
-            .map(|found| (found.file, found.diagnostic))
-            .chain(entities::check_acronym_spellings(&claims, &name_of));
+        // from per-article caches instead of whole-file analyses, and run
+        // again only when a claim changed (not when one merely moved).
+        let reused = self
+            .cross
+            .borrow()
+            .as_ref()
+            .and_then(|cache| cache.reuse(self.generation, &names, &mentions, &claims));
+        let found = match reused {
+            Some(found) => found,
+            None => {
+                let found: Vec<(FileId, Diagnostic)> =
+                    archive::check_archive(&mentions, &self.config, &name_of)
+                        .into_iter()
+                        .map(|found| (found.file, found.diagnostic))
+                        .chain(entities::check_acronym_spellings(&claims, &name_of))
+                        .collect();
+                found
+            }
+        };
+        *self.cross.borrow_mut() = Some(CrossCache {
+            generation: self.generation,
+            names: names.clone(),
+            mentions,
+            claims,
+            found: found.clone(),
+        });
         for (file, diagnostic) in found {
             if let Some(slot) = cross.get_mut(file.0 as usize) {
                 slot.push(diagnostic);
@@ -321,9 +462,22 @@ impl State {
         };
         let files = self.files();
         let encoding = self.encoding;
+        // Each rule's page address, parsed once per call.
+        let mut pages: HashMap<crate::rules::Rule, Option<CodeDescription>> = HashMap::new();
         diagnostics
             .iter()
             .map(|diagnostic| {
+                let code_description = pages
+                    .entry(diagnostic.rule)
+                    .or_insert_with(|| {
+                        diagnostic
+                            .rule
+                            .doc_url()
+                            .parse()
+                            .ok()
+                            .map(|href| CodeDescription { href })
+                    })
+                    .clone();
                 let related: Vec<DiagnosticRelatedInformation> = diagnostic
                     .related
                     .iter()
@@ -367,12 +521,7 @@ impl State {
                     range: file.range(diagnostic.range, encoding),
                     severity: Some(severity(diagnostic.severity)),
                     code: Some(NumberOrString::String(diagnostic.rule.name().to_string())),
-                    code_description: diagnostic
-                        .rule
-                        .doc_url()
-                        .parse()
-                        .ok()
-                        .map(|href| CodeDescription { href }),
+                    code_description,
                     source: Some("bulletin".to_string()),
                     message: diagnostic.message.clone(),
                     related_information: (!related.is_empty()).then_some(related),
@@ -407,4 +556,62 @@ pub fn workspace_files(roots: &[PathBuf]) -> Vec<PathBuf> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(number: u32, day: i8, at: usize) -> IssueMention {
+        IssueMention {
+            file: FileId(0),
+            number,
+            date: jiff::civil::date(2019, 1, day),
+            range: TextRange::new(at, at + 40),
+            date_range: TextRange::new(at + 20, at + 30),
+        }
+    }
+
+    fn run(mentions: &[IssueMention], config: &Config) -> Vec<(FileId, Diagnostic)> {
+        let name = |_: FileId| "a.bulletin".to_string();
+        archive::check_archive(mentions, config, &name)
+            .into_iter()
+            .map(|found| (found.file, found.diagnostic))
+            .collect()
+    }
+
+    #[test]
+    fn cross_file_findings_follow_moved_claims() {
+        let config = Config::default();
+        let before = vec![
+            mention(12, 10, 0),
+            mention(12, 11, 100),
+            mention(14, 1, 200),
+        ];
+        let cache = CrossCache {
+            generation: 0,
+            names: vec!["a.bulletin".to_string()],
+            found: run(&before, &config),
+            mentions: before,
+            claims: Vec::new(),
+        };
+        assert!(!cache.found.is_empty());
+        // Text inserted between the first and the second claim.
+        let after = vec![
+            mention(12, 10, 0),
+            mention(12, 11, 105),
+            mention(14, 1, 205),
+        ];
+        let names = ["a.bulletin".to_string()];
+        let reused = cache.reuse(0, &names, &after, &[]);
+        assert_eq!(reused, Some(run(&after, &config)));
+        // A changed claim runs the rules again.
+        let changed = vec![
+            mention(12, 10, 0),
+            mention(12, 10, 105),
+            mention(14, 1, 205),
+        ];
+        assert_eq!(cache.reuse(0, &names, &changed, &[]), None);
+        assert_eq!(cache.reuse(1, &names, &after, &[]), None);
+    }
 }
