@@ -34,6 +34,16 @@ pub struct Backend {
     entity_files: Mutex<Vec<Uri>>,
 }
 
+/// Semantic tokens sent under a result id, kept for delta requests.
+type ResultTokens = (String, Vec<SemanticToken>);
+
+/// A document's tokens under a new result id, and those sent before.
+struct TokensUpdate {
+    result_id: String,
+    tokens: Vec<SemanticToken>,
+    previous: Option<ResultTokens>,
+}
+
 #[derive(Default, Clone, Copy)]
 struct ClientFlags {
     watch_registration: bool,
@@ -192,6 +202,28 @@ impl Backend {
             }
         }
         self.publish_entity_problems().await;
+    }
+
+    /// The document's tokens under a new result id, remembered for the next
+    /// delta request; also returns what was remembered before.
+    fn whole_document_tokens(&self, uri: Uri) -> Result<Option<TokensUpdate>> {
+        let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
+            features::semantic_tokens(document, state.encoding, None)
+        })?;
+        let Some(tokens) = tokens else {
+            return Ok(None);
+        };
+        let mut state = lock(&self.state);
+        state.next_result_id += 1;
+        let result_id = state.next_result_id.to_string();
+        let previous = state
+            .semantic
+            .insert(uri, (result_id.clone(), tokens.clone()));
+        Ok(Some(TokensUpdate {
+            result_id,
+            tokens,
+            previous,
+        }))
     }
 
     fn schedule_diagnostics(&self, uri: Uri, version: i32) {
@@ -786,19 +818,12 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let uri = params.text_document.uri;
-        let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
-            features::semantic_tokens(document, state.encoding, None)
-        })?;
-        let Some(tokens) = tokens else {
+        let Some(TokensUpdate {
+            result_id, tokens, ..
+        }) = self.whole_document_tokens(params.text_document.uri)?
+        else {
             return Ok(None);
         };
-        let mut state = lock(&self.state);
-        state.next_result_id += 1;
-        let result_id = state.next_result_id.to_string();
-        state
-            .semantic
-            .insert(uri, (result_id.clone(), tokens.clone()));
         Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
             result_id: Some(result_id),
             data: tokens,
@@ -809,19 +834,14 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
-        let uri = params.text_document.uri;
-        let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
-            features::semantic_tokens(document, state.encoding, None)
-        })?;
-        let Some(tokens) = tokens else {
+        let Some(TokensUpdate {
+            result_id,
+            tokens,
+            previous,
+        }) = self.whole_document_tokens(params.text_document.uri)?
+        else {
             return Ok(None);
         };
-        let mut state = lock(&self.state);
-        state.next_result_id += 1;
-        let result_id = state.next_result_id.to_string();
-        let previous = state
-            .semantic
-            .insert(uri, (result_id.clone(), tokens.clone()));
         Ok(Some(match previous {
             Some((id, old)) if id == params.previous_result_id => {
                 SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
