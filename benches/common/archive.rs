@@ -48,7 +48,7 @@ pub fn generate(bytes: usize) -> String {
             let place = PLACES[(n * 7) % PLACES.len()];
             let filed = day_of_issue - jiff::Span::new().days(((n % 5) + 1) as i64);
             let month = MONTHS[filed.month() as usize - 1];
-            let dash = if n % 23 == 0 { "–" } else { "—" };
+            let dash = if n.is_multiple_of(23) { "–" } else { "—" };
             let subject = SUBJECTS[n % SUBJECTS.len()];
             let verb = VERBS[(n / 3) % VERBS.len()];
             out.push_str(&format!(
