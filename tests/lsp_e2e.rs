@@ -3,10 +3,13 @@
 
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
+#[path = "common/positions.rs"]
+mod positions;
 
 use std::path::Path;
 
 use lsp_client::LspClient;
+use positions::{offset, position, range_of, slice, Enc};
 use serde_json::{json, Value};
 
 const A: &str = "Tag Archives: Steppe Notes
@@ -39,60 +42,6 @@ fn binary() -> &'static Path {
 
 fn server() -> LspClient {
     LspClient::spawn(binary(), &["lsp", "--log-level", "warn"])
-}
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Enc {
-    Utf8,
-    Utf16,
-}
-
-/// The LSP position of byte `offset`, computed independently of the server.
-fn position(text: &str, offset: usize, enc: Enc) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    let prefix = &text[line_start..offset];
-    let character = match enc {
-        Enc::Utf8 => prefix.len(),
-        Enc::Utf16 => prefix.encode_utf16().count(),
-    };
-    json!({"line": line, "character": character})
-}
-
-fn range_of(text: &str, needle: &str, nth: usize, enc: Enc) -> Value {
-    let start = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in text"))
-        .0;
-    json!({"start": position(text, start, enc), "end": position(text, start + needle.len(), enc)})
-}
-
-/// The byte offset of an LSP position (independent of the server).
-fn offset(text: &str, position: &Value, enc: Enc) -> usize {
-    let line = position["line"].as_u64().unwrap() as usize;
-    let character = position["character"].as_u64().unwrap() as usize;
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line)
-        .map(str::len)
-        .sum::<usize>();
-    let mut units = 0;
-    for (at, ch) in text[line_start..].char_indices() {
-        if units >= character || ch == '\n' {
-            return line_start + at;
-        }
-        units += match enc {
-            Enc::Utf8 => ch.len_utf8(),
-            Enc::Utf16 => ch.len_utf16(),
-        };
-    }
-    text.len()
-}
-
-fn slice<'a>(text: &'a str, range: &Value, enc: Enc) -> &'a str {
-    &text[offset(text, &range["start"], enc)..offset(text, &range["end"], enc)]
 }
 
 /// Applies LSP text edits (non-overlapping) to `text`.

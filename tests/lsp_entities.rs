@@ -4,11 +4,15 @@
 
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
+#[path = "common/positions.rs"]
+mod positions;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use lsp_client::LspClient;
+use positions::Enc::Utf16;
+use positions::{offset, position, range_of, slice};
 use serde_json::{json, Value};
 
 const A: &str = "Steppe ministers agree grain corridor
@@ -41,7 +45,10 @@ ASTANA, APRIL 9 2019 (The Bulletin) — The National Rail Company (NRC) hired st
 (News report from Issue No. 23, published on April 12 2019)
 ";
 
-const CORPUS: &str = "/work/shared/corpus/sco-tag-archive.txt";
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/corpus/sco-tag-archive.txt"
+);
 
 fn server() -> LspClient {
     let mut client = LspClient::spawn(
@@ -52,47 +59,6 @@ fn server() -> LspClient {
     client
 }
 
-/// The UTF-16 LSP position of byte `offset`.
-fn position(text: &str, offset: usize) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    let character = text[line_start..offset].encode_utf16().count();
-    json!({"line": line, "character": character})
-}
-
-/// The byte offset of a UTF-16 LSP position.
-fn offset(text: &str, position: &Value) -> usize {
-    let line = position["line"].as_u64().unwrap() as usize;
-    let character = position["character"].as_u64().unwrap() as usize;
-    let line_start = text
-        .split_inclusive('\n')
-        .take(line)
-        .map(str::len)
-        .sum::<usize>();
-    let mut units = 0;
-    for (at, ch) in text[line_start..].char_indices() {
-        if units >= character || ch == '\n' {
-            return line_start + at;
-        }
-        units += ch.len_utf16();
-    }
-    text.len()
-}
-
-fn slice<'a>(text: &'a str, range: &Value) -> &'a str {
-    &text[offset(text, &range["start"])..offset(text, &range["end"])]
-}
-
-fn range_of(text: &str, needle: &str, nth: usize) -> Value {
-    let start = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in text"))
-        .0;
-    json!({"start": position(text, start), "end": position(text, start + needle.len())})
-}
-
 /// The position one character inside the `nth` occurrence of `needle`.
 fn at(text: &str, needle: &str, nth: usize) -> Value {
     let start = text
@@ -100,7 +66,7 @@ fn at(text: &str, needle: &str, nth: usize) -> Value {
         .nth(nth)
         .unwrap_or_else(|| panic!("{needle:?} #{nth} not in text"))
         .0;
-    position(text, start + 1)
+    position(text, start + 1, Utf16)
 }
 
 fn params(uri: &str, position: Value) -> Value {
@@ -136,8 +102,8 @@ fn spots(locations: &Value, texts: &[(&str, &str)]) -> BTreeSet<(String, usize, 
                 .1;
             (
                 uri.to_string(),
-                offset(text, &location["range"]["start"]),
-                offset(text, &location["range"]["end"]),
+                offset(text, &location["range"]["start"], Utf16),
+                offset(text, &location["range"]["end"], Utf16),
             )
         })
         .collect()
@@ -230,10 +196,10 @@ fn hover_definition_references_rename_highlights_symbols() {
     assert_eq!(found[0]["uri"], a);
     assert_eq!(
         found[0]["range"],
-        range_of(A, "Caspian Grain Council (CGC)", 0)
+        range_of(A, "Caspian Grain Council (CGC)", 0, Utf16)
     );
     let found = client.request("textDocument/definition", params(a, at(A, "Mr Omarov", 0)));
-    assert_eq!(found[0]["range"], range_of(A, "Daniyar Omarov", 0));
+    assert_eq!(found[0]["range"], range_of(A, "Daniyar Omarov", 0, Utf16));
 
     // References: every mention under every spelling in both documents.
     let texts = [(a, A), (b, B)];
@@ -268,7 +234,7 @@ fn hover_definition_references_rename_highlights_symbols() {
 
     // Rename a spelling: exactly the mentions written that way, in both documents.
     let prepared = client.request("textDocument/prepareRename", params(a, at(A, "SCO", 1)));
-    assert_eq!(prepared["range"], range_of(A, "SCO", 1));
+    assert_eq!(prepared["range"], range_of(A, "SCO", 1, Utf16));
     assert_eq!(prepared["placeholder"], "SCO");
     let edit = client.request(
         "textDocument/rename",
@@ -283,8 +249,8 @@ fn hover_definition_references_rename_highlights_symbols() {
             .map(|edit| {
                 assert_eq!(edit["newText"], "ShOS");
                 (
-                    offset(text, &edit["range"]["start"]),
-                    offset(text, &edit["range"]["end"]),
+                    offset(text, &edit["range"]["start"], Utf16),
+                    offset(text, &edit["range"]["end"], Utf16),
                 )
             })
             .collect();
@@ -308,7 +274,7 @@ fn hover_definition_references_rename_highlights_symbols() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|h| (slice(A, &h["range"]), h["kind"].as_u64().unwrap()))
+        .map(|h| (slice(A, &h["range"], Utf16), h["kind"].as_u64().unwrap()))
         .collect();
     assert_eq!(
         highlights,
@@ -327,7 +293,7 @@ fn hover_definition_references_rename_highlights_symbols() {
     assert_eq!(council["location"]["uri"], a);
     assert_eq!(
         council["location"]["range"],
-        range_of(A, "Caspian Grain Council", 0)
+        range_of(A, "Caspian Grain Council", 0, Utf16)
     );
     let symbols = client.request("workspace/symbol", json!({"query": "Omarov"}));
     assert!(
@@ -357,7 +323,10 @@ fn an_acronym_expanded_two_ways_across_files_is_flagged() {
             break found.clone();
         }
     };
-    assert_eq!(found["range"], range_of(D, "National Rail Company", 0));
+    assert_eq!(
+        found["range"],
+        range_of(D, "National Rail Company", 0, Utf16)
+    );
     let message = found["message"].as_str().unwrap();
     assert!(message.contains("Northern Rail Consortium"), "{message}");
     assert_eq!(found["relatedInformation"][0]["location"]["uri"], c);
@@ -482,7 +451,7 @@ fn the_real_page_when_present() {
         } else {
             start
         };
-        let text = hover_text(&mut client, uri, position(&page, start + 1));
+        let text = hover_text(&mut client, uri, position(&page, start + 1, Utf16));
         for wanted in wanted {
             assert!(text.contains(wanted), "{needle}: {text}");
         }
@@ -491,24 +460,24 @@ fn the_real_page_when_present() {
     let later = page.find("The SCO is focused").unwrap() + 5;
     let found = client.request(
         "textDocument/definition",
-        params(uri, position(&page, later)),
+        params(uri, position(&page, later, Utf16)),
     );
     let defined = page[..later]
         .rfind("Shanghai Cooperation Organisation (SCO)")
         .unwrap();
     assert_eq!(
         found[0]["range"]["start"],
-        position(&page, defined),
+        position(&page, defined, Utf16),
         "{found}"
     );
     assert_eq!(
-        slice(&page, &found[0]["range"]),
+        slice(&page, &found[0]["range"], Utf16),
         "Shanghai Cooperation Organisation (SCO)"
     );
     // Every mention of the SCO in the articles (the page's title is not an article).
     let found = client.request(
         "textDocument/references",
-        json!({"textDocument": {"uri": uri}, "position": position(&page, later), "context": {"includeDeclaration": true}}),
+        json!({"textDocument": {"uri": uri}, "position": position(&page, later, Utf16), "context": {"includeDeclaration": true}}),
     );
     let body_start = page.find('\n').unwrap();
     let expected: BTreeSet<(String, usize, usize)> = occurrences(
