@@ -11,6 +11,8 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
+use std::borrow::Cow;
+
 use super::convert::{Encoding, LineCursor, Lines};
 use super::document::Document;
 use super::state::State;
@@ -162,81 +164,107 @@ pub fn article_detail(article: &Article) -> String {
     parts.join(" · ")
 }
 
-fn symbol(
-    name: String,
-    detail: Option<String>,
-    kind: SymbolKind,
-    range: lsp::Range,
-    selection_range: lsp::Range,
-    children: Option<Vec<DocumentSymbol>>,
-) -> DocumentSymbol {
-    DocumentSymbol {
-        name,
-        detail,
-        kind,
-        tags: None,
-        deprecated: None,
-        range,
-        selection_range,
-        children,
+/// One entry of the outline, borrowing its names from the document: the
+/// outline of a large archive is serialised straight to the client (see
+/// `wire`), and copying every headline first would double its cost. It
+/// serialises exactly as `DocumentSymbol` does.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutlineSymbol<'a> {
+    pub name: Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Cow<'a, str>>,
+    pub kind: SymbolKind,
+    pub range: lsp::Range,
+    pub selection_range: lsp::Range,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<OutlineSymbol<'a>>>,
+}
+
+impl From<OutlineSymbol<'_>> for DocumentSymbol {
+    fn from(symbol: OutlineSymbol<'_>) -> DocumentSymbol {
+        DocumentSymbol {
+            name: symbol.name.into_owned(),
+            detail: symbol.detail.map(Cow::into_owned),
+            kind: symbol.kind,
+            tags: None,
+            deprecated: None,
+            range: symbol.range,
+            selection_range: symbol.selection_range,
+            children: symbol
+                .children
+                .map(|children| children.into_iter().map(DocumentSymbol::from).collect()),
+        }
     }
 }
 
-fn non_empty(text: &str, fallback: &str) -> String {
-    let text = text.trim();
-    if text.is_empty() {
-        fallback.to_string()
-    } else {
-        text.to_string()
+fn symbol<'a>(
+    name: Cow<'a, str>,
+    detail: &'static str,
+    kind: SymbolKind,
+    range: lsp::Range,
+    selection_range: lsp::Range,
+) -> OutlineSymbol<'a> {
+    OutlineSymbol {
+        name,
+        detail: Some(Cow::Borrowed(detail)),
+        kind,
+        range,
+        selection_range,
+        children: None,
     }
+}
+
+fn non_empty<'a>(text: &'a str, fallback: &'static str) -> Cow<'a, str> {
+    let text = text.trim();
+    Cow::Borrowed(if text.is_empty() { fallback } else { text })
 }
 
 /// The archive (when the page has a header) holding one symbol per article,
 /// each with its dateline, standfirst, byline and issue reference.
-pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
-    // Articles come in order: one forward walk converts every position.
+pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<OutlineSymbol<'_>> {
+    // Articles come in order, and each one's positions are asked for in
+    // order: one forward walk converts every position.
     let mut lines = LineCursor::new(&document.text, &document.rope, encoding);
-    let mut articles: Vec<DocumentSymbol> = Vec::with_capacity(document.articles().len());
+    let mut articles = Vec::with_capacity(document.articles().len());
     for entry in document.articles() {
         let article = &entry.article;
+        let start = lines.position(article.range.start);
         let headline_range = lines.range(article.headline.range);
         let mut children = Vec::new();
         if let Some(dateline) = &article.dateline {
             let range = lines.range(dateline.range);
             children.push(symbol(
                 non_empty(dateline.range.slice(&document.text), "dateline"),
-                Some("dateline".to_string()),
+                "dateline",
                 SymbolKind::EVENT,
                 range,
                 range,
-                None,
             ));
         }
         if let Some(standfirst) = &article.standfirst {
             let range = lines.range(standfirst.range);
             children.push(symbol(
                 non_empty(&standfirst.text, "standfirst"),
-                Some("standfirst".to_string()),
+                "standfirst",
                 SymbolKind::STRING,
                 range,
                 range,
-                None,
             ));
         }
         if let Some(byline) = &article.byline {
-            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
             let range = lines.range(byline.range);
             let selection = byline
                 .name
                 .as_ref()
                 .map_or(range, |name| lines.range(name.range));
+            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
             children.push(symbol(
                 non_empty(name, "byline"),
-                Some("byline".to_string()),
+                "byline",
                 SymbolKind::PROPERTY,
                 range,
                 selection,
-                None,
             ));
         }
         if let Some(issue) = &article.issue_ref {
@@ -251,56 +279,51 @@ pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<Document
                 .as_ref()
                 .map_or(range, |number| lines.range(number.range));
             children.push(symbol(
-                name,
-                Some("issue reference".to_string()),
+                Cow::Owned(name),
+                "issue reference",
                 SymbolKind::NUMBER,
                 range,
                 selection,
-                None,
             ));
         }
-        let range = lsp::Range::new(
-            lines.position(article.range.start),
-            lines.position(article.range.end),
-        );
+        let range = lsp::Range::new(start, lines.position(article.range.end));
         let detail = article_detail(article);
-        articles.push(symbol(
-            non_empty(&article.headline.text.text, "(untitled)"),
-            (!detail.is_empty()).then_some(detail),
-            SymbolKind::CLASS,
+        articles.push(OutlineSymbol {
+            name: non_empty(&article.headline.text.text, "(untitled)"),
+            detail: (!detail.is_empty()).then_some(Cow::Owned(detail)),
+            kind: SymbolKind::CLASS,
             range,
-            headline_range,
-            Some(children),
-        ));
+            selection_range: headline_range,
+            children: Some(children),
+        });
     }
     match &document.header {
         Some(header) => {
             let rope = &document.rope;
             let title = header.title.as_ref().map_or_else(
-                || header.range.slice(&document.text).trim().to_string(),
-                |title| title.text.trim().to_string(),
+                || header.range.slice(&document.text),
+                |title| title.text.as_str(),
             );
             let end = document.text.trim_end().len().max(header.range.end);
-            vec![symbol(
-                non_empty(&title, "archive"),
-                header
+            vec![OutlineSymbol {
+                name: non_empty(title, "archive"),
+                detail: header
                     .kind
                     .as_ref()
-                    .map(|kind| kind.text.trim().to_string()),
-                SymbolKind::NAMESPACE,
-                rope.range(TextRange::new(header.range.start, end), encoding),
-                rope.range(
+                    .map(|kind| Cow::Borrowed(kind.text.trim())),
+                kind: SymbolKind::NAMESPACE,
+                range: rope.range(TextRange::new(header.range.start, end), encoding),
+                selection_range: rope.range(
                     header.title.as_ref().map_or(header.range, |t| t.range),
                     encoding,
                 ),
-                Some(articles),
-            )]
+                children: Some(articles),
+            }]
         }
         None => articles,
     }
 }
 
-/// Subsequence match, case-insensitive: a score (higher is better) or `None`.
 pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
     if query.is_empty() {
         return Some(0);
@@ -336,7 +359,7 @@ pub fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
             found.push((
                 score,
                 SymbolInformation {
-                    name: non_empty(name, "(untitled)"),
+                    name: non_empty(name, "(untitled)").into_owned(),
                     kind: SymbolKind::CLASS,
                     tags: None,
                     deprecated: None,
@@ -776,5 +799,36 @@ mod tests {
         let tight = fuzzy_score("bud", "Kazakhstan budget").unwrap();
         let loose = fuzzy_score("bud", "Big urban dam").unwrap();
         assert!(tight > loose, "{tight} {loose}");
+    }
+
+    /// The outline is sent as `OutlineSymbol` JSON: it must read back as the
+    /// protocol's `DocumentSymbol` and mean the same as the converted form.
+    #[test]
+    fn outline_symbols_serialise_as_document_symbols() {
+        let text = "Tag Archives: Steppe\n\nGrain “exports” rise — 🌾\n\n>>A standfirst>>\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nBy Anna Lee, correspondent\n\n(News report from Issue No. 13, published on Feb. 8 2019)\n\nUntitled body\n";
+        let mut document = Document::new(text.to_string(), 1);
+        document.refresh(&crate::config::Config::default(), 0);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let outline = document_symbols(&document, encoding);
+            let sent = serde_json::to_value(&outline).expect("serialise");
+            let read: Vec<DocumentSymbol> =
+                serde_json::from_value(sent.clone()).expect("reads as DocumentSymbol");
+            let converted: Vec<DocumentSymbol> =
+                outline.into_iter().map(DocumentSymbol::from).collect();
+            assert_eq!(read, converted);
+            assert_eq!(sent, serde_json::to_value(&converted).expect("serialise"));
+            let article = &converted[0].children.as_ref().expect("articles")[0];
+            assert_eq!(article.name, "Grain “exports” rise — 🌾");
+            let kinds: Vec<&str> = article
+                .children
+                .iter()
+                .flatten()
+                .filter_map(|child| child.detail.as_deref())
+                .collect();
+            assert_eq!(
+                kinds,
+                ["dateline", "standfirst", "byline", "issue reference"]
+            );
+        }
     }
 }

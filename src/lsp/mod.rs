@@ -13,17 +13,27 @@ mod entities;
 mod features;
 mod server;
 mod state;
+mod wire;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use tower_lsp_server::jsonrpc::Request;
+use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{LspService, Server};
 
 pub use server::Backend;
 
-/// Passes every message on, and signals when `exit` arrives.
+type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// Requests whose (large) results are serialised directly: see `wire`.
+const DIRECT_REPLIES: [&str; 2] = [
+    "textDocument/documentSymbol",
+    "textDocument/semanticTokens/full",
+];
+
+/// Passes every message on, signals when `exit` arrives, and lets the
+/// handlers of `DIRECT_REPLIES` stash their results for `wire`.
 struct ExitWatch<S> {
     inner: S,
     exit: Arc<tokio::sync::Notify>,
@@ -31,11 +41,12 @@ struct ExitWatch<S> {
 
 impl<S> tower_service::Service<Request> for ExitWatch<S>
 where
-    S: tower_service::Service<Request>,
+    S: tower_service::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
 {
-    type Response = S::Response;
+    type Response = Option<Response>;
     type Error = S::Error;
-    type Future = S::Future;
+    type Future = BoxFuture<'static, Result<Option<Response>, S::Error>>;
 
     fn poll_ready(
         &mut self,
@@ -48,7 +59,24 @@ where
         if request.method() == "exit" {
             self.exit.notify_one();
         }
-        self.inner.call(request)
+        let direct = DIRECT_REPLIES.contains(&request.method());
+        let future = self.inner.call(request);
+        if !direct {
+            return Box::pin(future);
+        }
+        Box::pin(async move {
+            let (response, placeholder) = wire::with_direct_reply(future).await;
+            let Some(placeholder) = placeholder else {
+                return response;
+            };
+            Ok(response?.map(|response| match response.into_parts() {
+                (id, Ok(_)) => Response::from_ok(id, serde_json::Value::String(placeholder)),
+                (id, Err(error)) => {
+                    wire::discard(&placeholder);
+                    Response::from_error(id, error)
+                }
+            }))
+        })
     }
 }
 
@@ -88,7 +116,7 @@ pub fn run(log_level: &str) -> ExitCode {
     let flag = Arc::clone(&shut_down);
     runtime.block_on(async move {
         let stdin = tokio::io::stdin();
-        let stdout = tokio::io::stdout();
+        let stdout = wire::SplicingWriter::new(tokio::io::stdout());
         let (service, socket) =
             LspService::new(move |client| Backend::new(client, level, Arc::clone(&flag)));
         let exit = Arc::new(tokio::sync::Notify::new());

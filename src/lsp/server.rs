@@ -16,6 +16,7 @@ use super::document::Document;
 use super::entities;
 use super::features;
 use super::state::{self, IndexedFile, Published, State};
+use super::wire;
 use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
 use crate::fix;
 
@@ -401,6 +402,25 @@ struct Publisher {
     flags: ClientFlags,
 }
 
+/// `textDocument/publishDiagnostics` whose params `wire` serialised: a
+/// document's whole list goes out after every keystroke.
+enum PublishDiagnosticsDirect {}
+
+impl notification::Notification for PublishDiagnosticsDirect {
+    type Params = String;
+    const METHOD: &'static str = notification::PublishDiagnostics::METHOD;
+}
+
+/// `result`, or a cheap stand-in when `wire` took the result's bytes to
+/// send instead (large replies skip tower-lsp's `serde_json::Value`).
+fn direct<T: serde::Serialize>(result: T, stand_in: impl FnOnce() -> T) -> T {
+    if wire::reply_directly(&result) {
+        stand_in()
+    } else {
+        result
+    }
+}
+
 impl Publisher {
     /// Publishes for every open document whose diagnostics changed. With
     /// `only_if_current`, does nothing unless that document is still at that version.
@@ -453,9 +473,19 @@ impl Publisher {
             return;
         }
         for (uri, diagnostics, version) in batch {
-            self.client
-                .publish_diagnostics(uri, diagnostics, Some(version))
-                .await;
+            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
+            match wire::stash(&params) {
+                Some(placeholder) => {
+                    self.client
+                        .send_notification::<PublishDiagnosticsDirect>(placeholder)
+                        .await
+                }
+                None => {
+                    self.client
+                        .send_notification::<notification::PublishDiagnostics>(params)
+                        .await
+                }
+            }
         }
     }
 }
@@ -768,7 +798,13 @@ impl LanguageServer for Backend {
             &params.text_document.uri,
             "documentSymbol",
             |state, document| {
-                DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
+                let symbols = features::document_symbols(document, state.encoding);
+                let symbols = if wire::reply_directly(&symbols) {
+                    Vec::new()
+                } else {
+                    symbols.into_iter().map(DocumentSymbol::from).collect()
+                };
+                DocumentSymbolResponse::Nested(symbols)
             },
         )
     }
@@ -824,9 +860,12 @@ impl LanguageServer for Backend {
         else {
             return Ok(None);
         };
-        Ok(Some(SemanticTokensResult::Tokens(SemanticTokens {
+        let result = SemanticTokensResult::Tokens(SemanticTokens {
             result_id: Some(result_id),
             data: tokens,
+        });
+        Ok(Some(direct(result, || {
+            SemanticTokensResult::Tokens(SemanticTokens::default())
         })))
     }
 

@@ -15,9 +15,14 @@ use serde_json::{json, Value};
 pub struct LspClient {
     pub child: Child,
     stdin: ChildStdin,
-    incoming: Receiver<Value>,
+    incoming: Receiver<(Instant, Value)>,
     /// Notifications and server requests seen while waiting for something else.
     pub backlog: Vec<Value>,
+    /// When each backlog message had been read (parallel to `backlog`).
+    backlog_arrivals: Vec<Instant>,
+    /// When the message `wait_for` returned last had been read off the pipe,
+    /// before it was parsed: what latency measurements stop the clock at.
+    pub last_arrival: Instant,
     next_id: i64,
 }
 
@@ -58,10 +63,11 @@ impl LspClient {
                 if reader.read_exact(&mut body).is_err() {
                     return;
                 }
+                let arrived = Instant::now();
                 let Ok(message) = serde_json::from_slice::<Value>(&body) else {
                     return;
                 };
-                if sender.send(message).is_err() {
+                if sender.send((arrived, message)).is_err() {
                     return;
                 }
             }
@@ -71,6 +77,8 @@ impl LspClient {
             stdin,
             incoming,
             backlog: Vec::new(),
+            backlog_arrivals: Vec::new(),
+            last_arrival: Instant::now(),
             next_id: 1,
         }
     }
@@ -96,13 +104,16 @@ impl LspClient {
     /// Sends a request and waits for its response; returns `result` (panics on an error).
     pub fn request(&mut self, method: &str, params: Value) -> Value {
         let id = self.request_async(method, params);
-        let response = self.wait_for(|message| {
+        let mut response = self.wait_for(|message| {
             message.get("id") == Some(&json!(id)) && message.get("method").is_none()
         });
         if let Some(error) = response.get("error") {
             panic!("{method} failed: {error}");
         }
-        response.get("result").cloned().unwrap_or(Value::Null)
+        response
+            .get_mut("result")
+            .map(Value::take)
+            .unwrap_or(Value::Null)
     }
 
     fn answer_server_request(&mut self, message: &Value) {
@@ -120,18 +131,21 @@ impl LspClient {
     /// Waits for the first message matching `wanted` (from the backlog first).
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(at) = self.backlog.iter().position(&wanted) {
+            self.last_arrival = self.backlog_arrivals.remove(at);
             return self.backlog.remove(at);
         }
         let deadline = Instant::now() + TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
-                Ok(message) => {
+                Ok((arrived, message)) => {
                     self.answer_server_request(&message);
                     if wanted(&message) {
+                        self.last_arrival = arrived;
                         return message;
                     }
                     self.backlog.push(message);
+                    self.backlog_arrivals.push(arrived);
                 }
                 Err(RecvTimeoutError::Timeout) => panic!("timed out; backlog: {:#?}", self.backlog),
                 Err(RecvTimeoutError::Disconnected) => {
@@ -143,15 +157,15 @@ impl LspClient {
 
     /// The next `publishDiagnostics` for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let message = self.wait_for(|message| {
+        let mut message = self.wait_for(|message| {
             message["method"] == "textDocument/publishDiagnostics"
                 && message["params"]["uri"] == uri
                 && message["params"]["version"] == version
         });
-        message["params"]["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
+        match message["params"]["diagnostics"].take() {
+            Value::Array(diagnostics) => diagnostics,
+            _ => Vec::new(),
+        }
     }
 
     pub fn initialize(&mut self, encodings: &[&str], root: Option<&str>) -> Value {
