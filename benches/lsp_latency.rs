@@ -129,11 +129,9 @@ fn main() {
     let mut hover = Vec::new();
     for step in 0..300 {
         let at = datelines[(step * 104_729) % datelines.len()] - 2;
+        let params = json!({"textDocument": {"uri": uri}, "position": position(&text, at)});
         let sent = Instant::now();
-        let result = client.request(
-            "textDocument/hover",
-            json!({"textDocument": {"uri": uri}, "position": position(&text, at)}),
-        );
+        let result = client.request("textDocument/hover", params);
         hover.push(client.last_arrival - sent);
         assert!(!result.is_null(), "hover found nothing");
     }

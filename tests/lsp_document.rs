@@ -2,11 +2,14 @@
 //! sequence of incremental edits (either encoding, multi-byte text and
 //! newlines, headlines and trailers made and broken near segment
 //! boundaries), the rope and text equal the expected text, every segment's
-//! tree equals a fresh parse of that segment's text node for node, and the
-//! articles and diagnostics equal those of a fresh whole-document analysis.
+//! summary equals that of a fresh parse of its text, every hot segment's
+//! tree equals that parse node for node, no more segments than the limit
+//! keep a tree, and the articles and diagnostics equal those of a fresh
+//! whole-document analysis. The limits are tiny (a few articles a segment,
+//! at most three trees), so edits fall in hot and cold segments alike.
 
 use bulletin::lsp::convert::{Encoding, Lines};
-use bulletin::lsp::document::{Document, SegmentLimits};
+use bulletin::lsp::document::{Document, SegmentLimits, SegmentSummary};
 use proptest::prelude::*;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{Node, Tree};
@@ -71,14 +74,47 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn limits() -> impl Strategy<Value = SegmentLimits> {
-    (1usize..4, 40usize..400).prop_map(|(max_articles, max_bytes)| SegmentLimits {
-        max_articles,
-        max_bytes,
+    (1usize..4, 40usize..400, 0usize..4).prop_map(|(max_articles, max_bytes, hot_trees)| {
+        SegmentLimits {
+            max_articles,
+            max_bytes,
+            hot_trees,
+        }
     })
 }
 
+fn trees(document: &Document) -> usize {
+    document
+        .segments()
+        .filter(|(_, _, tree)| tree.is_some())
+        .count()
+}
+
+/// The segments cover the text in order; each parsed segment's summary is
+/// that of a fresh parse of its text, and each hot segment's tree is that
+/// parse; at most `hot_trees` segments keep a tree.
+fn check_segments(document: &Document, limits: SegmentLimits) -> Result<(), TestCaseError> {
+    let mut covered = 0;
+    for ((start, text, tree), summary) in document.segments().zip(document.segment_summaries()) {
+        prop_assert_eq!(start, covered);
+        covered += text.len();
+        let fresh = bulletin::syntax::parse(text, None).unwrap();
+        if let Some(tree) = tree {
+            prop_assert_eq!(nodes(tree), nodes(&fresh));
+        }
+        if let Some(summary) = summary {
+            prop_assert_eq!(summary, &SegmentSummary::of(Some(&fresh), text));
+        }
+    }
+    prop_assert_eq!(covered, document.text.len());
+    prop_assert!(trees(document) <= limits.hot_trees);
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // 256 cases unless `PROPTEST_CASES` says otherwise (`with_cases` would
+    // ignore the variable).
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn segmented_store_equals_a_fresh_whole_parse(
@@ -86,12 +122,16 @@ proptest! {
         utf8 in any::<bool>(),
         batch in any::<bool>(),
         refresh_between in any::<bool>(),
+        refresh_first in any::<bool>(),
         limits in limits(),
     ) {
         let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         let config = bulletin::config::Config::default();
         let mut document = Document::with_limits(START.to_string(), 1, limits);
-        document.refresh(&config, 0);
+        // Without it, the first edits find segments never parsed.
+        if refresh_first {
+            document.refresh(&config, 0);
+        }
         let mut expected = START.to_string();
         let mut pending = Vec::new();
         for (version, edit) in edits.into_iter().enumerate() {
@@ -114,8 +154,10 @@ proptest! {
             });
             if !batch {
                 document.apply_changes(std::mem::take(&mut pending), version as i32 + 2, encoding);
+                prop_assert!(trees(&document) <= limits.hot_trees);
                 if refresh_between {
                     document.refresh(&config, 0);
+                    prop_assert!(trees(&document) <= limits.hot_trees);
                 }
             }
         }
@@ -125,19 +167,14 @@ proptest! {
         // (a) the text.
         prop_assert_eq!(&document.text, &expected);
         prop_assert_eq!(document.rope.to_string(), expected.clone());
-        // (b) each segment's tree is a fresh parse of its text, and the
-        // segments cover the text in order.
-        let mut covered = 0;
-        for (start, text, tree) in document.segments() {
-            prop_assert_eq!(start, covered);
-            covered += text.len();
-            let fresh = bulletin::syntax::parse(text, None).unwrap();
-            let tree = tree.unwrap();
-            prop_assert_eq!(nodes(tree), nodes(&fresh));
-        }
-        prop_assert_eq!(covered, expected.len());
-        // (c) the articles and diagnostics equal a fresh whole-document analysis.
+        // (b) each segment's summary and tree (where it has one) is that of
+        // a fresh parse of its text, and the segments cover the text in order.
+        check_segments(&document, limits)?;
+        // (c) the articles and diagnostics equal a fresh whole-document
+        // analysis; after it every segment was parsed and is still checked.
         document.refresh(&config, 0);
+        prop_assert!(document.segment_summaries().all(|summary| summary.is_some()));
+        check_segments(&document, limits)?;
         let (_, analysis) = bulletin::analysis::analyze(&expected, &config);
         let mine: Vec<_> = document
             .articles()
@@ -184,5 +221,49 @@ fn default_limits_on_a_long_text() {
         let mut mine = document.diagnostics();
         bulletin::analysis::sort(&mut mine);
         assert_eq!(mine, analysis.diagnostics);
+    }
+}
+
+/// An edit in a cold segment parses it afresh and makes it hot; an edit in a
+/// hot one reparses its tree incrementally; both equal a fresh parse.
+#[test]
+fn hot_and_cold_segments() {
+    let limits = SegmentLimits {
+        max_articles: 3,
+        max_bytes: 1000,
+        hot_trees: 1,
+    };
+    let config = bulletin::config::Config::default();
+    let mut document = Document::with_limits(START.to_string(), 1, limits);
+    document.refresh(&config, 0);
+    assert!(document.segments().count() > 1);
+    assert_eq!(trees(&document), 0);
+    // Inside the middle articles of the two segments (the ASTANA and OSH datelines).
+    let edits = [
+        (10, 3, "ASTx"),
+        (10, 3, "ASTx"),
+        (31, 1, "Ox"),
+        (31, 1, "Ox"),
+        (10, 3, "ASTx"),
+    ];
+    for (version, (line, column, marker)) in edits.into_iter().enumerate() {
+        let at = Position::new(line, column);
+        let change = TextDocumentContentChangeEvent {
+            range: Some(Range::new(at, at)),
+            range_length: None,
+            text: "x".to_string(),
+        };
+        document.apply_changes(vec![change], version as i32 + 2, Encoding::Utf16);
+        assert_eq!(trees(&document), 1);
+        let (_, text, tree) = document
+            .segments()
+            .find(|(_, _, tree)| tree.is_some())
+            .unwrap();
+        assert!(text.contains(marker), "the edited segment is the hot one");
+        let fresh = bulletin::syntax::parse(text, None).unwrap();
+        assert_eq!(nodes(tree.unwrap()), nodes(&fresh));
+        document.refresh(&config, 0);
+        let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+        assert_eq!(document.model(), analysis.document);
     }
 }

@@ -41,7 +41,12 @@ impl Encoding {
     pub fn len(self, text: &str) -> u32 {
         match self {
             Encoding::Utf8 => text.len() as u32,
-            Encoding::Utf16 => text.encode_utf16().count() as u32,
+            // One unit per character, two for those outside the BMP (four
+            // UTF-8 bytes): count lead bytes instead of decoding.
+            Encoding::Utf16 => text
+                .bytes()
+                .map(|byte| u32::from((byte & 0xC0) != 0x80) + u32::from(byte >= 0xF0))
+                .sum(),
         }
     }
 }
@@ -176,15 +181,28 @@ impl<'a> LineCursor<'a> {
         }
     }
 
+    /// A cursor whose walk starts at `offset` (one rope look-up).
+    pub fn at(text: &'a str, rope: &'a Rope, encoding: Encoding, offset: usize) -> LineCursor<'a> {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = rope.try_byte_to_line(offset).unwrap_or(0);
+        LineCursor {
+            text,
+            rope,
+            encoding,
+            line,
+            line_start: rope.try_line_to_byte(line).unwrap_or(0),
+        }
+    }
+
     pub fn position(&mut self, offset: usize) -> Position {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         if offset < self.line_start {
             self.line = self.rope.byte_to_line(offset);
             self.line_start = self.rope.line_to_byte(self.line);
         } else {
-            let skipped = &self.text[self.line_start..offset];
-            if let Some(last) = skipped.rfind('\n') {
-                self.line += skipped.matches('\n').count();
+            let skipped = &self.text.as_bytes()[self.line_start..offset];
+            if let Some(last) = memchr::memrchr(b'\n', skipped) {
+                self.line += memchr::memchr_iter(b'\n', skipped).count();
                 self.line_start += last + 1;
             }
         }
@@ -227,6 +245,18 @@ mod tests {
 
     const TEXT: &str =
         "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 2017 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\r";
+
+    #[test]
+    fn lengths_count_code_units() {
+        for (at, _) in TEXT.char_indices() {
+            let prefix = &TEXT[..at];
+            assert_eq!(
+                Encoding::Utf16.len(prefix) as usize,
+                prefix.encode_utf16().count()
+            );
+            assert_eq!(Encoding::Utf8.len(prefix) as usize, prefix.len());
+        }
+    }
 
     #[test]
     fn rope_and_line_index_agree_everywhere() {

@@ -1,7 +1,7 @@
 //! One open document, kept as a rope (the source of truth for positions and
 //! text) and a sequence of *segments*: contiguous byte ranges, each holding a
-//! run of whole articles with its own tree-sitter tree (parsed from the
-//! segment's text alone) and its per-article analyses.
+//! run of whole articles, parsed by tree-sitter from the segment's text alone,
+//! and its per-article analyses.
 //!
 //! Why segments: the grammar's root is a flat repeat of thousands of
 //! articles, and tree-sitter's incremental reparse of such a root costs work
@@ -26,6 +26,23 @@
 //!
 //! After such a merged reparse the window is cut again into segments, and
 //! the cut is kept only if the pieces' articles equal the window's.
+//!
+//! Hot and cold segments: a tree-sitter tree costs about nine times its
+//! text, so a segment keeps its tree only while it is *hot*, one of the
+//! `SegmentLimits::hot_trees` segments most recently edited or created; the
+//! others are *cold*. Everything the store needs to know of a parse besides
+//! the article models (article ranges, which articles a segment may be cut
+//! after, the header, the parser's state at the end) is kept for every
+//! segment in a small `SegmentSummary`. An edit in a hot segment reparses it
+//! incrementally; an edit in a cold one parses its text afresh, which gives
+//! the same tree. `update` needs nodes to read articles from: it parses a
+//! stale segment that has no tree, analyses it and drops the tree again. So
+//! opening a document cuts it into segments from window parses without
+//! keeping anything but the cuts (the segments are *unparsed*), and the first
+//! `update` parses the segments one at a time: opening and updating never
+//! hold more than one tree beyond the hot ones, and every byte is still
+//! parsed twice, not three times. (An edit near a boundary holds its merged
+//! window's tree while it cuts it again, as before.)
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
@@ -41,19 +58,132 @@ use crate::model::{self, ArchiveHeader, Article};
 use crate::syntax;
 use crate::text_range::TextRange;
 
-/// How large a segment may grow before it is cut.
+/// How many segments keep their tree by default: the few places being edited
+/// at once (a cursor's segment, its neighbours, a place jumped back to), about
+/// 200 KB each; any other edit pays one fresh segment parse, a few milliseconds.
+pub const HOT_TREES: usize = 8;
+
+/// How large a segment may grow before it is cut, and how many segments keep
+/// their tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SegmentLimits {
     pub max_articles: usize,
     pub max_bytes: usize,
+    /// How many segments (the most recently edited or created) keep their tree.
+    pub hot_trees: usize,
 }
 
 impl Default for SegmentLimits {
     fn default() -> SegmentLimits {
         SegmentLimits {
-            max_articles: 32,
-            max_bytes: 32 * 1024,
+            max_articles: 8,
+            max_bytes: 8 * 1024,
+            hot_trees: HOT_TREES,
         }
+    }
+}
+
+/// One article of a segment's parse, as the store needs it without the tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleShape {
+    /// The article's range, relative to the segment.
+    pub range: TextRange,
+    /// The article is more than a headline, so a segment may be cut right
+    /// after it (whether a lone line is a headline depends on what follows).
+    pub cuttable: bool,
+}
+
+/// What the store needs to know of a segment's parse once its tree is gone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentSummary {
+    /// The root's articles in order.
+    pub articles: Vec<ArticleShape>,
+    /// The root holds articles only, the first at offset 0: what every
+    /// segment but the first must be.
+    pub starts_with_article: bool,
+    /// What the parser knows at the segment's end that the next segment's
+    /// first line depends on: the phase (0 none, 1 after a headline, 2 after
+    /// a standfirst, 3 in the body) and whether the last line was a trailer.
+    pub end_context: (u8, bool),
+    /// The archive header when the root starts with one (ranges relative to
+    /// the segment; only the first segment's is used).
+    pub header: Option<ArchiveHeader>,
+}
+
+impl SegmentSummary {
+    /// The summary of `tree`, the parse of `text` (`None`: the parser could
+    /// not be set up, and the text has no articles).
+    pub fn of(tree: Option<&Tree>, text: &str) -> SegmentSummary {
+        let Some(tree) = tree else {
+            return SegmentSummary {
+                articles: Vec::new(),
+                starts_with_article: text.is_empty(),
+                end_context: (0, true),
+                header: None,
+            };
+        };
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut articles = Vec::new();
+        let mut only_articles = true;
+        let mut header = None;
+        let mut last = None;
+        for (at, node) in root.named_children(&mut cursor).enumerate() {
+            if node.kind() == "article" {
+                articles.push(ArticleShape {
+                    range: syntax::range(node),
+                    cuttable: node.named_child_count() > 1,
+                });
+            } else {
+                only_articles = false;
+                if at == 0 && node.kind() == "archive_header" {
+                    header = Some(model::read_header(node, text));
+                }
+            }
+            last = Some(node);
+        }
+        let starts_with_article = only_articles
+            && root
+                .named_child(0)
+                .is_none_or(|first| first.start_byte() == 0);
+        SegmentSummary {
+            articles,
+            starts_with_article,
+            end_context: last.map_or((0, true), end_context),
+            header,
+        }
+    }
+}
+
+/// A stand-in for the summary of a segment not parsed yet; never read (see
+/// `Segment::summary`).
+static UNPARSED: SegmentSummary = SegmentSummary {
+    articles: Vec::new(),
+    starts_with_article: false,
+    end_context: (0, false),
+    header: None,
+};
+
+/// The parser's state after `last`, the root's last named child (see
+/// `SegmentSummary::end_context`).
+fn end_context(last: Node<'_>) -> (u8, bool) {
+    match last.kind() {
+        "archive_header" => (0, true),
+        "article" => {
+            let mut context = (0u8, false);
+            let mut cursor = last.walk();
+            for child in last.named_children(&mut cursor) {
+                context = match child.kind() {
+                    "headline" => (1, false),
+                    "standfirst" => (2, false),
+                    "byline" if context.0 == 1 || context.0 == 2 => (context.0, false),
+                    "issue_ref" | "copyright" | "ends_marker" => (3, true),
+                    _ => (3, false),
+                };
+            }
+            context
+        }
+        _ => (0, false),
     }
 }
 
@@ -74,19 +204,7 @@ impl ArticleAnalysis {
     /// which starts at `base` in the document.
     fn compute(node: Node<'_>, text: &str, base: usize, config: &Config) -> ArticleAnalysis {
         let article = model::read_article(node, text);
-        // The same per-article entry point `bulletin check` uses.
-        let analysed = analysis::analyze_article(text, &article, config);
-        let claims = analysed
-            .entities
-            .acronyms
-            .into_iter()
-            .map(|definition| AcronymClaim {
-                file: FileId(0),
-                abbr: definition.abbr,
-                expansion: definition.expansion,
-                expansion_range: definition.expansion_range,
-            })
-            .collect();
+        let (diagnostics, claims) = judge(text, &article, config);
         let single = model::Document {
             header: None,
             articles: vec![article],
@@ -100,12 +218,21 @@ impl ArticleAnalysis {
             .unwrap_or_else(|| model::read_article(node, text));
         let mut analysis = ArticleAnalysis {
             article,
-            diagnostics: analysed.diagnostics,
+            diagnostics,
             mentions,
             claims,
         };
         analysis.shift(base as isize);
         analysis
+    }
+
+    /// Judges the article again under `config`, in a segment whose text is
+    /// `text` and which starts at `base`: the model and the issue claim do
+    /// not depend on the configuration, so no tree is needed.
+    fn rejudge(&mut self, text: &str, base: usize, config: &Config) {
+        self.shift(-(base as isize));
+        (self.diagnostics, self.claims) = judge(text, &self.article, config);
+        self.shift(base as isize);
     }
 
     fn shift(&mut self, delta: isize) {
@@ -126,21 +253,63 @@ impl ArticleAnalysis {
     }
 }
 
-/// A run of whole articles with its own tree: `text[start..start + len]`.
+/// The configuration-dependent part of an article's analysis: its findings
+/// and its acronym claims, with ranges in `text`.
+fn judge(text: &str, article: &Article, config: &Config) -> (Vec<Diagnostic>, Vec<AcronymClaim>) {
+    // The same per-article entry point `bulletin check` uses.
+    let analysed = analysis::analyze_article(text, article, config);
+    let claims = analysed
+        .entities
+        .acronyms
+        .into_iter()
+        .map(|definition| AcronymClaim {
+            file: FileId(0),
+            abbr: definition.abbr,
+            expansion: definition.expansion,
+            expansion_range: definition.expansion_range,
+        })
+        .collect();
+    (analysed.diagnostics, claims)
+}
+
+/// A run of whole articles: `text[start..start + len]`.
 struct Segment {
     start: usize,
     len: usize,
+    /// `None` until the segment is first parsed: `segment_text` only finds
+    /// the cuts, and `update` (or an edit that needs it) parses the segment.
+    summary: Option<SegmentSummary>,
+    /// The parse of the segment's text, kept only while the segment is hot.
     tree: Option<Tree>,
-    /// The tree changed since the analyses of its articles were computed.
+    /// When the segment was last created or edited (`Document::clock`):
+    /// the most recent ones keep their tree.
+    used: u64,
+    /// The text changed since the analyses of its articles were computed.
     stale: bool,
 }
 
 impl Segment {
-    fn parse(text: &str, start: usize, len: usize) -> Segment {
+    /// A segment whose text is parsed by the first step that needs it.
+    fn unparsed(start: usize, len: usize) -> Segment {
         Segment {
             start,
             len,
-            tree: syntax::parse(&text[start..start + len], None),
+            summary: None,
+            tree: None,
+            used: 0,
+            stale: true,
+        }
+    }
+
+    fn parse(text: &str, start: usize, len: usize, used: u64) -> Segment {
+        let own = &text[start..start + len];
+        let tree = syntax::parse(own, None);
+        Segment {
+            start,
+            len,
+            summary: Some(SegmentSummary::of(tree.as_ref(), own)),
+            tree,
+            used,
             stale: true,
         }
     }
@@ -153,78 +322,64 @@ impl Segment {
         text.get(self.start..self.end()).unwrap_or("")
     }
 
-    /// Article node ranges of the tree, relative to the segment.
-    fn article_ranges(&self) -> Vec<TextRange> {
-        let Some(tree) = &self.tree else {
-            return Vec::new();
-        };
-        let root = tree.root_node();
-        let mut cursor = root.walk();
-        root.named_children(&mut cursor)
-            .filter(|node| node.kind() == "article")
-            .map(syntax::range)
-            .collect()
+    /// The summary of the segment's parse. Every caller has the segment
+    /// parsed first (`Document::ensure_parsed`, or it was just parsed).
+    fn summary(&self) -> &SegmentSummary {
+        debug_assert!(self.summary.is_some(), "summary of an unparsed segment");
+        self.summary.as_ref().unwrap_or(&UNPARSED)
     }
 
-    /// True when the tree is what a segment after the first must be: articles only.
-    fn starts_with_article(&self) -> bool {
-        let Some(tree) = &self.tree else {
-            return self.len == 0;
-        };
-        let root = tree.root_node();
-        let mut cursor = root.walk();
-        let ok = root
-            .named_children(&mut cursor)
-            .all(|node| node.kind() == "article");
-        ok && root
-            .named_child(0)
-            .is_none_or(|first| first.start_byte() == 0)
-    }
-
-    /// What the parser knows at the segment's end that the next segment's
-    /// first line depends on: the phase (none, after a headline, after a
-    /// standfirst, in the body) and whether the last line was a trailer.
-    fn end_context(&self) -> (u8, bool) {
-        let Some(tree) = &self.tree else {
-            return (0, true);
-        };
-        let root = tree.root_node();
-        let Some(last) = root.named_child(root.named_child_count().saturating_sub(1) as u32) else {
-            return (0, true);
-        };
-        match last.kind() {
-            "archive_header" => (0, true),
-            "article" => {
-                let mut context = (0u8, false);
-                let mut cursor = last.walk();
-                for child in last.named_children(&mut cursor) {
-                    context = match child.kind() {
-                        "headline" => (1, false),
-                        "standfirst" => (2, false),
-                        "byline" if context.0 == 1 || context.0 == 2 => (context.0, false),
-                        "issue_ref" | "copyright" | "ends_marker" => (3, true),
-                        _ => (3, false),
-                    };
-                }
-                context
-            }
-            _ => (0, false),
-        }
+    /// Article ranges of the parse, relative to the segment.
+    fn article_ranges(&self) -> impl Iterator<Item = TextRange> + '_ {
+        self.summary().articles.iter().map(|shape| shape.range)
     }
 
     /// The analyses of the segment's articles, reusing those of `old` whose
-    /// range is unchanged.
+    /// range is unchanged (all of them, judged again, when only the
+    /// configuration changed). `own` is the segment's text. A cold segment
+    /// is parsed for its nodes and the tree dropped again.
     #[allow(clippy::vec_box)] // boxed on purpose: see `Document::articles`
     fn analyse(
-        &self,
-        text: &str,
+        &mut self,
+        own: &str,
         old: Vec<Box<ArticleAnalysis>>,
         config: &Config,
+        config_changed: bool,
     ) -> Vec<Box<ArticleAnalysis>> {
-        let Some(tree) = &self.tree else {
-            return Vec::new();
+        let base = self.start;
+        if !self.stale {
+            // Only the configuration changed; the models still fit the text
+            // unless the cached list disagrees with the parse (then redo it).
+            let same = self.summary.as_ref().is_some_and(|summary| {
+                summary.articles.len() == old.len()
+                    && summary.articles.iter().zip(&old).all(|(shape, entry)| {
+                        shape.range.shifted(base as isize) == entry.article.range
+                    })
+            });
+            if same {
+                return old
+                    .into_iter()
+                    .map(|mut entry| {
+                        entry.rejudge(own, base, config);
+                        entry
+                    })
+                    .collect();
+            }
+        }
+        // Analyses computed under another configuration cannot be reused.
+        let old = if config_changed { Vec::new() } else { old };
+        let parsed;
+        let tree = match &self.tree {
+            Some(tree) => tree,
+            None => {
+                parsed = syntax::parse(own, None);
+                self.summary = Some(SegmentSummary::of(parsed.as_ref(), own));
+                match &parsed {
+                    Some(tree) => tree,
+                    None => return Vec::new(),
+                }
+            }
         };
-        let own = self.text(text);
         let mut old = old.into_iter().peekable();
         let mut fresh = Vec::new();
         let root = tree.root_node();
@@ -233,7 +388,7 @@ impl Segment {
             if node.kind() != "article" {
                 continue;
             }
-            let range = syntax::range(node).shifted(self.start as isize);
+            let range = syntax::range(node).shifted(base as isize);
             while old
                 .peek()
                 .is_some_and(|entry| entry.article.range.start < range.start)
@@ -242,49 +397,32 @@ impl Segment {
             }
             match old.next_if(|entry| entry.article.range == range) {
                 Some(entry) => fresh.push(entry),
-                None => fresh.push(Box::new(ArticleAnalysis::compute(
-                    node, own, self.start, config,
-                ))),
+                None => fresh.push(Box::new(ArticleAnalysis::compute(node, own, base, config))),
             }
         }
         fresh
-    }
-
-    /// The archive header (only the first segment can have one).
-    fn header(&self, text: &str) -> Option<ArchiveHeader> {
-        let tree = self.tree.as_ref()?;
-        let root = tree.root_node();
-        let node = root
-            .named_child(0)
-            .filter(|node| node.kind() == "archive_header")?;
-        Some(model::read_header(node, self.text(text)))
     }
 }
 
 /// Where to cut a segment's text (relative offsets of article starts) so
 /// that each piece respects `limits`. Never cuts right after an article that
 /// is only a headline: whether its line is a headline depends on what follows.
-fn cut_points(tree: &Tree, limits: SegmentLimits) -> Vec<usize> {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let articles: Vec<Node<'_>> = root
-        .named_children(&mut cursor)
-        .filter(|node| node.kind() == "article")
-        .collect();
+fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut piece_start = 0usize;
     let mut count = 0usize;
-    for (at, node) in articles.iter().enumerate() {
-        let start = node.start_byte();
+    let mut previous_cuttable = false;
+    for shape in &summary.articles {
+        let start = shape.range.start;
         let full = count >= limits.max_articles.max(1)
-            || (count > 0 && node.end_byte() - piece_start > limits.max_bytes);
-        let safe = at > 0 && articles[at - 1].named_child_count() > 1;
-        if full && safe && start > piece_start {
+            || (count > 0 && shape.range.end - piece_start > limits.max_bytes);
+        if full && previous_cuttable && start > piece_start {
             cuts.push(start);
             piece_start = start;
             count = 0;
         }
         count += 1;
+        previous_cuttable = shape.cuttable;
     }
     cuts
 }
@@ -300,6 +438,17 @@ fn point_in(text: &str, offset: usize) -> Point {
     Point::new(row, column)
 }
 
+/// Replaces `start..end` of `text` with `inserted`. When the buffer is full
+/// it grows by a little, not by doubling: a keystroke in a 5 MB text would
+/// otherwise reserve 5 MB more.
+fn replace_text(text: &mut String, start: usize, end: usize, inserted: &str) {
+    let needed = text.len() - (end - start) + inserted.len();
+    if needed > text.capacity() {
+        text.reserve_exact(inserted.len() + text.len() / 64 + 4096);
+    }
+    text.replace_range(start..end, inserted);
+}
+
 pub struct Document {
     pub version: i32,
     pub text: String,
@@ -308,6 +457,8 @@ pub struct Document {
     pub header: Option<ArchiveHeader>,
     segments: Vec<Segment>,
     limits: SegmentLimits,
+    /// Ticks once per segment parse or edit, for `Segment::used`.
+    clock: u64,
     /// Per-article analyses in source order, absolute ranges; complete
     /// after `refresh`. Boxed: an edit splices this list, and moving
     /// thousands of whole models costs more than moving pointers.
@@ -338,6 +489,7 @@ impl Document {
             header: None,
             segments,
             limits,
+            clock: 0,
             articles: Vec::new(),
             pending: Vec::new(),
             config_generation: u64::MAX,
@@ -358,7 +510,8 @@ impl Document {
         Position::new(line as u32, col)
     }
 
-    /// Each segment: its start, its text and its tree (for tests).
+    /// Each segment: its start, its text and its tree, `None` when the
+    /// segment is cold (for tests).
     pub fn segments(&self) -> impl Iterator<Item = (usize, &str, Option<&Tree>)> {
         self.segments.iter().map(|segment| {
             (
@@ -369,11 +522,69 @@ impl Document {
         })
     }
 
+    /// Each segment's summary, parallel to `segments`; `None` for a segment
+    /// not parsed since the text was opened or replaced (a test hook).
+    #[doc(hidden)]
+    pub fn segment_summaries(&self) -> impl Iterator<Item = Option<&SegmentSummary>> {
+        self.segments.iter().map(|segment| segment.summary.as_ref())
+    }
+
     /// The segment holding `offset` (the last one starting at or before it).
     fn segment_index(&self, offset: usize) -> usize {
         self.segments
             .partition_point(|segment| segment.start <= offset)
             .saturating_sub(1)
+    }
+
+    fn tick(&mut self) -> u64 {
+        self.clock += 1;
+        self.clock
+    }
+
+    /// A freshly parsed (so hot) segment of the current text.
+    fn parse_segment(&mut self, start: usize, len: usize) -> Segment {
+        let used = self.tick();
+        Segment::parse(&self.text, start, len, used)
+    }
+
+    /// Parses segment `at` if it never was, so that its summary can be read;
+    /// it keeps the tree for `update` while it stays hot.
+    fn ensure_parsed(&mut self, at: usize) {
+        if self
+            .segments
+            .get(at)
+            .is_none_or(|segment| segment.summary.is_some())
+        {
+            return;
+        }
+        let used = self.tick();
+        let segment = &mut self.segments[at];
+        *segment = Segment::parse(&self.text, segment.start, segment.len, used);
+    }
+
+    /// Drops the trees of all but the `hot_trees` most recently used
+    /// segments, after making the one holding `focus` (where the editor's
+    /// cursor is) the most recent.
+    fn settle_trees(&mut self, focus: usize) {
+        let at = self.segment_index(focus);
+        let used = self.tick();
+        if let Some(segment) = self.segments.get_mut(at) {
+            segment.used = used;
+        }
+        let mut hot: Vec<(u64, usize)> = self
+            .segments
+            .iter()
+            .enumerate()
+            .filter(|(_, segment)| segment.tree.is_some())
+            .map(|(at, segment)| (segment.used, at))
+            .collect();
+        if hot.len() <= self.limits.hot_trees {
+            return;
+        }
+        hot.sort_unstable_by(|a, b| b.cmp(a));
+        for &(_, at) in &hot[self.limits.hot_trees..] {
+            self.segments[at].tree = None;
+        }
     }
 
     /// Applies `changes` in order, reparsing the segments each one touches.
@@ -418,12 +629,16 @@ impl Document {
 
         let first = self.segment_index(start);
         let last = self.segment_index(old_end);
+        // Everything read from the segments below describes the text before
+        // the edit, so they are parsed (if they never were) before it changes.
+        self.ensure_parsed(first);
         // Where the edit falls among the edited segment's articles.
         let (touches_first, touches_last) = {
             let segment = &self.segments[first];
-            let articles = segment.article_ranges();
             let (from, to) = (start - segment.start, old_end - segment.start);
-            match (articles.first(), articles.last()) {
+            let mut articles = segment.article_ranges();
+            let head = articles.next();
+            match (head, articles.last().or(head)) {
                 (Some(head), Some(tail)) => (from <= head.end, to >= tail.start),
                 _ => (true, true),
             }
@@ -432,8 +647,8 @@ impl Document {
             && !(touches_first && first > 0)
             && !(touches_last && first + 1 < self.segments.len());
         if single {
-            // The common case: reparse one segment incrementally.
-            let before = self.segments[first].end_context();
+            // The common case: reparse one segment, incrementally when it is hot.
+            let before = self.segments[first].summary().end_context;
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
             let (from, to) = (start - segment.start, old_end - segment.start);
@@ -449,49 +664,56 @@ impl Document {
                     new_end_position: convert::point_after(start_position, inserted),
                 });
             }
-            self.text.replace_range(start..old_end, inserted);
+            replace_text(&mut self.text, start, old_end, inserted);
             segment.len = segment.len.checked_add_signed(delta).unwrap_or(0);
             for later in &mut self.segments[first + 1..] {
                 later.start = later.start.checked_add_signed(delta).unwrap_or(0);
             }
+            let used = self.tick();
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
+            // A cold segment has no old tree: this is then a fresh parse.
             segment.tree = syntax::parse(own, segment.tree.as_ref());
+            let summary = SegmentSummary::of(segment.tree.as_ref(), own);
+            let starts_with_article = summary.starts_with_article;
+            segment.summary = Some(summary);
+            segment.used = used;
             segment.stale = true;
             let region_end = segment.end();
-            if first == 0 || segment.starts_with_article() {
+            if first == 0 || starts_with_article {
                 self.cut_segment(first);
             } else {
                 // Its first headline was destroyed: redo it with the previous segment.
                 self.reparse_window(first - 1, first);
             }
             self.fix_following(region_end, before);
+            self.settle_trees(start + inserted.len());
             return;
         }
 
         // Near a boundary: reparse the edited segments with their neighbours.
-        self.text.replace_range(start..old_end, inserted);
         let low = if touches_first {
             first.saturating_sub(1)
         } else {
             first
         };
         let high = (last + 1).min(self.segments.len() - 1);
+        self.ensure_parsed(high);
+        let before = self.segments[high].summary().end_context;
+        replace_text(&mut self.text, start, old_end, inserted);
         let window_start = self.segments[low].start;
         let window_end = self.segments[high].end();
-        let before = self.segments[high].end_context();
         for later in &mut self.segments[high + 1..] {
             later.start = later.start.checked_add_signed(delta).unwrap_or(0);
         }
         let window_len = (window_end - window_start)
             .checked_add_signed(delta)
             .unwrap_or(0);
-        self.segments.splice(
-            low..=high,
-            [Segment::parse(&self.text, window_start, window_len)],
-        );
+        let window = self.parse_segment(window_start, window_len);
+        self.segments.splice(low..=high, [window]);
         self.reparse_window(low, low);
         self.fix_following(window_start + window_len, before);
+        self.settle_trees(start + inserted.len());
     }
 
     /// After the segments ending at `region_end` were reparsed: while the
@@ -506,10 +728,13 @@ impl Document {
             if at == 0 || at >= self.segments.len() {
                 return;
             }
-            if self.segments[at - 1].end_context() == before {
+            self.ensure_parsed(at - 1);
+            if self.segments[at - 1].summary().end_context == before {
                 return;
             }
-            before = self.segments[at].end_context();
+            // Untouched by the edit, so parsing it now sees its old text.
+            self.ensure_parsed(at);
+            before = self.segments[at].summary().end_context;
             region_end = self.segments[at].end();
             self.reparse_window(at - 1, at);
         }
@@ -521,14 +746,14 @@ impl Document {
     fn reparse_window(&mut self, mut low: usize, high: usize) {
         let mut high = high.min(self.segments.len() - 1);
         loop {
-            if high > low || self.segments[low].tree.is_none() {
+            if high > low || self.segments[low].summary.is_none() {
                 let start = self.segments[low].start;
                 let len = self.segments[high].end() - start;
-                self.segments
-                    .splice(low..=high, [Segment::parse(&self.text, start, len)]);
+                let merged = self.parse_segment(start, len);
+                self.segments.splice(low..=high, [merged]);
             }
             high = low;
-            if low == 0 || self.segments[low].starts_with_article() {
+            if low == 0 || self.segments[low].summary().starts_with_article {
                 break;
             }
             // Its first headline is gone: the text belongs to the previous segment.
@@ -541,22 +766,27 @@ impl Document {
     /// cut only if the pieces parse to the same articles.
     fn cut_segment(&mut self, at: usize) {
         let segment = &self.segments[at];
-        let Some(tree) = &segment.tree else {
+        let Some(summary) = &segment.summary else {
             return;
         };
-        let cuts = cut_points(tree, self.limits);
+        let cuts = cut_points(summary, self.limits);
         if cuts.is_empty() {
             return;
         }
+        let (start, len) = (segment.start, segment.len);
         let expected: Vec<TextRange> = segment
             .article_ranges()
-            .into_iter()
-            .map(|range| range.shifted(segment.start as isize))
+            .map(|range| range.shifted(start as isize))
             .collect();
-        let mut pieces = Vec::with_capacity(cuts.len() + 1);
+        let mut pieces: Vec<Segment> = Vec::with_capacity(cuts.len() + 1);
         let mut from = 0;
-        for cut in cuts.into_iter().chain([segment.len]) {
-            pieces.push(Segment::parse(&self.text, segment.start + from, cut - from));
+        for cut in cuts.into_iter().chain([len]) {
+            pieces.push(self.parse_segment(start + from, cut - from));
+            // A large paste cuts into many pieces: keep only the last few
+            // trees while cutting (`update` parses the others again).
+            if let Some(older) = pieces.len().checked_sub(self.limits.hot_trees + 1) {
+                pieces[older].tree = None;
+            }
             from = cut;
         }
         let got: Vec<TextRange> = pieces
@@ -564,14 +794,13 @@ impl Document {
             .flat_map(|piece| {
                 piece
                     .article_ranges()
-                    .into_iter()
                     .map(move |range| range.shifted(piece.start as isize))
             })
             .collect();
         let pieces_ok = pieces
             .iter()
             .skip(1)
-            .all(|piece| piece.starts_with_article());
+            .all(|piece| piece.summary().starts_with_article);
         if got == expected && pieces_ok {
             self.segments.splice(at..=at, pieces);
         } else {
@@ -581,13 +810,11 @@ impl Document {
 
     /// Brings the per-article analyses up to date with the text and
     /// `config`, leaving moves pending: enough for `mentions`, `claims` and
-    /// `diagnostics`, not for `articles` (call `refresh` for those).
+    /// `diagnostics`, not for `articles` (call `refresh` for those). Stale
+    /// segments without a tree are parsed one at a time and the tree dropped
+    /// after their articles are read.
     pub fn update(&mut self, config: &Config, generation: u64) {
         let config_changed = self.config_generation != generation;
-        if config_changed {
-            self.articles.clear();
-            self.pending.clear();
-        }
         for segment in &mut self.segments {
             if !segment.stale && !config_changed {
                 continue;
@@ -612,7 +839,8 @@ impl Document {
                     entry
                 })
                 .collect();
-            let fresh = segment.analyse(&self.text, old, config);
+            let own = segment.text(&self.text);
+            let fresh = segment.analyse(own, old, config, config_changed);
             let count = fresh.len();
             self.articles.splice(low..low, fresh);
             self.pending.splice(low..low, std::iter::repeat_n(0, count));
@@ -621,10 +849,9 @@ impl Document {
         self.header = self
             .segments
             .first()
-            .and_then(|segment| segment.header(&self.text));
+            .and_then(|segment| segment.summary.as_ref()?.header.clone());
         self.config_generation = generation;
     }
-
     /// `update`, then applies the pending moves, so that `articles` and
     /// everything reading it see current ranges.
     pub fn refresh(&mut self, config: &Config, generation: u64) {
@@ -724,10 +951,11 @@ fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
     low
 }
 
-/// Cuts `text` into segments parsed on their own. Parses windows of about
-/// twice the byte limit and keeps the articles well before the window's end
-/// (whose parse cannot depend on the cut-off text), so the whole text is
-/// never parsed at once.
+/// Cuts `text` into unparsed segments (the first `update` parses them one by
+/// one). Parses windows of about twice the byte limit and keeps the articles
+/// well before the window's end (whose parse cannot depend on the cut-off
+/// text), so the whole text is never parsed at once, and only one window's
+/// tree is alive at a time.
 fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
     let mut segments = Vec::new();
     let mut pos = 0usize;
@@ -744,25 +972,20 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
         }
         let chunk = &text[pos..end];
         let Some(tree) = syntax::parse(chunk, None) else {
-            segments.push(Segment::parse(text, pos, text.len() - pos));
+            segments.push(Segment::unparsed(pos, text.len() - pos));
             break;
         };
-        let mut cuts = cut_points(&tree, limits);
+        let summary = SegmentSummary::of(Some(&tree), chunk);
+        drop(tree);
+        let mut cuts = cut_points(&summary, limits);
         if end < text.len() {
             // Keep only cuts with at least three articles after them in the window.
-            let root = tree.root_node();
-            let mut cursor = root.walk();
-            let starts: Vec<usize> = root
-                .named_children(&mut cursor)
-                .filter(|node| node.kind() == "article")
-                .map(|node| node.start_byte())
-                .collect();
-            let limit = starts
+            let limit = summary
+                .articles
                 .len()
                 .checked_sub(3)
-                .and_then(|at| starts.get(at))
-                .copied()
-                .unwrap_or(0);
+                .and_then(|at| summary.articles.get(at))
+                .map_or(0, |shape| shape.range.start);
             cuts.retain(|&cut| cut < limit);
             let Some(&last_cut) = cuts.last() else {
                 window *= 2; // too few articles in the window: look further
@@ -770,7 +993,7 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
             };
             let mut from = 0;
             for cut in cuts {
-                segments.push(Segment::parse(text, pos + from, cut - from));
+                segments.push(Segment::unparsed(pos + from, cut - from));
                 from = cut;
             }
             pos += last_cut;
@@ -778,7 +1001,7 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
         } else {
             let mut from = 0;
             for cut in cuts.into_iter().chain([chunk.len()]) {
-                segments.push(Segment::parse(text, pos + from, cut - from));
+                segments.push(Segment::unparsed(pos + from, cut - from));
                 from = cut;
             }
             break;
@@ -826,6 +1049,7 @@ mod tests {
         let limits = SegmentLimits {
             max_articles: 1,
             max_bytes: 64,
+            hot_trees: 1,
         };
         let mut document = Document::with_limits(TEXT.to_string(), 1, limits);
         document.refresh(&config, 0);
@@ -855,5 +1079,136 @@ mod tests {
             document.refresh(&config, 0);
             assert_eq!(document.model(), fresh.document);
         }
+    }
+
+    fn long_text(articles: usize) -> String {
+        let mut text = String::from("Tag Archives: Steppe\n\n");
+        for n in 0..articles {
+            text.push_str(&format!(
+                "Grain exports rise {n}\n\nASTANA, FEB. 3 2019 (The Bulletin) – Grain {n}.\n\n(News report from Issue No. {n}, published on Feb. 8 2019)\n\n"
+            ));
+        }
+        text
+    }
+
+    fn trees(document: &Document) -> usize {
+        document
+            .segments()
+            .filter(|(_, _, tree)| tree.is_some())
+            .count()
+    }
+
+    fn assert_fresh(document: &Document, config: &Config, what: &str) {
+        let (_, fresh) = analysis::analyze(&document.text, config);
+        assert_eq!(document.model(), fresh.document, "{what}");
+        let mut mine = document.diagnostics();
+        analysis::sort(&mut mine);
+        assert_eq!(mine, fresh.diagnostics, "{what}");
+    }
+
+    #[test]
+    fn opening_keeps_no_tree_and_edits_keep_only_the_hot_ones() {
+        let config = Config::default();
+        let limits = SegmentLimits {
+            max_articles: 2,
+            max_bytes: 1024,
+            hot_trees: 2,
+        };
+        let mut document = Document::with_limits(long_text(40), 1, limits);
+        let segments = document.segments().count();
+        assert!(segments > 10, "{segments} segments");
+        // Opening only finds the cuts; the first update parses each segment
+        // for its articles and keeps no tree.
+        assert!(document
+            .segment_summaries()
+            .all(|summary| summary.is_none()));
+        assert_eq!(trees(&document), 0);
+        document.refresh(&config, 0);
+        assert!(document
+            .segment_summaries()
+            .all(|summary| summary.is_some()));
+        assert_eq!(trees(&document), 0);
+        assert_eq!(document.header.as_ref().map(|h| h.range.start), Some(0));
+        assert_fresh(&document, &config, "after open");
+        // Edits in the middle of an article, all over the text: each edited
+        // segment becomes hot, and only the last two stay so.
+        let mut version = 2;
+        for line in (4..document.rope.len_lines() - 2).step_by(24) {
+            for text in ["x", ""] {
+                let end = if text.is_empty() { 1 } else { 0 };
+                let edit = change((line as u32, 0, line as u32, end), text);
+                document.apply_changes(vec![edit], version, Encoding::Utf8);
+                version += 1;
+                assert!(trees(&document) <= limits.hot_trees);
+                assert!(trees(&document) >= 1, "the edited segment is hot");
+                document.update(&config, 0);
+                assert!(trees(&document) <= limits.hot_trees);
+                document.refresh(&config, 0);
+                assert_fresh(&document, &config, &format!("line {line} {text:?}"));
+            }
+        }
+        assert_eq!(document.segments().count(), segments);
+    }
+
+    #[test]
+    fn edits_before_the_first_update_parse_what_they_read() {
+        let config = Config::default();
+        let limits = SegmentLimits {
+            max_articles: 1,
+            max_bytes: 64,
+            hot_trees: 1,
+        };
+        let mut document = Document::with_limits(long_text(6), 1, limits);
+        // At a segment boundary (line 6 starts the second article) and inside one.
+        document.apply_changes(
+            vec![change((6, 0, 6, 0), "Copyright ©x\n")],
+            2,
+            Encoding::Utf8,
+        );
+        document.apply_changes(vec![change((13, 1, 13, 1), "y")], 3, Encoding::Utf8);
+        assert!(trees(&document) <= 1);
+        document.refresh(&config, 0);
+        assert!(document
+            .segment_summaries()
+            .all(|summary| summary.is_some()));
+        assert_fresh(&document, &config, "edits before update");
+    }
+
+    #[test]
+    fn a_configuration_change_judges_the_articles_again() {
+        let limits = SegmentLimits {
+            max_articles: 2,
+            max_bytes: 1024,
+            hot_trees: 1,
+        };
+        let mut document = Document::with_limits(long_text(12), 1, limits);
+        document.refresh(&Config::default(), 0);
+        let en_dash = Config {
+            house_dash: "–".to_string(),
+            ..Config::default()
+        };
+        let before = document.diagnostics();
+        document.refresh(&en_dash, 1);
+        assert_ne!(document.diagnostics(), before);
+        assert_fresh(&document, &en_dash, "after the configuration changed");
+        assert_eq!(trees(&document), 0);
+        // An edit together with a configuration change.
+        document.apply_changes(vec![change((4, 0, 4, 0), "x")], 2, Encoding::Utf8);
+        document.refresh(&Config::default(), 2);
+        assert_fresh(&document, &Config::default(), "after an edit and a change");
+    }
+
+    #[test]
+    fn the_text_grows_by_a_little() {
+        let mut text = long_text(200);
+        text.shrink_to_fit();
+        let len = text.len();
+        let mut document = Document::new(text, 1);
+        document.apply_changes(vec![change((4, 0, 4, 0), "x")], 2, Encoding::Utf8);
+        let capacity = document.text.capacity();
+        assert!(
+            capacity > len && capacity <= len + len / 64 + 8192,
+            "{capacity} for {len}"
+        );
     }
 }

@@ -11,10 +11,8 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use std::borrow::Cow;
-
 use super::convert::{Encoding, LineCursor, Lines};
-use super::document::Document;
+use super::document::{ArticleAnalysis, Document};
 use super::state::State;
 use crate::dates;
 use crate::model::Article;
@@ -164,164 +162,332 @@ pub fn article_detail(article: &Article) -> String {
     parts.join(" · ")
 }
 
-/// One entry of the outline, borrowing its names from the document: the
-/// outline of a large archive is serialised straight to the client (see
-/// `wire`), and copying every headline first would double its cost. It
-/// serialises exactly as `DocumentSymbol` does.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OutlineSymbol<'a> {
-    pub name: Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<Cow<'a, str>>,
+/// One symbol of the outline as the walk meets it.
+pub struct SymbolHead<'a> {
+    pub name: &'a str,
+    pub detail: Option<&'a str>,
     pub kind: SymbolKind,
     pub range: lsp::Range,
     pub selection_range: lsp::Range,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub children: Option<Vec<OutlineSymbol<'a>>>,
 }
 
-impl From<OutlineSymbol<'_>> for DocumentSymbol {
-    fn from(symbol: OutlineSymbol<'_>) -> DocumentSymbol {
-        DocumentSymbol {
-            name: symbol.name.into_owned(),
-            detail: symbol.detail.map(Cow::into_owned),
-            kind: symbol.kind,
-            tags: None,
-            deprecated: None,
-            range: symbol.range,
-            selection_range: symbol.selection_range,
-            children: symbol
-                .children
-                .map(|children| children.into_iter().map(DocumentSymbol::from).collect()),
-        }
-    }
+/// Receives the outline as `walk_outline` produces it: a symbol with
+/// children is opened, filled and closed; a leaf is one call. One walk feeds
+/// both the typed outline and the JSON written straight to the client.
+pub trait OutlineSink {
+    fn open(&mut self, symbol: SymbolHead<'_>);
+    fn leaf(&mut self, symbol: SymbolHead<'_>);
+    fn close(&mut self);
 }
 
-fn symbol<'a>(
-    name: Cow<'a, str>,
-    detail: &'static str,
-    kind: SymbolKind,
-    range: lsp::Range,
-    selection_range: lsp::Range,
-) -> OutlineSymbol<'a> {
-    OutlineSymbol {
-        name,
-        detail: Some(Cow::Borrowed(detail)),
-        kind,
-        range,
-        selection_range,
-        children: None,
-    }
-}
-
-fn non_empty<'a>(text: &'a str, fallback: &'static str) -> Cow<'a, str> {
+fn non_empty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
     let text = text.trim();
-    Cow::Borrowed(if text.is_empty() { fallback } else { text })
+    if text.is_empty() {
+        fallback
+    } else {
+        text
+    }
+}
+
+/// The archive's own symbol, when the page has a header.
+fn archive_symbol(document: &Document, encoding: Encoding) -> Option<SymbolHead<'_>> {
+    let header = document.header.as_ref()?;
+    let rope = &document.rope;
+    let title = header.title.as_ref().map_or_else(
+        || header.range.slice(&document.text),
+        |title| title.text.as_str(),
+    );
+    let end = document.text.trim_end().len().max(header.range.end);
+    Some(SymbolHead {
+        name: non_empty(title, "archive"),
+        detail: header.kind.as_ref().map(|kind| kind.text.trim()),
+        kind: SymbolKind::NAMESPACE,
+        range: rope.range(TextRange::new(header.range.start, end), encoding),
+        selection_range: rope.range(
+            header.title.as_ref().map_or(header.range, |t| t.range),
+            encoding,
+        ),
+    })
 }
 
 /// The archive (when the page has a header) holding one symbol per article,
 /// each with its dateline, standfirst, byline and issue reference.
-pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<OutlineSymbol<'_>> {
-    // Articles come in order, and each one's positions are asked for in
-    // order: one forward walk converts every position.
-    let mut lines = LineCursor::new(&document.text, &document.rope, encoding);
-    let mut articles = Vec::with_capacity(document.articles().len());
-    for entry in document.articles() {
+pub fn walk_outline(document: &Document, encoding: Encoding, sink: &mut impl OutlineSink) {
+    let archive = archive_symbol(document, encoding);
+    let nested = archive.is_some();
+    if let Some(archive) = archive {
+        sink.open(archive);
+    }
+    walk_articles(document, document.articles(), encoding, sink);
+    if nested {
+        sink.close();
+    }
+}
+
+/// The symbols of `articles` (a run of the document's, in order).
+fn walk_articles(
+    document: &Document,
+    articles: &[Box<ArticleAnalysis>],
+    encoding: Encoding,
+    sink: &mut impl OutlineSink,
+) {
+    // Each article's positions are asked for in order: one forward walk
+    // from the run's start converts every position.
+    let start = articles
+        .first()
+        .map_or(0, |entry| entry.article.range.start);
+    let mut lines = LineCursor::at(&document.text, &document.rope, encoding, start);
+    for entry in articles {
         let article = &entry.article;
         let start = lines.position(article.range.start);
-        let headline_range = lines.range(article.headline.range);
-        let mut children = Vec::new();
-        if let Some(dateline) = &article.dateline {
+        let selection_range = lines.range(article.headline.range);
+        // The children come before the article's end in the text.
+        let dateline = article.dateline.as_ref().map(|dateline| {
             let range = lines.range(dateline.range);
-            children.push(symbol(
-                non_empty(dateline.range.slice(&document.text), "dateline"),
-                "dateline",
-                SymbolKind::EVENT,
-                range,
-                range,
-            ));
-        }
-        if let Some(standfirst) = &article.standfirst {
+            (dateline, range)
+        });
+        let standfirst = article.standfirst.as_ref().map(|standfirst| {
             let range = lines.range(standfirst.range);
-            children.push(symbol(
-                non_empty(&standfirst.text, "standfirst"),
-                "standfirst",
-                SymbolKind::STRING,
-                range,
-                range,
-            ));
-        }
-        if let Some(byline) = &article.byline {
+            (standfirst, range)
+        });
+        let byline = article.byline.as_ref().map(|byline| {
             let range = lines.range(byline.range);
             let selection = byline
                 .name
                 .as_ref()
                 .map_or(range, |name| lines.range(name.range));
-            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
-            children.push(symbol(
-                non_empty(name, "byline"),
-                "byline",
-                SymbolKind::PROPERTY,
-                range,
-                selection,
-            ));
-        }
-        if let Some(issue) = &article.issue_ref {
-            let name = match (issue.number_value, issue.date) {
-                (Some(number), Some(date)) => format!("Issue {number} · {date}"),
-                (Some(number), None) => format!("Issue {number}"),
-                _ => "Issue reference".to_string(),
-            };
+            (byline, range, selection)
+        });
+        let issue = article.issue_ref.as_ref().map(|issue| {
             let range = lines.range(issue.range);
             let selection = issue
                 .number
                 .as_ref()
                 .map_or(range, |number| lines.range(number.range));
-            children.push(symbol(
-                Cow::Owned(name),
-                "issue reference",
-                SymbolKind::NUMBER,
-                range,
-                selection,
-            ));
-        }
+            (issue, range, selection)
+        });
         let range = lsp::Range::new(start, lines.position(article.range.end));
         let detail = article_detail(article);
-        articles.push(OutlineSymbol {
+        sink.open(SymbolHead {
             name: non_empty(&article.headline.text.text, "(untitled)"),
-            detail: (!detail.is_empty()).then_some(Cow::Owned(detail)),
+            detail: (!detail.is_empty()).then_some(detail.as_str()),
             kind: SymbolKind::CLASS,
             range,
-            selection_range: headline_range,
-            children: Some(children),
+            selection_range,
         });
-    }
-    match &document.header {
-        Some(header) => {
-            let rope = &document.rope;
-            let title = header.title.as_ref().map_or_else(
-                || header.range.slice(&document.text),
-                |title| title.text.as_str(),
-            );
-            let end = document.text.trim_end().len().max(header.range.end);
-            vec![OutlineSymbol {
-                name: non_empty(title, "archive"),
-                detail: header
-                    .kind
-                    .as_ref()
-                    .map(|kind| Cow::Borrowed(kind.text.trim())),
-                kind: SymbolKind::NAMESPACE,
-                range: rope.range(TextRange::new(header.range.start, end), encoding),
-                selection_range: rope.range(
-                    header.title.as_ref().map_or(header.range, |t| t.range),
-                    encoding,
-                ),
-                children: Some(articles),
-            }]
+        if let Some((dateline, range)) = dateline {
+            sink.leaf(SymbolHead {
+                name: non_empty(dateline.range.slice(&document.text), "dateline"),
+                detail: Some("dateline"),
+                kind: SymbolKind::EVENT,
+                range,
+                selection_range: range,
+            });
         }
-        None => articles,
+        if let Some((standfirst, range)) = standfirst {
+            sink.leaf(SymbolHead {
+                name: non_empty(&standfirst.text, "standfirst"),
+                detail: Some("standfirst"),
+                kind: SymbolKind::STRING,
+                range,
+                selection_range: range,
+            });
+        }
+        if let Some((byline, range, selection_range)) = byline {
+            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
+            sink.leaf(SymbolHead {
+                name: non_empty(name, "byline"),
+                detail: Some("byline"),
+                kind: SymbolKind::PROPERTY,
+                range,
+                selection_range,
+            });
+        }
+        if let Some((issue, range, selection_range)) = issue {
+            let name = match (issue.number_value, issue.date) {
+                (Some(number), Some(date)) => format!("Issue {number} · {date}"),
+                (Some(number), None) => format!("Issue {number}"),
+                _ => "Issue reference".to_string(),
+            };
+            sink.leaf(SymbolHead {
+                name: &name,
+                detail: Some("issue reference"),
+                kind: SymbolKind::NUMBER,
+                range,
+                selection_range,
+            });
+        }
+        sink.close();
     }
+}
+
+/// Builds the outline as protocol types.
+#[derive(Default)]
+struct TypedOutline {
+    /// Each open symbol's children; the first entry holds the top level.
+    levels: Vec<Vec<DocumentSymbol>>,
+    open: Vec<DocumentSymbol>,
+}
+
+fn document_symbol(
+    symbol: SymbolHead<'_>,
+    children: Option<Vec<DocumentSymbol>>,
+) -> DocumentSymbol {
+    DocumentSymbol {
+        name: symbol.name.to_string(),
+        detail: symbol.detail.map(str::to_string),
+        kind: symbol.kind,
+        tags: None,
+        deprecated: None,
+        range: symbol.range,
+        selection_range: symbol.selection_range,
+        children,
+    }
+}
+
+impl OutlineSink for TypedOutline {
+    fn open(&mut self, symbol: SymbolHead<'_>) {
+        self.open.push(document_symbol(symbol, None));
+        self.levels.push(Vec::new());
+    }
+
+    fn leaf(&mut self, symbol: SymbolHead<'_>) {
+        if let Some(level) = self.levels.last_mut() {
+            level.push(document_symbol(symbol, None));
+        }
+    }
+
+    fn close(&mut self) {
+        if let (Some(mut symbol), Some(children)) = (self.open.pop(), self.levels.pop()) {
+            symbol.children = Some(children);
+            if let Some(level) = self.levels.last_mut() {
+                level.push(symbol);
+            }
+        }
+    }
+}
+
+pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
+    let mut outline = TypedOutline {
+        levels: vec![Vec::new()],
+        open: Vec::new(),
+    };
+    walk_outline(document, encoding, &mut outline);
+    outline.levels.into_iter().next().unwrap_or_default()
+}
+
+/// Writes the outline as the JSON of `Vec<DocumentSymbol>`, straight into
+/// bytes: the outline of a large archive is megabytes, and serde would spend
+/// most of its time escaping the same few keys.
+struct JsonOutline {
+    out: Vec<u8>,
+    /// Whether the current list already has an element (a comma is due).
+    comma: Vec<bool>,
+}
+
+impl JsonOutline {
+    fn head(&mut self, symbol: &SymbolHead<'_>) {
+        if let Some(comma) = self.comma.last_mut() {
+            if std::mem::replace(comma, true) {
+                self.out.push(b',');
+            }
+        }
+        self.out.extend_from_slice(br#"{"name":"#);
+        write_json_string(&mut self.out, symbol.name);
+        if let Some(detail) = symbol.detail {
+            self.out.extend_from_slice(br#","detail":"#);
+            write_json_string(&mut self.out, detail);
+        }
+        self.out.extend_from_slice(br#","kind":"#);
+        // A number: `SymbolKind` serialises as its protocol value.
+        let _ = serde_json::to_writer(&mut self.out, &symbol.kind);
+        self.out.extend_from_slice(br#","range":"#);
+        write_json_range(&mut self.out, symbol.range);
+        self.out.extend_from_slice(br#","selectionRange":"#);
+        write_json_range(&mut self.out, symbol.selection_range);
+    }
+}
+
+fn write_json_string(out: &mut Vec<u8>, text: &str) {
+    // serde_json escapes exactly as every other reply does.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+fn write_json_range(out: &mut Vec<u8>, range: lsp::Range) {
+    let mut digits = itoa::Buffer::new();
+    let mut number = |out: &mut Vec<u8>, key: &[u8], value: u32| {
+        out.extend_from_slice(key);
+        out.extend_from_slice(digits.format(value).as_bytes());
+    };
+    number(out, br#"{"start":{"line":"#, range.start.line);
+    number(out, br#","character":"#, range.start.character);
+    number(out, br#"},"end":{"line":"#, range.end.line);
+    number(out, br#","character":"#, range.end.character);
+    out.extend_from_slice(b"}}");
+}
+
+impl OutlineSink for JsonOutline {
+    fn open(&mut self, symbol: SymbolHead<'_>) {
+        self.head(&symbol);
+        self.out.extend_from_slice(br#","children":["#);
+        self.comma.push(false);
+    }
+
+    fn leaf(&mut self, symbol: SymbolHead<'_>) {
+        self.head(&symbol);
+        self.out.push(b'}');
+    }
+
+    fn close(&mut self) {
+        self.comma.pop();
+        self.out.extend_from_slice(b"]}");
+    }
+}
+
+/// `document_symbols` as JSON (`Vec<DocumentSymbol>`), in pieces to be sent
+/// one after the other: a large archive's outline is megabytes, so runs of
+/// articles are written in parallel and never copied into one buffer.
+pub fn document_symbols_json(document: &Document, encoding: Encoding) -> Vec<Vec<u8>> {
+    use rayon::prelude::*;
+    // Runs long enough that starting one (a rope look-up, a buffer) is noise.
+    const RUN: usize = 512;
+    // About 200 bytes per symbol and up to five symbols per article: room
+    // enough that no buffer is doubled (and copied) near its end.
+    const PER_ARTICLE: usize = 1024;
+    let runs: Vec<Vec<u8>> = document
+        .articles()
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut json = JsonOutline {
+                out: Vec::with_capacity(run.len() * PER_ARTICLE),
+                comma: vec![false],
+            };
+            walk_articles(document, run, encoding, &mut json);
+            json.out
+        })
+        .collect();
+    let mut opening = JsonOutline {
+        out: b"[".to_vec(),
+        comma: vec![false],
+    };
+    let archive = archive_symbol(document, encoding);
+    let nested = archive.is_some();
+    if let Some(archive) = archive {
+        opening.open(archive);
+    }
+    let mut pieces = vec![opening.out];
+    for (at, run) in runs.into_iter().enumerate() {
+        if at > 0 {
+            pieces.push(b",".to_vec());
+        }
+        pieces.push(run);
+    }
+    pieces.push(if nested {
+        b"]}]".to_vec()
+    } else {
+        b"]".to_vec()
+    });
+    pieces
 }
 
 pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
@@ -359,7 +525,7 @@ pub fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
             found.push((
                 score,
                 SymbolInformation {
-                    name: non_empty(name, "(untitled)").into_owned(),
+                    name: non_empty(name, "(untitled)").to_string(),
                     kind: SymbolKind::CLASS,
                     tags: None,
                     deprecated: None,
@@ -801,34 +967,43 @@ mod tests {
         assert!(tight > loose, "{tight} {loose}");
     }
 
-    /// The outline is sent as `OutlineSymbol` JSON: it must read back as the
-    /// protocol's `DocumentSymbol` and mean the same as the converted form.
+    /// The outline is sent as JSON written by hand: it must read back as
+    /// exactly the protocol's `DocumentSymbol` tree the typed walk builds.
     #[test]
-    fn outline_symbols_serialise_as_document_symbols() {
-        let text = "Tag Archives: Steppe\n\nGrain “exports” rise — 🌾\n\n>>A standfirst>>\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nBy Anna Lee, correspondent\n\n(News report from Issue No. 13, published on Feb. 8 2019)\n\nUntitled body\n";
-        let mut document = Document::new(text.to_string(), 1);
-        document.refresh(&crate::config::Config::default(), 0);
-        for encoding in [Encoding::Utf8, Encoding::Utf16] {
-            let outline = document_symbols(&document, encoding);
-            let sent = serde_json::to_value(&outline).expect("serialise");
-            let read: Vec<DocumentSymbol> =
-                serde_json::from_value(sent.clone()).expect("reads as DocumentSymbol");
-            let converted: Vec<DocumentSymbol> =
-                outline.into_iter().map(DocumentSymbol::from).collect();
-            assert_eq!(read, converted);
-            assert_eq!(sent, serde_json::to_value(&converted).expect("serialise"));
-            let article = &converted[0].children.as_ref().expect("articles")[0];
-            assert_eq!(article.name, "Grain “exports” rise — 🌾");
-            let kinds: Vec<&str> = article
-                .children
-                .iter()
-                .flatten()
-                .filter_map(|child| child.detail.as_deref())
-                .collect();
-            assert_eq!(
-                kinds,
-                ["dateline", "standfirst", "byline", "issue reference"]
-            );
+    fn outline_json_is_the_typed_outline() {
+        let text = "Tag Archives: Steppe\n\nGrain “exports” rise — 🌾 \"quoted\" \\ back\n\n>>A standfirst>>\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nBy Anna Lee, correspondent\n\n(News report from Issue No. 13, published on Feb. 8 2019)\n\nSecond headline\n\nBAKU, MARCH 2 2019 (The Bulletin) — Gas.\n";
+        // Over a thousand articles: the JSON is written in several runs.
+        let long = format!("{text}{}", format!("\n{}", &text[22..]).repeat(600));
+        for (with_header, text) in [(true, text), (false, &text[22..]), (true, long.as_str())] {
+            let mut document = Document::new(text.to_string(), 1);
+            document.refresh(&crate::config::Config::default(), 0);
+            for encoding in [Encoding::Utf8, Encoding::Utf16] {
+                let typed = document_symbols(&document, encoding);
+                let json = document_symbols_json(&document, encoding).concat();
+                let read: Vec<DocumentSymbol> =
+                    serde_json::from_slice(&json).expect("reads as DocumentSymbol");
+                assert_eq!(read, typed);
+                let articles = if with_header {
+                    typed[0].children.clone().expect("articles")
+                } else {
+                    typed.clone()
+                };
+                assert_eq!(articles.len(), if text.len() > 1000 { 1202 } else { 2 });
+                assert_eq!(
+                    articles[0].name,
+                    "Grain “exports” rise — 🌾 \"quoted\" \\ back"
+                );
+                let kinds: Vec<&str> = articles[0]
+                    .children
+                    .iter()
+                    .flatten()
+                    .filter_map(|child| child.detail.as_deref())
+                    .collect();
+                assert_eq!(
+                    kinds,
+                    ["dateline", "standfirst", "byline", "issue reference"]
+                );
+            }
         }
     }
 }

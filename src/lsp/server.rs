@@ -20,7 +20,9 @@ use super::wire;
 use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
 use crate::fix;
 
-/// How long diagnostics wait for more keystrokes before being computed.
+/// Changes closer together than this are a burst (a paste, an editor's
+/// multi-cursor edit, fast typing): diagnostics wait until the burst is
+/// over. A change after a quiet spell is published at once.
 const DEBOUNCE: Duration = Duration::from_millis(3);
 
 pub struct Backend {
@@ -33,6 +35,8 @@ pub struct Backend {
     capabilities: Mutex<ClientFlags>,
     /// Entity files that have diagnostics published, to clear them once fixed.
     entity_files: Mutex<Vec<Uri>>,
+    /// When the last change arrived, to tell a burst from a lone keystroke.
+    last_change: Mutex<Option<std::time::Instant>>,
 }
 
 /// Semantic tokens sent under a result id, kept for delta requests.
@@ -95,6 +99,7 @@ impl Backend {
             level,
             capabilities: Mutex::new(ClientFlags::default()),
             entity_files: Mutex::new(Vec::new()),
+            last_change: Mutex::new(None),
         }
     }
 
@@ -234,8 +239,18 @@ impl Backend {
             publish_lock: Arc::clone(&self.publish_lock),
             flags: self.flags(),
         };
+        let now = std::time::Instant::now();
+        let previous = self
+            .last_change
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .replace(now);
+        let in_burst = previous.is_some_and(|previous| now - previous < DEBOUNCE);
         tokio::spawn(async move {
-            tokio::time::sleep(DEBOUNCE).await;
+            if in_burst {
+                // Published only if no later change arrives meanwhile.
+                tokio::time::sleep(DEBOUNCE).await;
+            }
             task.publish(Some((uri, version))).await;
         });
     }
@@ -798,13 +813,12 @@ impl LanguageServer for Backend {
             &params.text_document.uri,
             "documentSymbol",
             |state, document| {
-                let symbols = features::document_symbols(document, state.encoding);
-                let symbols = if wire::reply_directly(&symbols) {
-                    Vec::new()
-                } else {
-                    symbols.into_iter().map(DocumentSymbol::from).collect()
-                };
-                DocumentSymbolResponse::Nested(symbols)
+                if wire::reply_directly_json(|| {
+                    features::document_symbols_json(document, state.encoding)
+                }) {
+                    return DocumentSymbolResponse::Nested(Vec::new());
+                }
+                DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
             },
         )
     }

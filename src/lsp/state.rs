@@ -270,8 +270,12 @@ impl State {
         if config.root.is_none() {
             config.root = root;
         }
-        self.config = config;
-        self.generation += 1;
+        // Settings often arrive unchanged (the client's answer after
+        // `initialized`, a save of bulletin.toml): keep every cached analysis.
+        if config != self.config {
+            self.config = config;
+            self.generation += 1;
+        }
         problems
     }
 

@@ -31,7 +31,8 @@ const MAX_STASHED: usize = 16;
 struct Stash {
     nonce: u64,
     next: AtomicU64,
-    slots: Mutex<VecDeque<(u64, Vec<u8>)>>,
+    /// Each payload in pieces, sent one after the other.
+    slots: Mutex<VecDeque<(u64, Vec<Vec<u8>>)>>,
 }
 
 fn stash_store() -> &'static Stash {
@@ -57,7 +58,14 @@ fn serialised_prefix(nonce: u64) -> String {
 /// Serialises `payload` now and returns the placeholder that stands for it
 /// (`None` when it cannot be serialised, which typed LSP results never are).
 pub fn stash<T: Serialize + ?Sized>(payload: &T) -> Option<String> {
-    let bytes = serde_json::to_vec(payload).ok()?;
+    serde_json::to_vec(payload)
+        .ok()
+        .map(|json| stash_json(vec![json]))
+}
+
+/// Like `stash`, for a payload already serialised as JSON (in pieces whose
+/// concatenation is the JSON value).
+fn stash_json(pieces: Vec<Vec<u8>>) -> String {
     let store = stash_store();
     let id = store.next.fetch_add(1, Ordering::Relaxed);
     let mut slots = store
@@ -67,8 +75,8 @@ pub fn stash<T: Serialize + ?Sized>(payload: &T) -> Option<String> {
     while slots.len() >= MAX_STASHED {
         slots.pop_front();
     }
-    slots.push_back((id, bytes));
-    Some(format!("\u{0}bulletin-wire:{:x}:{id}", store.nonce))
+    slots.push_back((id, pieces));
+    format!("\u{0}bulletin-wire:{:x}:{id}", store.nonce)
 }
 
 /// Drops a stashed payload whose reply will not be sent (the request
@@ -83,18 +91,22 @@ pub fn discard(placeholder: &str) {
     }
 }
 
-fn take(id: u64) -> Option<Vec<u8>> {
+fn take(id: u64) -> Option<Vec<Vec<u8>>> {
     let mut slots = stash_store()
         .slots
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     let at = slots.iter().position(|(slot, _)| *slot == id)?;
-    slots.remove(at).map(|(_, bytes)| bytes)
+    slots.remove(at).map(|(_, pieces)| pieces)
 }
 
-/// The frame body with its first stashed placeholder replaced, or `None`
-/// when it holds none.
-fn splice(body: &[u8]) -> Option<Vec<u8>> {
+/// A frame body around a stashed payload: before, the payload's pieces, after.
+type Spliced = (Vec<u8>, Vec<Vec<u8>>, Vec<u8>);
+
+/// The frame body cut around its first stashed placeholder: the text
+/// before it, the stashed pieces, the text after it (`None` when it holds
+/// none). Kept in pieces: the stashed payload can be megabytes.
+fn splice(body: &[u8]) -> Option<Spliced> {
     let prefix = serialised_prefix(stash_store().nonce);
     let mut from = 0;
     while let Some(found) = memchr::memmem::find(&body[from..], prefix.as_bytes()) {
@@ -109,12 +121,8 @@ fn splice(body: &[u8]) -> Option<Vec<u8>> {
             let id = std::str::from_utf8(&body[digits_at..end])
                 .ok()
                 .and_then(|text| text.parse().ok());
-            if let Some(bytes) = id.and_then(take) {
-                let mut out = Vec::with_capacity(body.len() + bytes.len());
-                out.extend_from_slice(&body[..start]);
-                out.extend_from_slice(&bytes);
-                out.extend_from_slice(&body[end + 1..]);
-                return Some(out);
+            if let Some(pieces) = id.and_then(take) {
+                return Some((body[..start].to_vec(), pieces, body[end + 1..].to_vec()));
             }
         }
         from = digits_at;
@@ -183,11 +191,14 @@ impl<W: AsyncWrite + Unpin> SplicingWriter<W> {
             let rest = self.partial.split_off(frame_end);
             let frame = std::mem::replace(&mut self.partial, rest);
             match splice(&frame[body_start..]) {
-                Some(body) => {
-                    let mut spliced =
-                        format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-                    spliced.extend_from_slice(&body);
-                    self.ready.push_back(spliced);
+                Some((before, stashed, after)) => {
+                    let length =
+                        before.len() + stashed.iter().map(Vec::len).sum::<usize>() + after.len();
+                    let mut head = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+                    head.extend_from_slice(&before);
+                    self.ready.push_back(head);
+                    self.ready.extend(stashed);
+                    self.ready.push_back(after);
                 }
                 None => self.ready.push_back(frame),
             }
@@ -197,15 +208,16 @@ impl<W: AsyncWrite + Unpin> SplicingWriter<W> {
     /// Writes ready frames until done or `inner` would block.
     fn drain(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         while let Some(front) = self.ready.front() {
+            if self.written == front.len() {
+                // Done (or empty, as a payload may be): a zero-length write
+                // would read as a closed pipe.
+                self.ready.pop_front();
+                self.written = 0;
+                continue;
+            }
             match Pin::new(&mut self.inner).poll_write(cx, &front[self.written..]) {
                 Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
-                Poll::Ready(Ok(n)) => {
-                    self.written += n;
-                    if self.written == front.len() {
-                        self.ready.pop_front();
-                        self.written = 0;
-                    }
-                }
+                Poll::Ready(Ok(n)) => self.written += n,
                 Poll::Ready(Err(err)) => return Poll::Ready(Err(err)),
                 Poll::Pending => return Poll::Pending,
             }
@@ -281,15 +293,27 @@ pub async fn with_direct_reply<F: std::future::Future>(future: F) -> (F::Output,
 /// true (the handler then returns any cheap value; it is replaced). Outside
 /// it, returns false and the handler returns `result` the usual way.
 pub fn reply_directly<T: Serialize + ?Sized>(result: &T) -> bool {
+    in_scope() && serde_json::to_vec(result).is_ok_and(|json| hand_over(vec![json]))
+}
+
+/// Like `reply_directly`, for a reply the handler writes as JSON itself (in
+/// pieces whose concatenation is the value);
+/// `json` runs only when the reply can be handed over.
+pub fn reply_directly_json(json: impl FnOnce() -> Vec<Vec<u8>>) -> bool {
+    in_scope() && hand_over(json())
+}
+
+fn in_scope() -> bool {
+    DIRECT_REPLY.try_with(|_| ()).is_ok()
+}
+
+fn hand_over(json: Vec<Vec<u8>>) -> bool {
     DIRECT_REPLY
         .try_with(|slot| {
-            let Some(placeholder) = stash(result) else {
-                return false;
-            };
+            let placeholder = stash_json(json);
             *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(placeholder);
-            true
         })
-        .unwrap_or(false)
+        .is_ok()
 }
 
 #[cfg(test)]
