@@ -91,21 +91,6 @@ pub fn parse_level(level: &str) -> tracing::Level {
     }
 }
 
-/// Asks for 1 MiB pipe buffers on stdin and stdout when they are pipes (as
-/// editors run servers): a 5 MB outline or document then crosses in a few
-/// writes instead of eighty 64 KiB ones, each a context switch.
-fn widen_pipes() {
-    #[cfg(target_os = "linux")]
-    for fd in [0, 1] {
-        // SAFETY: F_SETPIPE_SZ only resizes the kernel buffer of an open
-        // descriptor; on anything but a pipe it fails with EBADF/EINVAL,
-        // which is ignored, as is a size above the system's limit.
-        unsafe {
-            libc::fcntl(fd, libc::F_SETPIPE_SZ, 1 << 20);
-        }
-    }
-}
-
 /// Runs the server on stdin/stdout until `exit`. Status 0 after `shutdown`
 /// then `exit`, 1 after `exit` alone (or when the client goes away).
 pub fn run(log_level: &str) -> ExitCode {
@@ -127,7 +112,6 @@ pub fn run(log_level: &str) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    widen_pipes();
     let shut_down = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shut_down);
     runtime.block_on(async move {
