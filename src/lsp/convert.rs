@@ -170,18 +170,8 @@ pub struct LineCursor<'a> {
 }
 
 impl<'a> LineCursor<'a> {
-    /// `text` and `rope` must hold the same text.
-    pub fn new(text: &'a str, rope: &'a Rope, encoding: Encoding) -> LineCursor<'a> {
-        LineCursor {
-            text,
-            rope,
-            encoding,
-            line: 0,
-            line_start: 0,
-        }
-    }
-
-    /// A cursor whose walk starts at `offset` (one rope look-up).
+    /// A cursor whose walk starts at `offset` (one rope look-up); `text`
+    /// and `rope` must hold the same text.
     pub fn at(text: &'a str, rope: &'a Rope, encoding: Encoding, offset: usize) -> LineCursor<'a> {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = rope.try_byte_to_line(offset).unwrap_or(0);
@@ -293,7 +283,7 @@ mod tests {
     fn line_cursor_agrees_with_the_rope() {
         let rope = rope(TEXT);
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
-            let mut cursor = LineCursor::new(TEXT, &rope, encoding);
+            let mut cursor = LineCursor::at(TEXT, &rope, encoding, 0);
             // Forward, then a few backward jumps.
             let offsets = (0..=TEXT.len() + 1).chain([3, 40, 0, 70, 12]);
             for offset in offsets {

@@ -475,18 +475,19 @@ pub fn document_symbols_json(document: &Document, encoding: Encoding) -> Vec<Vec
     if let Some(archive) = archive {
         opening.open(archive);
     }
-    let mut pieces = vec![opening.out];
+    let mut pieces = vec![std::mem::take(&mut opening.out)];
     for (at, run) in runs.into_iter().enumerate() {
         if at > 0 {
             pieces.push(b",".to_vec());
         }
         pieces.push(run);
     }
-    pieces.push(if nested {
-        b"]}]".to_vec()
-    } else {
-        b"]".to_vec()
-    });
+    // The same outline closes what it opened.
+    if nested {
+        opening.close();
+    }
+    opening.out.push(b']');
+    pieces.push(opening.out);
     pieces
 }
 

@@ -29,7 +29,11 @@ use tokio::io::AsyncWrite;
 const MAX_STASHED: usize = 16;
 
 struct Stash {
-    nonce: u64,
+    /// Every placeholder is this (a NUL, a per-process nonce) and an id.
+    placeholder_prefix: String,
+    /// How `placeholder_prefix` reads once serialised as the start of a
+    /// JSON string: what the writer looks for in outgoing frames.
+    serialised_prefix: String,
     next: AtomicU64,
     /// Each payload in pieces, sent one after the other.
     slots: Mutex<VecDeque<(u64, Vec<Vec<u8>>)>>,
@@ -41,18 +45,19 @@ fn stash_store() -> &'static Stash {
         let time = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |since| since.as_nanos() as u64);
+        let nonce = time ^ (u64::from(std::process::id()) << 32);
+        let placeholder_prefix = format!("\u{0}bulletin-wire:{nonce:x}:");
+        // Written by serde_json itself, so it matches the frames' escaping;
+        // without its closing quote.
+        let mut serialised_prefix = serde_json::to_string(&placeholder_prefix).unwrap_or_default();
+        serialised_prefix.pop();
         Stash {
-            nonce: time ^ (u64::from(std::process::id()) << 32),
+            placeholder_prefix,
+            serialised_prefix,
             next: AtomicU64::new(1),
             slots: Mutex::new(VecDeque::new()),
         }
     })
-}
-
-/// How a placeholder begins once serialised as a JSON string (the NUL is
-/// escaped as `\u0000` by every JSON writer).
-fn serialised_prefix(nonce: u64) -> String {
-    format!("\"\\u0000bulletin-wire:{nonce:x}:")
 }
 
 /// Serialises `payload` now and returns the placeholder that stands for it
@@ -76,7 +81,7 @@ fn stash_json(pieces: Vec<Vec<u8>>) -> String {
         slots.pop_front();
     }
     slots.push_back((id, pieces));
-    format!("\u{0}bulletin-wire:{:x}:{id}", store.nonce)
+    format!("{}{id}", store.placeholder_prefix)
 }
 
 /// Drops a stashed payload whose reply will not be sent (the request
@@ -107,7 +112,7 @@ type Spliced = (Vec<u8>, Vec<Vec<u8>>, Vec<u8>);
 /// before it, the stashed pieces, the text after it (`None` when it holds
 /// none). Kept in pieces: the stashed payload can be megabytes.
 fn splice(body: &[u8]) -> Option<Spliced> {
-    let prefix = serialised_prefix(stash_store().nonce);
+    let prefix = &stash_store().serialised_prefix;
     let mut from = 0;
     while let Some(found) = memchr::memmem::find(&body[from..], prefix.as_bytes()) {
         let start = from + found;
@@ -366,7 +371,7 @@ mod tests {
 
     #[tokio::test]
     async fn look_alikes_and_odd_frames_pass_unchanged() {
-        let prefix = serialised_prefix(stash_store().nonce);
+        let prefix = &stash_store().serialised_prefix;
         let fake = format!(r#"{{"result":{prefix}999999"}}"#);
         let not_a_frame = b"garbage without a header\r\n\r\n".to_vec();
         for input in [frame(&fake), frame("{}"), not_a_frame] {
