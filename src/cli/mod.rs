@@ -67,6 +67,10 @@ pub enum Command {
         /// transport, and clients such as vscode-languageclient pass it.
         #[arg(long, hide = true)]
         stdio: bool,
+        /// The largest message the server reads, in bytes; a larger one is
+        /// answered with an error and skipped.
+        #[arg(long, value_name = "BYTES", default_value_t = crate::lsp::transport::DEFAULT_MAX_MESSAGE_BYTES)]
+        max_message_size: usize,
     },
 }
 
@@ -164,7 +168,11 @@ pub fn run() -> ExitCode {
         Command::Rules { format } => rules_table(format),
         Command::Explain { rule } => explain(&rule),
         Command::Entities { paths, format } => entities::run(&paths, format),
-        Command::Lsp { log_level, .. } => return crate::lsp::run(&log_level),
+        Command::Lsp {
+            log_level,
+            max_message_size,
+            ..
+        } => return crate::lsp::run(&log_level, max_message_size),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::notification::Notification as _;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -16,7 +17,8 @@ use super::document::Document;
 use super::entities;
 use super::features;
 use super::state::{self, IndexedFile, Published, State};
-use super::wire;
+use super::transport::Outbox;
+use super::wire::{self, Payload};
 use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
 use crate::fix;
 
@@ -27,6 +29,8 @@ const DEBOUNCE: Duration = Duration::from_millis(3);
 
 pub struct Backend {
     client: Client,
+    /// Messages serialised here rather than by tower-lsp (published diagnostics).
+    outbox: Outbox,
     state: Arc<Mutex<State>>,
     /// Serialises publishing, so an older result never overtakes a newer one.
     publish_lock: Arc<tokio::sync::Mutex<()>>,
@@ -90,9 +94,15 @@ fn internal(what: &str) -> Error {
 }
 
 impl Backend {
-    pub fn new(client: Client, level: tracing::Level, shut_down: Arc<AtomicBool>) -> Backend {
+    pub fn new(
+        client: Client,
+        outbox: Outbox,
+        level: tracing::Level,
+        shut_down: Arc<AtomicBool>,
+    ) -> Backend {
         Backend {
             client,
+            outbox,
             state: Arc::new(Mutex::new(State::default())),
             publish_lock: Arc::new(tokio::sync::Mutex::new(())),
             shut_down,
@@ -235,6 +245,7 @@ impl Backend {
     fn schedule_diagnostics(&self, uri: Uri, version: i32) {
         let task = Publisher {
             client: self.client.clone(),
+            outbox: self.outbox.clone(),
             state: Arc::clone(&self.state),
             publish_lock: Arc::clone(&self.publish_lock),
             flags: self.flags(),
@@ -258,6 +269,7 @@ impl Backend {
     async fn publish_all(&self) {
         Publisher {
             client: self.client.clone(),
+            outbox: self.outbox.clone(),
             state: Arc::clone(&self.state),
             publish_lock: Arc::clone(&self.publish_lock),
             flags: self.flags(),
@@ -412,18 +424,10 @@ async fn log_to(client: &Client, max: tracing::Level, level: tracing::Level, mes
 /// Computes and pushes diagnostics; shared by the debounced task and bulk refreshes.
 struct Publisher {
     client: Client,
+    outbox: Outbox,
     state: Arc<Mutex<State>>,
     publish_lock: Arc<tokio::sync::Mutex<()>>,
     flags: ClientFlags,
-}
-
-/// `textDocument/publishDiagnostics` whose params `wire` serialised: a
-/// document's whole list goes out after every keystroke.
-enum PublishDiagnosticsDirect {}
-
-impl notification::Notification for PublishDiagnosticsDirect {
-    type Params = String;
-    const METHOD: &'static str = notification::PublishDiagnostics::METHOD;
 }
 
 /// `result`, or a cheap stand-in when `wire` took the result's bytes to
@@ -487,13 +491,17 @@ impl Publisher {
             }
             return;
         }
+        let mut outbox = self.outbox.clone();
         for (uri, diagnostics, version) in batch {
             let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            match wire::stash(&params) {
-                Some(placeholder) => {
-                    self.client
-                        .send_notification::<PublishDiagnosticsDirect>(placeholder)
+            match Payload::of(&params) {
+                Some(params) => {
+                    if !outbox
+                        .notify(notification::PublishDiagnostics::METHOD, params)
                         .await
+                    {
+                        return; // the connection is gone
+                    }
                 }
                 None => {
                     self.client

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 pub struct LspClient {
     pub child: Child,
-    stdin: ChildStdin,
+    stdin: Option<ChildStdin>,
     incoming: Receiver<(Instant, Value)>,
     /// Notifications and server requests seen while waiting for something else.
     pub backlog: Vec<Value>,
@@ -24,6 +24,9 @@ pub struct LspClient {
     /// before it was parsed: what latency measurements stop the clock at.
     pub last_arrival: Instant,
     next_id: i64,
+    /// While set, the reader thread leaves the server's output in the pipe
+    /// (a client slow to read).
+    reading_paused: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -40,9 +43,14 @@ impl LspClient {
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (sender, incoming) = mpsc::channel();
+        let reading_paused = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let paused = std::sync::Arc::clone(&reading_paused);
         std::thread::spawn(move || {
             let mut reader = BufReader::new(stdout);
             loop {
+                while paused.load(std::sync::atomic::Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
                 let mut length = None;
                 loop {
                     let mut line = String::new();
@@ -74,19 +82,43 @@ impl LspClient {
         });
         LspClient {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             backlog: Vec::new(),
             backlog_arrivals: Vec::new(),
             last_arrival: Instant::now(),
             next_id: 1,
+            reading_paused,
         }
     }
 
     pub fn send(&mut self, message: &Value) {
         let body = serde_json::to_string(message).expect("serialise");
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
-        self.stdin.flush().expect("flush");
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    /// Stops or resumes reading the server's output (after the message
+    /// being read, if any).
+    pub fn pause_reading(&self, paused: bool) {
+        self.reading_paused
+            .store(paused, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Writes bytes as they are: frames of any shape, or none.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("the server's input is open");
+        stdin.write_all(bytes).expect("write");
+        stdin.flush().expect("flush");
+    }
+
+    /// Closes the server's input (the client went away).
+    pub fn close_input(&mut self) {
+        self.stdin = None;
+    }
+
+    /// The response to request `id` (its `result` or `error` left in place).
+    pub fn response(&mut self, id: &Value) -> Value {
+        self.wait_for(|message| message.get("id") == Some(id) && message.get("method").is_none())
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
