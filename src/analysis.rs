@@ -206,7 +206,11 @@ pub fn archive_diagnostics(
             .into_iter()
             .map(|found| (found.file, found.diagnostic))
             .collect();
-    out.extend(entities::check_acronym_spellings(&claims, display_name));
+    out.extend(entities::check_acronym_spellings(
+        &claims,
+        &config.gazetteer,
+        display_name,
+    ));
     out
 }
 

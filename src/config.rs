@@ -156,12 +156,33 @@ impl Config {
         Ok(())
     }
 
+    /// Only the rules `select` names (all when it is empty), less those
+    /// `ignore` names: the others are turned off, so that checking and
+    /// fixing both leave them alone.
+    pub fn restricted(mut self, select: &[Rule], ignore: &[Rule]) -> Config {
+        for rule in Rule::ALL {
+            if (!select.is_empty() && !select.contains(&rule)) || ignore.contains(&rule) {
+                self.rule_levels.insert(rule, RuleLevel::Off);
+            }
+        }
+        self
+    }
+
     /// Finds `bulletin.toml` in `start` or the nearest directory above it.
+    /// The search starts from the absolute path: which configuration
+    /// applies does not depend on how the path was typed.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start
+        absolute(start)
             .ancestors()
             .map(|dir| dir.join(CONFIG_FILE_NAME))
             .find(|candidate| candidate.is_file())
+    }
+
+    /// The configuration that applies to the file at `path` (which need not
+    /// exist: `--stdin-filename`).
+    pub fn load_for_file(path: &Path) -> Result<Config, ConfigError> {
+        let path = absolute(path);
+        Config::load_for(path.parent().unwrap_or(&path))
     }
 
     /// Loads the configuration that applies to files in `dir` (defaults when
@@ -169,6 +190,7 @@ impl Config {
     /// (or in `dir` when there is no `bulletin.toml`) and any `[entities]`
     /// table in `bulletin.toml`.
     pub fn load_for(dir: &Path) -> Result<Config, ConfigError> {
+        let dir = &absolute(dir);
         let (mut config, config_text, entities_dir) = match Config::discover(dir) {
             None => (Config::default(), None, dir.to_path_buf()),
             Some(path) => {
@@ -285,6 +307,17 @@ impl Config {
         }
         rules
     }
+}
+
+/// `path` made absolute against the working directory (an empty path is the
+/// working directory itself), without touching the file system.
+pub fn absolute(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

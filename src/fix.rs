@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::analysis::{analyze, configure};
+use crate::analysis::{check_files, SourceFile};
 use crate::config::Config;
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 
@@ -62,29 +62,71 @@ pub struct FixOutcome {
     pub fixes_applied: usize,
 }
 
-/// Fixes `text` to a fixed point: a fix can uncover another (a place split
-/// from its month reveals the month's style), so analyse and fix again,
-/// a bounded number of times. Running it on its own output changes nothing.
+/// Fixes `text` on its own to a fixed point (see [`fix_files`]).
 pub fn fix_text(
     text: &str,
     config: &Config,
     path: Option<&Path>,
     include_unsafe: bool,
 ) -> FixOutcome {
-    let mut current = text.to_string();
-    let mut fixes_applied = 0;
+    let file = SourceFile {
+        name: String::new(),
+        path,
+        text,
+        config,
+    };
+    fix_files(std::slice::from_ref(&file), include_unsafe)
+        .pop()
+        .unwrap_or(FixOutcome {
+            text: text.to_string(),
+            fixes_applied: 0,
+        })
+}
+
+/// Fixes files checked together to a fixed point: exactly the fixes of the
+/// findings `check_files` reports for them (configuration, per-file ignores
+/// and rules turned off honoured; cross-file findings such as
+/// `entity-spelling` included). A fix can uncover another (a place split
+/// from its month reveals the month's style), so check and fix again, a
+/// bounded number of times. Running it on its own output changes nothing.
+pub fn fix_files(files: &[SourceFile<'_>], include_unsafe: bool) -> Vec<FixOutcome> {
+    use rayon::prelude::*;
+    let mut outcomes: Vec<FixOutcome> = files
+        .iter()
+        .map(|file| FixOutcome {
+            text: file.text.to_string(),
+            fixes_applied: 0,
+        })
+        .collect();
     for _ in 0..8 {
-        let (_, analysis) = analyze(&current, config);
-        let diagnostics = configure(analysis.diagnostics, config, path);
-        let (next, applied) = apply_fixes(&current, &diagnostics, include_unsafe);
-        if applied == 0 || next == current {
+        let sources: Vec<SourceFile<'_>> = files
+            .iter()
+            .zip(&outcomes)
+            .map(|(file, outcome)| SourceFile {
+                name: file.name.clone(),
+                path: file.path,
+                text: &outcome.text,
+                config: file.config,
+            })
+            .collect();
+        let checked = check_files(&sources);
+        let next: Vec<(String, usize)> = checked
+            .par_iter()
+            .zip(&sources)
+            .map(|(checked, source)| apply_fixes(source.text, &checked.diagnostics, include_unsafe))
+            .collect();
+        drop(sources);
+        let mut changed = false;
+        for (outcome, (text, applied)) in outcomes.iter_mut().zip(next) {
+            if applied > 0 && text != outcome.text {
+                outcome.text = text;
+                outcome.fixes_applied += applied;
+                changed = true;
+            }
+        }
+        if !changed {
             break;
         }
-        fixes_applied += applied;
-        current = next;
     }
-    FixOutcome {
-        text: current,
-        fixes_applied,
-    }
+    outcomes
 }

@@ -30,6 +30,8 @@ fn stable(method: &str, result: &Value) -> Value {
 fn two_hundred_concurrent_large_requests_with_a_slow_reader() {
     let text = archive::generate(5 * 1024 * 1024);
     let mut client = LspClient::spawn(Path::new(env!("CARGO_BIN_EXE_bulletin")), &["lsp"]);
+    // A debug build on a loaded machine: the first answers on 5 MB take a while.
+    client.timeout = Duration::from_secs(300);
     client.initialize(&["utf-16"], None);
     client.open(URI, &text);
     let document = json!({"uri": URI});

@@ -12,7 +12,7 @@ use super::{
     walk, CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
 use crate::analysis::{self, SourceFile};
-use crate::config::Config;
+use crate::config::{absolute, Config};
 use crate::diagnostic::Severity;
 use crate::fix;
 use crate::line_index::LineIndex;
@@ -95,8 +95,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         None => None,
     };
     let mut configs = ConfigCache {
-        explicit: explicit_config,
+        explicit: explicit_config
+            .map(|config| Arc::new(Arc::unwrap_or_clone(config).restricted(&select, &ignore))),
         by_dir: HashMap::new(),
+        select,
+        ignore,
+        entity_problems: Vec::new(),
     };
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     let fixing = args.fix || args.diff;
@@ -120,13 +124,13 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("-"));
-        let dir = name.parent().map(Path::to_path_buf).unwrap_or_default();
+        let config_path = absolute(&name);
         inputs.push(Input {
             name: name.display().to_string(),
             path: None,
+            config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
             config_path: args.stdin_filename.as_deref().map(absolute),
             text,
-            config: configs.for_dir(&absolute(&dir))?,
         });
     } else {
         let roots = if args.paths.is_empty() {
@@ -164,11 +168,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                         trouble = true;
                     }
                     Ok(text) => {
-                        let dir = absolute(path.parent().unwrap_or(Path::new(".")));
+                        let config_path = absolute(&path);
                         inputs.push(Input {
                             name: display_name(&path),
-                            config: configs.for_dir(&dir)?,
-                            config_path: Some(absolute(&path)),
+                            config: configs
+                                .for_dir(config_path.parent().unwrap_or(&config_path))?,
+                            config_path: Some(config_path),
                             path: Some(path),
                             text,
                         });
@@ -178,23 +183,18 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         }
     }
 
+    // Problems in `entities.toml` are errors, as in `bulletin.toml`: the
+    // file's other entries still count.
+    for problem in &configs.entity_problems {
+        eprintln!("bulletin: {problem}");
+        trouble = true;
+    }
+
     let mut fixed_total = 0;
     let mut would_change = false;
     if fixing {
         progress.phase("fixing", inputs.len());
-        let outcomes: Vec<fix::FixOutcome> = inputs
-            .par_iter()
-            .map(|input| {
-                let outcome = fix::fix_text(
-                    &input.text,
-                    &input.config,
-                    input.config_path.as_deref(),
-                    args.unsafe_fixes,
-                );
-                progress.tick();
-                outcome
-            })
-            .collect();
+        let outcomes = fix::fix_files(&sources_of(&inputs), args.unsafe_fixes);
         let mut stdout = std::io::stdout().lock();
         for (input, outcome) in inputs.iter_mut().zip(outcomes) {
             let changed = outcome.text != input.text;
@@ -245,34 +245,18 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         });
     }
 
-    let sources: Vec<SourceFile<'_>> = inputs
-        .iter()
-        .map(|input| SourceFile {
-            name: input.name.clone(),
-            path: input.config_path.as_deref(),
-            text: &input.text,
-            config: &input.config,
-        })
-        .collect();
+    let sources = sources_of(&inputs);
     progress.phase("checking", sources.len());
     let checked = analysis::check_files_observed(&sources, &|| progress.tick());
     progress.finish();
     let files: Vec<ReportFile> = inputs
         .iter()
         .zip(checked)
-        .map(|(input, checked)| {
-            let diagnostics = checked
-                .diagnostics
-                .into_iter()
-                .filter(|diagnostic| select.is_empty() || select.contains(&diagnostic.rule))
-                .filter(|diagnostic| !ignore.contains(&diagnostic.rule))
-                .collect();
-            ReportFile {
-                name: input.name.clone(),
-                text: &input.text,
-                index: LineIndex::new(&input.text),
-                diagnostics,
-            }
+        .map(|(input, checked)| ReportFile {
+            name: input.name.clone(),
+            text: &input.text,
+            index: LineIndex::new(&input.text),
+            diagnostics: checked.diagnostics,
         })
         .collect();
     let terminal = if report_to_stderr {
@@ -316,6 +300,19 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// The inputs as the analysis takes them.
+fn sources_of(inputs: &[Input]) -> Vec<SourceFile<'_>> {
+    inputs
+        .iter()
+        .map(|input| SourceFile {
+            name: input.name.clone(),
+            path: input.config_path.as_deref(),
+            text: &input.text,
+            config: &input.config,
+        })
+        .collect()
+}
+
 /// A unified diff of one file's fixes, with `a/` and `b/` headers as git shows them.
 fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> anyhow::Result<()> {
     let diff = similar::TextDiff::from_lines(old, new);
@@ -329,10 +326,16 @@ fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> anyhow::
     Ok(())
 }
 
-/// One configuration per directory, found by walking up to `bulletin.toml`.
+/// One configuration per directory, found by walking up to `bulletin.toml`,
+/// restricted to the rules `--select`/`--ignore` leave on.
 struct ConfigCache {
     explicit: Option<Arc<Config>>,
     by_dir: HashMap<PathBuf, Arc<Config>>,
+    select: Vec<crate::rules::Rule>,
+    ignore: Vec<crate::rules::Rule>,
+    /// Problems in the entity files of the configurations loaded, each once,
+    /// as `path:line:column: message`.
+    entity_problems: Vec<String>,
 }
 
 impl ConfigCache {
@@ -343,7 +346,22 @@ impl ConfigCache {
         if let Some(config) = self.by_dir.get(dir) {
             return Ok(config.clone());
         }
-        let config = Arc::new(Config::load_for(dir)?);
+        let config = Config::load_for(dir)?;
+        for (path, problem) in &config.entity_problems {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let position = LineIndex::new(&text).to_human(&text, problem.range.start);
+            let line = format!(
+                "{}:{}:{}: {}",
+                path.display(),
+                position.line,
+                position.column,
+                problem.message
+            );
+            if !self.entity_problems.contains(&line) {
+                self.entity_problems.push(line);
+            }
+        }
+        let config = Arc::new(config.restricted(&self.select, &self.ignore));
         self.by_dir.insert(dir.to_path_buf(), config.clone());
         Ok(config)
     }
@@ -359,10 +377,6 @@ fn display_name(path: &Path) -> String {
         path = rest;
     }
     path.display().to_string()
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over
@@ -415,8 +429,7 @@ fn read_text(file: &Path) -> anyhow::Result<String> {
 
 pub(super) fn symbols(file: &Path, format: SymbolsFormat) -> anyhow::Result<u8> {
     let text = read_text(file)?;
-    let dir = absolute(file.parent().unwrap_or(Path::new(".")));
-    let config = Config::load_for(&dir)?;
+    let config = Config::load_for_file(file)?;
     let (_, analysis) = analysis::analyze(&text, &config);
     let index = LineIndex::new(&text);
     let outline = outline::outline(&analysis.document, &text, &index);

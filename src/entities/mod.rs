@@ -188,9 +188,12 @@ pub struct AcronymClaim {
 }
 
 /// `entity-spelling` across files: one acronym expanded two ways. The
-/// expansion most files use (the first seen on a tie) is taken as right.
+/// right expansion is the gazetteer's (or `entities.toml`'s) name for the
+/// acronym when it knows one; otherwise the expansion most claims use (the
+/// first seen on a tie).
 pub fn check_acronym_spellings(
     claims: &[AcronymClaim],
+    gazetteer: &Gazetteer,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
     use std::collections::BTreeMap;
@@ -213,43 +216,56 @@ pub fn check_acronym_spellings(
         if counts.len() < 2 {
             continue;
         }
-        // The most used expansion wins; on a tie, the first seen.
-        let mut best = counts[0];
-        for candidate in &counts[1..] {
-            if candidate.1 > best.1 {
-                best = *candidate;
+        let canonical = gazetteer
+            .lookup(abbr)
+            .and_then(|index| gazetteer.entity(index))
+            .map(|entity| entity.name.as_str())
+            .filter(|name| *name != abbr);
+        let (preferred, reason) = match canonical {
+            Some(name) => (name, "the gazetteer's name".to_string()),
+            None => {
+                // The most used expansion wins; on a tie, the first seen.
+                let mut best = counts[0];
+                for candidate in &counts[1..] {
+                    if candidate.1 > best.1 {
+                        best = *candidate;
+                    }
+                }
+                let reason = match best.1 {
+                    1 => "used once in the archive".to_string(),
+                    uses => format!("used {uses} times in the archive"),
+                };
+                (best.0, reason)
             }
-        }
-        let (preferred, uses, example) = best;
+        };
+        let example = counts
+            .iter()
+            .find(|(expansion, _, _)| *expansion == preferred)
+            .map(|(_, _, claim)| *claim);
         for claim in group.iter().filter(|claim| claim.expansion != preferred) {
-            out.push((
-                claim.file,
-                Diagnostic::new(
-                    Rule::EntitySpelling,
-                    claim.expansion_range,
-                    format!(
-                        "`{abbr}` is expanded as `{}` here but as `{preferred}` {} in the archive",
-                        claim.expansion,
-                        if uses == 1 {
-                            "once".to_string()
-                        } else {
-                            format!("{uses} times")
-                        }
-                    ),
-                )
-                .with_fix(Fix::safe(
-                    format!("Write `{preferred}`"),
-                    vec![Edit::replace(claim.expansion_range, preferred.to_string())],
-                ))
-                .with_related(Related {
+            let mut diagnostic = Diagnostic::new(
+                Rule::EntitySpelling,
+                claim.expansion_range,
+                format!(
+                    "`{abbr}` is expanded as `{}` here but as `{preferred}` elsewhere ({reason})",
+                    claim.expansion
+                ),
+            )
+            .with_fix(Fix::safe(
+                format!("Write `{preferred}`"),
+                vec![Edit::replace(claim.expansion_range, preferred.to_string())],
+            ));
+            if let Some(example) = example {
+                diagnostic = diagnostic.with_related(Related {
                     file: Some(example.file),
                     range: example.expansion_range,
                     message: format!(
                         "{}: `{abbr}` expanded as `{preferred}`",
                         display_name(example.file)
                     ),
-                }),
-            ));
+                });
+            }
+            out.push((claim.file, diagnostic));
         }
     }
     out

@@ -408,7 +408,11 @@ impl State {
                     archive::check_archive(&mentions, &self.config, &name_of)
                         .into_iter()
                         .map(|found| (found.file, found.diagnostic))
-                        .chain(entities::check_acronym_spellings(&claims, &name_of))
+                        .chain(entities::check_acronym_spellings(
+                            &claims,
+                            &self.config.gazetteer,
+                            &name_of,
+                        ))
                         .collect();
                 found
             }

@@ -27,6 +27,8 @@ pub struct LspClient {
     /// While set, the reader thread leaves the server's output in the pipe
     /// (a client slow to read).
     reading_paused: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// How long `wait_for` waits for one message.
+    pub timeout: Duration,
 }
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -89,6 +91,7 @@ impl LspClient {
             last_arrival: Instant::now(),
             next_id: 1,
             reading_paused,
+            timeout: TIMEOUT,
         }
     }
 
@@ -166,7 +169,7 @@ impl LspClient {
             self.last_arrival = self.backlog_arrivals.remove(at);
             return self.backlog.remove(at);
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {
