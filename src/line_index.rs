@@ -245,7 +245,8 @@ mod tests {
     /// the `\r` and the `\n` of a pair.
     fn positions(text: &str) -> impl Iterator<Item = usize> + '_ {
         (0..=text.len()).filter(|&at| {
-            text.is_char_boundary(at) && !(text[..at].ends_with('\r') && text[at..].starts_with('\n'))
+            text.is_char_boundary(at)
+                && !(text[..at].ends_with('\r') && text[at..].starts_with('\n'))
         })
     }
 
@@ -325,7 +326,10 @@ mod tests {
         let index = LineIndex::new(TEXT);
         let dash = TEXT.find('–').unwrap();
         assert_eq!(index.line_col(dash), LineCol { line: 1, col: 37 });
-        assert_eq!(index.to_utf16(TEXT, dash), LineColUtf16 { line: 1, col: 37 });
+        assert_eq!(
+            index.to_utf16(TEXT, dash),
+            LineColUtf16 { line: 1, col: 37 }
+        );
         // `©`, `x`, `’` and `s` after the dash: the line ends (lone `\r`) after them.
         let line_end = TEXT.find("’s\r").unwrap() + "’s".len();
         assert_eq!(index.line_col(line_end), LineCol { line: 1, col: 48 });
@@ -353,10 +357,16 @@ mod tests {
         // The emoji on the `\n` line is two UTF-16 units, one scalar value.
         let emoji = TEXT.find('😀').unwrap();
         let after_emoji = emoji + '😀'.len_utf8();
-        assert_eq!(index.to_utf16(TEXT, after_emoji), LineColUtf16 { line: 2, col: 16 });
+        assert_eq!(
+            index.to_utf16(TEXT, after_emoji),
+            LineColUtf16 { line: 2, col: 16 }
+        );
         assert_eq!(
             index.to_human(TEXT, after_emoji),
-            HumanPosition { line: 3, column: 16 }
+            HumanPosition {
+                line: 3,
+                column: 16
+            }
         );
         assert_eq!(
             index.to_human(TEXT, TEXT.len()),
@@ -384,7 +394,9 @@ mod tests {
                     .collect()
             })
             .collect();
-        assert!(content.iter().all(|offsets| offsets.len() == content[0].len()));
+        assert!(content
+            .iter()
+            .all(|offsets| offsets.len() == content[0].len()));
         for at in 0..content[0].len() {
             let of = |k: usize| {
                 let offset = content[k][at];
@@ -458,7 +470,10 @@ mod tests {
         assert_eq!(line_end_len("\rx"), 1);
         assert_eq!(line_end_len("\n\r"), 1);
         assert_eq!(line_end_len("x\n"), 0);
-        assert_eq!(super::lines("a\r\n\rb\n").collect::<Vec<_>>(), ["a", "", "b"]);
+        assert_eq!(
+            super::lines("a\r\n\rb\n").collect::<Vec<_>>(),
+            ["a", "", "b"]
+        );
         assert_eq!(super::lines("").count(), 0);
         assert_eq!(super::lines("\r").collect::<Vec<_>>(), [""]);
     }

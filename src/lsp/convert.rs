@@ -335,9 +335,18 @@ mod tests {
         let at = TEXT.find("Copyright").unwrap();
         let emoji = TEXT.find('🌾').unwrap();
         for (offset, utf8, utf16) in [(at, 0, 0), (emoji, 17, 14), (emoji + 4, 21, 16)] {
-            assert_eq!(rope.position(offset, Encoding::Utf8), Position::new(4, utf8));
-            assert_eq!(rope.position(offset, Encoding::Utf16), Position::new(4, utf16));
-            assert_eq!(lines.position(offset, Encoding::Utf16), Position::new(4, utf16));
+            assert_eq!(
+                rope.position(offset, Encoding::Utf8),
+                Position::new(4, utf8)
+            );
+            assert_eq!(
+                rope.position(offset, Encoding::Utf16),
+                Position::new(4, utf16)
+            );
+            assert_eq!(
+                lines.position(offset, Encoding::Utf16),
+                Position::new(4, utf16)
+            );
         }
         // Past the end of the line: before its lone `\r`.
         let line_end = emoji + 4;
@@ -346,7 +355,10 @@ mod tests {
         // Past the end of a `\r\n` line: before its `\r`.
         let more = TEXT.find("more").unwrap();
         assert_eq!(rope.offset(Position::new(6, 99), Encoding::Utf8), more + 4);
-        assert_eq!(rope.position(more + 6, Encoding::Utf16), Position::new(7, 0));
+        assert_eq!(
+            rope.position(more + 6, Encoding::Utf16),
+            Position::new(7, 0)
+        );
         assert_eq!(
             rope.position(TEXT.len(), Encoding::Utf16),
             Position::new(9, 0)
@@ -364,6 +376,9 @@ mod tests {
         let copyright = TEXT.find("Copyright").unwrap();
         let last = TEXT.rfind('\n').unwrap();
         assert_eq!(ts_point(TEXT, copyright).row, 3);
-        assert_eq!(ts_point(TEXT, TEXT.len()), Point::new(5, TEXT.len() - last - 1));
+        assert_eq!(
+            ts_point(TEXT, TEXT.len()),
+            Point::new(5, TEXT.len() - last - 1)
+        );
     }
 }
