@@ -397,23 +397,27 @@ mod tests {
         assert!(content
             .iter()
             .all(|offsets| offsets.len() == content[0].len()));
-        for at in 0..content[0].len() {
-            let of = |k: usize| {
-                let offset = content[k][at];
-                (
-                    indexes[k].line_col(offset),
-                    indexes[k].to_utf16(&texts[k], offset),
-                    indexes[k].to_human(&texts[k], offset),
-                )
-            };
-            assert_eq!(of(0), of(1), "character {at}");
-            assert_eq!(of(0), of(2), "character {at}");
+        let position = |k: usize, offset: usize| {
+            (
+                indexes[k].line_col(offset),
+                indexes[k].to_utf16(&texts[k], offset),
+                indexes[k].to_human(&texts[k], offset),
+            )
+        };
+        for (at, ((&lf, &crlf), &cr)) in content[0]
+            .iter()
+            .zip(&content[1])
+            .zip(&content[2])
+            .enumerate()
+        {
+            assert_eq!(position(0, lf), position(1, crlf), "character {at}");
+            assert_eq!(position(0, lf), position(2, cr), "character {at}");
         }
-        for k in 0..3 {
-            assert_eq!(indexes[k].line_count(), 5);
+        for (index, text) in indexes.iter().zip(&texts) {
+            assert_eq!(index.line_count(), 5);
             for line in 0..4 {
-                let range = indexes[k].line_range(line).unwrap();
-                assert_eq!(range.slice(&texts[k]), lines[line as usize]);
+                let range = index.line_range(line).unwrap();
+                assert_eq!(range.slice(text), lines[line as usize]);
             }
         }
     }
