@@ -15,8 +15,8 @@
 //! - `HumanPosition`: 1-based line, 1-based column in Unicode scalar values
 //!   (the CLI, JSON and SARIF outputs).
 //!
-//! The helpers `find_line_end`, `first_line`, `line_end_len` and `lines` are
-//! what the rest of the crate uses instead of looking for `\n` itself.
+//! The helpers `find_line_end`, `first_line` and `line_end_len` are what the
+//! rest of the crate uses instead of looking for `\n` itself.
 
 use crate::text_range::TextRange;
 
@@ -203,26 +203,6 @@ pub fn line_end_len(rest: &str) -> usize {
     }
 }
 
-/// The lines of `text` without their line ends, like `str::lines` but with
-/// a lone `\r` ending a line too (and a final line end giving no empty line).
-pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match find_line_end(current) {
-            Some(at) => {
-                let after = at + line_end_len(&current[at..]);
-                rest = Some(&current[after..]).filter(|next| !next.is_empty());
-                Some(&current[..at])
-            }
-            None => {
-                rest = None;
-                (!current.is_empty()).then_some(current)
-            }
-        }
-    })
-}
-
 /// The largest character boundary at or before `offset` (clamped to the text).
 pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
@@ -268,7 +248,6 @@ mod tests {
             ]
         );
         assert_eq!(index.line_range(5), None);
-        assert_eq!(super::lines(TEXT).collect::<Vec<_>>(), lines);
         let last = TEXT.find("last").unwrap();
         assert_eq!(index.line_col(last), LineCol { line: 4, col: 0 });
         // A final line end makes a last, empty line, whichever it is.
@@ -474,11 +453,5 @@ mod tests {
         assert_eq!(line_end_len("\rx"), 1);
         assert_eq!(line_end_len("\n\r"), 1);
         assert_eq!(line_end_len("x\n"), 0);
-        assert_eq!(
-            super::lines("a\r\n\rb\n").collect::<Vec<_>>(),
-            ["a", "", "b"]
-        );
-        assert_eq!(super::lines("").count(), 0);
-        assert_eq!(super::lines("\r").collect::<Vec<_>>(), [""]);
     }
 }
