@@ -1021,9 +1021,15 @@ mod tests {
 
     #[test]
     fn positions_agree_with_the_rope() {
-        let text =
-            "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\r";
+        let text = "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\rCopyright ©’s 🌾\r\rend\r\n\r";
         let document = Document::new(text.to_string(), 1);
+        // `\r\n`, `\n`, `\n`, `\r`, `\r`, `\r`, `\r\n`, `\r`: nine lines.
+        assert_eq!(document.rope.len_lines(), 9);
+        let copyright = text.find("Copyright").unwrap();
+        assert_eq!(
+            document.position(copyright + "Copyright ©’s ".len(), Encoding::Utf16),
+            Position::new(4, 14)
+        );
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
             for offset in 0..=text.len() + 2 {
                 assert_eq!(
@@ -1140,6 +1146,38 @@ mod tests {
             }
         }
         assert_eq!(document.segments().count(), segments);
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_texts_are_cut_where_the_lf_text_is() {
+        let config = Config::default();
+        let limits = SegmentLimits {
+            max_articles: 2,
+            max_bytes: 1024,
+            hot_trees: 2,
+        };
+        let lf = long_text(40);
+        let starts = |text: &str| -> Vec<usize> {
+            Document::with_limits(text.to_string(), 1, limits)
+                .segments()
+                .map(|(start, _, _)| start)
+                .collect()
+        };
+        let lf_starts = starts(&lf);
+        assert!(lf_starts.len() > 10);
+        // `\n` -> `\r` keeps every offset.
+        assert_eq!(starts(&lf.replace('\n', "\r")), lf_starts);
+        // With `\r\n` every cut is after as many more bytes as lines before it.
+        let crlf = lf.replace('\n', "\r\n");
+        let shifted: Vec<usize> = lf_starts
+            .iter()
+            .map(|&start| start + lf[..start].matches('\n').count())
+            .collect();
+        assert_eq!(starts(&crlf), shifted);
+        let mut document = Document::with_limits(crlf, 1, limits);
+        document.refresh(&config, 0);
+        assert_fresh(&document, &config, "CRLF text");
+        assert_eq!(document.articles().len(), 40);
     }
 
     #[test]
