@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use tree_sitter::{Node, Tree};
 
 use crate::dates;
+use crate::line_index;
 use crate::syntax::{self, children, named_children};
 use crate::text_range::TextRange;
 
@@ -350,7 +351,7 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
     // The story starts at the first non-space character after the dateline on its line.
     let after = dateline.range.end;
     let rest = text.get(after..).unwrap_or("");
-    let line_rest = rest.split(['\n', '\r']).next().unwrap_or("");
+    let line_rest = line_index::first_line(rest);
     let skipped = line_rest.len() - line_rest.trim_start_matches(is_space).len();
     if skipped < line_rest.len() {
         dateline.text_start = Some(after + skipped);

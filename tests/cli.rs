@@ -431,6 +431,131 @@ fn sarif_and_json_agree_on_positions() {
     }
 }
 
+// ---------------------------------------------------------------- line ends
+
+/// A page with a finding on each line that has `—`, `–`, `©`, `’` and an
+/// emoji before it, written with `\n`.
+const LINE_ENDS_PAGE: &str = "Tag Archives: Trade 🚚
+
+Comment: Tariffs — and the “quiet” border 🚚
+
+ASHGABAT, MAY 4 2018 (The Conway Bulletin — 🚚 desk) – Turkmenistan’s © customs office said queues fell.
+
+A second paragraph about the border’s 🚚 queues.
+
+(News report from Issue No. 400, published on May 9 2018)
+
+Caspian ferry resumes
+
+AKTAU, MAY 6  2018 (The Conway Bulletin © 🚚 desk’s) — The ferry’s – first – sailing left.
+
+(News report from Issue No. 4O1, published on May 16 2018
+";
+
+/// Each finding's rule, start, end and fix edits (human positions), without the path.
+fn positions(run: &Run) -> Vec<Value> {
+    let items: Vec<Value> = serde_json::from_str(&run.stdout).expect("a JSON array");
+    items
+        .into_iter()
+        .map(|mut item| {
+            item.as_object_mut().expect("object").remove("path");
+            item
+        })
+        .collect()
+}
+
+#[test]
+fn json_positions_are_the_same_in_every_line_ending() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let variants = [
+        ("lf.bulletin", LINE_ENDS_PAGE.to_string()),
+        ("crlf.bulletin", LINE_ENDS_PAGE.replace('\n', "\r\n")),
+        ("cr.bulletin", LINE_ENDS_PAGE.replace('\n', "\r")),
+        (
+            "mixed.bulletin",
+            with_line_ends(LINE_ENDS_PAGE, &["\r", "\n", "\r\n"]),
+        ),
+    ];
+    let mut reports = Vec::new();
+    for (name, text) in &variants {
+        std::fs::write(dir.path().join(name), text).expect("write");
+        let run = bulletin_in(dir.path(), &["check", "--format", "json", name], None);
+        assert_eq!(run.code, 1, "{name}: {}{}", run.stdout, run.stderr);
+        reports.push(positions(&run));
+    }
+    let lf = &reports[0];
+    for (report, (name, _)) in reports.iter().zip(&variants).skip(1) {
+        assert_eq!(
+            report, lf,
+            "{name} reports what the LF page does, where it does"
+        );
+    }
+    // And where it does is right: the lines and the scalar-value columns.
+    let find = |rule: &str| {
+        lf.iter()
+            .find(|item| item["rule"] == rule)
+            .unwrap_or_else(|| panic!("{rule} in {lf:?}"))
+    };
+    let lines: Vec<&str> = LINE_ENDS_PAGE.lines().collect();
+    let at = |item: &Value, key: &str| {
+        let line = item[key]["line"].as_u64().expect("line") as usize;
+        let column = item[key]["column"].as_u64().expect("column") as usize;
+        (line, column)
+    };
+    let char_at = |(line, column): (usize, usize)| lines[line - 1].chars().nth(column - 1);
+    let dash = find("dateline-dash");
+    assert_eq!(at(dash, "start"), (5, 53));
+    assert_eq!(char_at(at(dash, "start")), Some('–'));
+    let spacing = find("dateline-spacing");
+    assert_eq!(at(spacing, "start").0, 13);
+    assert_eq!(char_at(at(spacing, "start")), Some(' '));
+    assert_eq!(char_at((13, at(spacing, "start").1 - 1)), Some('6'));
+    assert_eq!(at(find("article-kind-mismatch"), "start"), (3, 1));
+    let brackets: Vec<_> = lf
+        .iter()
+        .filter(|item| item["rule"] == "issue-ref-malformed")
+        .map(|item| at(item, "start").0)
+        .collect();
+    assert!(
+        !brackets.is_empty() && brackets.iter().all(|&line| line == 15),
+        "{brackets:?}"
+    );
+}
+
+#[test]
+fn human_format_shows_lone_cr_lines_as_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("cr.bulletin"),
+        LINE_ENDS_PAGE.replace('\n', "\r"),
+    )
+    .expect("write");
+    let run = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--color",
+            "never",
+            "--format",
+            "human",
+            "cr.bulletin",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!run.stdout.contains('\r'), "{:?}", run.stdout);
+    assert!(
+        run.stdout.contains("--> cr.bulletin:5:53"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("5 | ASHGABAT, MAY 4 2018"),
+        "{}",
+        run.stdout
+    );
+}
+
 // ---------------------------------------------------------------- GitHub
 
 /// Splits a workflow command as the runner does and undoes its escapes.
@@ -873,6 +998,27 @@ fn mtime(path: &Path) -> SystemTime {
         .expect("mtime")
 }
 
+/// `text` (written with `\n`) with its line ends taken in turn from `ends`;
+/// a `\n` that would follow a lone `\r` (and join it into one line end)
+/// is a `\r` instead.
+fn with_line_ends(text: &str, ends: &[&str]) -> String {
+    let mut out = String::new();
+    for (at, line) in text.split_inclusive('\n').enumerate() {
+        match line.strip_suffix('\n') {
+            Some(line) => {
+                let mut end = ends[at % ends.len()];
+                if out.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
+                    end = "\r";
+                }
+                out.push_str(line);
+                out.push_str(end);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
 #[test]
 fn fix_keeps_crlf_bom_and_missing_final_newline() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -884,6 +1030,11 @@ fn fix_keeps_crlf_bom_and_missing_final_newline() {
             format!("\u{feff}{}", FIXABLE.replace('\n', "\r\n")),
         ),
         ("no-final-newline.bulletin", FIXABLE.trim_end().to_string()),
+        ("cr.bulletin", FIXABLE.replace('\n', "\r")),
+        (
+            "mixed.bulletin",
+            with_line_ends(FIXABLE, &["\r\n", "\r", "\n"]),
+        ),
     ];
     for (name, text) in &cases {
         std::fs::write(dir.path().join(name), text).expect("write");
@@ -894,7 +1045,7 @@ fn fix_keeps_crlf_bom_and_missing_final_newline() {
         None,
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.contains("(8 problems fixed)"), "{}", run.stdout);
+    assert!(run.stdout.contains("(12 problems fixed)"), "{}", run.stdout);
     for (name, text) in &cases {
         let after = std::fs::read(dir.path().join(name)).expect("read");
         assert_eq!(
@@ -903,6 +1054,10 @@ fn fix_keeps_crlf_bom_and_missing_final_newline() {
             "{name}: only the fixed characters change"
         );
     }
+    // The helper made what it says: every kind of line end, none joined.
+    let mixed = with_line_ends(FIXABLE, &["\r\n", "\r", "\n"]);
+    assert!(mixed.contains("\r\n") && mixed.contains("\r\r") && mixed.contains(".\n"));
+    assert_eq!(bulletin::line_index::LineIndex::new(&mixed).line_count(), 8);
     // No temporary files are left behind.
     let mut entries: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")

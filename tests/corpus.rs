@@ -99,3 +99,59 @@ fn the_real_page_has_no_errors_and_exactly_its_known_warnings() {
         ]
     );
 }
+
+/// What the page says, where: each finding's rule, message and human start
+/// and end, and the outline rows with their lines.
+fn report(text: &str) -> Vec<String> {
+    let (_, analysis) = analyze(text, &Config::default());
+    let index = LineIndex::new(text);
+    let mut rows: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|diagnostic| {
+            format!(
+                "{} {:?} {:?} {}",
+                diagnostic.rule.name(),
+                index.to_human(text, diagnostic.range.start),
+                index.to_human(text, diagnostic.range.end),
+                diagnostic.message
+            )
+        })
+        .collect();
+    let outline = outline(&analysis.document, text, &index);
+    rows.extend(
+        outline
+            .articles
+            .iter()
+            .map(|entry| format!("{}-{} {}", entry.start_line, entry.end_line, entry.headline)),
+    );
+    rows
+}
+
+#[test]
+fn the_real_page_reads_the_same_with_cr_crlf_and_mixed_line_ends() {
+    let Some(text) = corpus_page() else { return };
+    let lf = report(&text);
+    assert_eq!(lf.len(), 6 + 10);
+    let mut mixed = String::new();
+    for (at, line) in text.split_inclusive('\n').enumerate() {
+        let Some(line) = line.strip_suffix('\n') else {
+            mixed.push_str(line);
+            continue;
+        };
+        let mut end = ["\r", "\n", "\r\n"][at % 3];
+        // A lone `\r` then an empty `\n` line would be one line end.
+        if mixed.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
+            end = "\r";
+        }
+        mixed.push_str(line);
+        mixed.push_str(end);
+    }
+    for (name, variant) in [
+        ("lone CR", text.replace('\n', "\r")),
+        ("CRLF", text.replace('\n', "\r\n")),
+        ("mixed", mixed),
+    ] {
+        assert_eq!(report(&variant), lf, "{name}");
+    }
+}

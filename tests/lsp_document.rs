@@ -1,7 +1,9 @@
 //! Property test of the language server's document store: after any
 //! sequence of incremental edits (either encoding, multi-byte text and
-//! newlines, headlines and trailers made and broken near segment
-//! boundaries), the rope and text equal the expected text, every segment's
+//! line ends of every kind, `\r\n` pairs joined from a lone `\r` and a
+//! `\n` or broken up again, headlines and trailers made and broken near
+//! segment boundaries, on a text with `\n`, lone `\r` or mixed line ends),
+//! the rope and text equal the expected text, every segment's
 //! summary equals that of a fresh parse of its text, every hot segment's
 //! tree equals that parse node for node, no more segments than the limit
 //! keep a tree, and the articles and diagnostics equal those of a fresh
@@ -16,7 +18,7 @@ use tree_sitter::{Node, Tree};
 
 const START: &str = "Tag Archives: Steppe\n\nComment: Budget “approved” — 🎉\n\nÖSKEMEN, JAN. 3 (The Bulletin) – Text’s here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nGrain exports rise\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nCopyright ©The Bulletin\n\nWeak one after a trailer\n\nBody line without a dateline.\n\n(News report from Issue No. 13, published on Feb. 8 2019)\nGas output falls\n\nBAKU, MARCH 2 2019 (The Bulletin) — Gas.\n\nBy Anna Lee, correspondent\n\nENDS\n\nRail freight stalls\n\n>>A standfirst>>\n\nOSH, APRIL 5 2019 (The Bulletin) — Rail.\n\nSecond paragraph.\n\n(News report from Issue No. 14, published on April 9 2019)\n\nLone headline\n\nTASHKENT, MAY 1 2019 (The Bulletin) — Last.\n";
 
-const PIECES: [&str; 18] = [
+const PIECES: [&str; 22] = [
     "a",
     "—",
     "–",
@@ -29,6 +31,10 @@ const PIECES: [&str; 18] = [
     "JAN. 4 ",
     "Headline here\n\n",
     "\r\n",
+    "\r",
+    "\r",
+    "\r\r",
+    "Short line\r\r",
     "ALMATY, JAN. 3 (The Bulletin) — ",
     "(News report from Issue No. 7, published on Jan. 9 2019)\n",
     "Copyright ©x\n",
@@ -36,6 +42,28 @@ const PIECES: [&str; 18] = [
     "Short line\n\n",
     "By Ed Roe, editor\n",
 ];
+
+/// START with its line ends: `\n` (0), lone `\r` (1), or `\n`, `\r\n` and
+/// `\r` in turn (2), never a lone `\r` right before an empty `\n` line
+/// (which would join them).
+fn start_text(ending: u8) -> String {
+    match ending {
+        0 => START.to_string(),
+        1 => START.replace('\n', "\r"),
+        _ => {
+            let mut out = String::new();
+            for (at, line) in START.split_terminator('\n').enumerate() {
+                let mut end = ["\n", "\r\n", "\r"][at % 3];
+                if out.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
+                    end = "\r";
+                }
+                out.push_str(line);
+                out.push_str(end);
+            }
+            out
+        }
+    }
+}
 
 fn nodes(tree: &Tree) -> Vec<(String, usize, usize)> {
     fn walk(node: Node<'_>, out: &mut Vec<(String, usize, usize)>) {
@@ -124,15 +152,17 @@ proptest! {
         refresh_between in any::<bool>(),
         refresh_first in any::<bool>(),
         limits in limits(),
+        ending in 0u8..3,
     ) {
         let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
         let config = bulletin::config::Config::default();
-        let mut document = Document::with_limits(START.to_string(), 1, limits);
+        let start = start_text(ending);
+        let mut document = Document::with_limits(start.clone(), 1, limits);
         // Without it, the first edits find segments never parsed.
         if refresh_first {
             document.refresh(&config, 0);
         }
-        let mut expected = START.to_string();
+        let mut expected = start;
         let mut pending = Vec::new();
         for (version, edit) in edits.into_iter().enumerate() {
             let range = Range::new(
@@ -266,4 +296,90 @@ fn hot_and_cold_segments() {
         let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
         assert_eq!(document.model(), analysis.document);
     }
+}
+
+/// Refreshes `document` and checks it against a fresh parse and analysis.
+fn assert_fresh(document: &mut Document, limits: SegmentLimits, what: &str) {
+    let config = bulletin::config::Config::default();
+    document.refresh(&config, 0);
+    assert_eq!(document.rope.to_string(), document.text, "{what}");
+    check_segments(document, limits).unwrap_or_else(|error| panic!("{what}: {error}"));
+    let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+    assert_eq!(document.model(), analysis.document, "{what}");
+    let mut mine = document.diagnostics();
+    bulletin::analysis::sort(&mut mine);
+    assert_eq!(mine, analysis.diagnostics, "{what}");
+}
+
+fn replace(document: &mut Document, range: ((u32, u32), (u32, u32)), text: &str, version: i32) {
+    let change = TextDocumentContentChangeEvent {
+        range: Some(Range::new(
+            Position::new(range.0 .0, range.0 .1),
+            Position::new(range.1 .0, range.1 .1),
+        )),
+        range_length: None,
+        text: text.to_string(),
+    };
+    document.apply_changes(vec![change], version, Encoding::Utf16);
+}
+
+/// On a lone-`\r` text cut into one-article segments, at every line: an
+/// `\n` put after a lone `\r` joins them into one line end (the line count
+/// stays), and replacing that `\r\n` by `\r`, ` ` and `\n` breaks it into
+/// two again with a blank line between; a blank line of one space between a
+/// lone `\r` and an `\n`, deleted, leaves one line end. Each time the store
+/// equals a fresh parse, segment boundaries included.
+#[test]
+fn crlf_pairs_joined_and_broken_at_every_line() {
+    let limits = SegmentLimits {
+        max_articles: 1,
+        max_bytes: 60,
+        hot_trees: 2,
+    };
+    let text = START.replace('\n', "\r");
+    let mut document = Document::with_limits(text.clone(), 1, limits);
+    assert_fresh(&mut document, limits, "opened");
+    assert!(document.segments().count() > 4);
+    let line_count = document.rope.len_lines() as u32;
+    assert_eq!(line_count as usize, START.lines().count() + 1);
+    let mut version = 2;
+    for line in 1..line_count {
+        let lines_before = document.rope.len_lines();
+        // Join: the `\r` ending line - 1 and a new `\n` are one line end.
+        replace(&mut document, ((line, 0), (line, 0)), "\n", version);
+        version += 1;
+        assert_eq!(document.rope.len_lines(), lines_before, "line {line}");
+        assert_fresh(&mut document, limits, &format!("joined before line {line}"));
+        // Break it: a blank line of one space between the `\r` and the `\n`.
+        // A column past the line's text is its end, before the `\r\n`.
+        let previous = line - 1;
+        let width = 9999;
+        replace(
+            &mut document,
+            ((previous, width), (line, 0)),
+            "\r \n",
+            version,
+        );
+        version += 1;
+        assert_eq!(document.rope.len_lines(), lines_before + 1, "line {line}");
+        assert_fresh(&mut document, limits, &format!("broken before line {line}"));
+        // Delete the space: `\r\n` again, the blank line gone.
+        replace(&mut document, ((line, 0), (line, 1)), "", version);
+        version += 1;
+        assert_eq!(document.rope.len_lines(), lines_before, "line {line}");
+        assert_fresh(
+            &mut document,
+            limits,
+            &format!("space deleted before line {line}"),
+        );
+        // And back to the lone `\r`.
+        replace(&mut document, ((previous, width), (line, 0)), "\r", version);
+        version += 1;
+        assert_fresh(
+            &mut document,
+            limits,
+            &format!("restored before line {line}"),
+        );
+    }
+    assert_eq!(document.text, text);
 }

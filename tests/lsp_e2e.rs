@@ -9,7 +9,7 @@ mod positions;
 use std::path::Path;
 
 use lsp_client::LspClient;
-use positions::{offset, position, range_of, slice, Enc};
+use positions::{line_count, line_text, offset, position, range_of, slice, Enc};
 use serde_json::{json, Value};
 
 const A: &str = "Tag Archives: Steppe Notes
@@ -206,6 +206,167 @@ fn incremental_edits_match_a_fresh_open() {
             text,
             A.replace("approved 🎉", "approved 🎉!")
                 .replace("Officials", "Senior officials")
+        );
+        assert!(client.shutdown().success());
+    }
+}
+
+/// `text` (written with `\n`) with its line ends taken in turn from `ends`;
+/// a `\n` that would follow a lone `\r` (and join it) is a `\r` instead.
+fn with_line_ends(text: &str, ends: &[&str]) -> String {
+    let mut out = String::new();
+    for (at, line) in text.split_inclusive('\n').enumerate() {
+        match line.strip_suffix('\n') {
+            Some(line) => {
+                let mut end = ends[at % ends.len()];
+                if out.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
+                    end = "\r";
+                }
+                out.push_str(line);
+                out.push_str(end);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Every range in `value` (diagnostics, symbols, their children and
+/// related information) lies on a line of `text`, its characters within
+/// that line's text, and covers no line end.
+fn assert_ranges_inside(text: &str, value: &Value, enc: Enc, what: &str) {
+    let in_line = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        assert!(line < line_count(text), "{what}: line {line} in {position}");
+        let units = match enc {
+            Enc::Utf8 => line_text(text, line).len(),
+            Enc::Utf16 => line_text(text, line).encode_utf16().count(),
+        };
+        let character = position["character"].as_u64().unwrap() as usize;
+        assert!(
+            character <= units,
+            "{what}: character {character} on line {line} of {units} units"
+        );
+    };
+    match value {
+        Value::Object(object) => {
+            if let (Some(start), Some(end)) = (object.get("start"), object.get("end")) {
+                in_line(start);
+                in_line(end);
+                let covered = slice(text, value, enc);
+                assert!(
+                    !covered.contains(['\r', '\n']) || start["line"] != end["line"],
+                    "{what}: {covered:?}"
+                );
+            }
+            for child in object.values() {
+                assert_ranges_inside(text, child, enc, what);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                assert_ranges_inside(text, item, enc, what);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn lone_cr_and_mixed_line_ends_are_lines_in_both_encodings() {
+    let cr = A.replace('\n', "\r");
+    let mixed = with_line_ends(A, &["\r\n", "\r", "\n"]);
+    // Every kind of line end: `\r\n`, lone `\r`, and `\n` after no `\r`.
+    assert!(mixed.contains("\r\n") && mixed.contains("\r\r"));
+    assert!(mixed
+        .match_indices('\n')
+        .any(|(at, _)| !mixed[..at].ends_with('\r')));
+    for enc in [Enc::Utf16, Enc::Utf8] {
+        let mut client = start(enc, None);
+        let lf_uri = "file:///tmp/nowhere/lf.bulletin";
+        client.open(lf_uri, A);
+        client.diagnostics(lf_uri, 1);
+        let lf = snapshot(&mut client, lf_uri)
+            .to_string()
+            .replace(lf_uri, "URI");
+        for (name, text) in [("cr", &cr), ("mixed", &mixed)] {
+            let uri = format!("file:///tmp/nowhere/{name}.bulletin");
+            client.open(&uri, text);
+            let diagnostics = client.diagnostics(&uri, 1);
+            assert_ranges_inside(text, &Value::Array(diagnostics.clone()), enc, name);
+            // The line ends are not in any column: the same answers as for the LF page.
+            let mine = snapshot(&mut client, &uri);
+            assert_eq!(mine.to_string().replace(&uri, "URI"), lf, "{name} {enc:?}");
+            // On the right lines, underlining the right text.
+            let dash = by_code(&diagnostics, "dateline-dash");
+            assert_eq!(dash.len(), 1, "{diagnostics:#?}");
+            assert_eq!(dash[0]["range"], range_of(text, "–", 0, enc), "{name}");
+            assert_eq!(dash[0]["range"]["start"]["line"], 4);
+            let kind = by_code(&diagnostics, "article-kind-mismatch");
+            assert_eq!(kind[0]["range"]["start"]["line"], 2);
+            assert_eq!(slice(text, &kind[0]["range"], enc), "Comment:");
+            let month = by_code(&diagnostics, "dateline-month-style");
+            assert_eq!(month[0]["range"], range_of(text, "FEBRUARY", 0, enc));
+            assert_eq!(month[0]["range"]["start"]["line"], 12);
+
+            let symbols = client.request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": uri}}),
+            );
+            assert_ranges_inside(text, &symbols, enc, name);
+            let articles = symbols[0]["children"].as_array().unwrap();
+            assert_eq!(articles.len(), 2, "{symbols}");
+            assert_eq!(
+                articles[0]["selectionRange"],
+                range_of(
+                    text,
+                    "Comment: Kazakhstan’s “new” budget — approved 🎉",
+                    0,
+                    enc
+                )
+            );
+            assert_eq!(articles[0]["range"]["start"]["line"], 2);
+            assert_eq!(articles[0]["range"]["end"]["line"], 8);
+            assert_eq!(articles[1]["range"]["start"]["line"], 10);
+            assert_eq!(articles[1]["range"]["end"]["line"], 14);
+            let issue_ref = &articles[0]["children"][1];
+            assert_eq!(issue_ref["detail"], "issue reference");
+            assert_eq!(
+                slice(text, &issue_ref["range"], enc),
+                "(News report from Issue No. 12, published on Jan. 10 2019)"
+            );
+        }
+
+        // Incremental edits on the lone-CR page: an `\n` put after a lone
+        // `\r` joins them into one line end, then the dash is fixed; the
+        // answers are those of a fresh open of the same text.
+        let uri = "file:///tmp/nowhere/cr.bulletin";
+        let mut text = cr.clone();
+        let after_header = text.find('\r').unwrap() + 1;
+        let at = position(&text, after_header, enc);
+        assert_eq!(at, json!({"line": 1, "character": 0}));
+        client.change(
+            uri,
+            2,
+            json!([{"range": {"start": at, "end": at}, "text": "\n"}]),
+        );
+        text.insert(after_header, '\n');
+        client.diagnostics(uri, 2);
+        let dash = range_of(&text, "–", 0, enc);
+        assert_eq!(dash["start"]["line"], 4, "the joined pair is one line end");
+        client.change(uri, 3, json!([{"range": dash, "text": "—"}]));
+        text = text.replacen('–', "—", 1);
+        let after = client.diagnostics(uri, 3);
+        assert!(by_code(&after, "dateline-dash").is_empty(), "{after:#?}");
+        assert_ranges_inside(&text, &Value::Array(after), enc, "edited");
+        let fresh_uri = "file:///tmp/nowhere/cr-fresh.bulletin";
+        client.open(fresh_uri, &text);
+        client.diagnostics(fresh_uri, 1);
+        assert_eq!(
+            snapshot(&mut client, uri).to_string().replace(uri, "URI"),
+            snapshot(&mut client, fresh_uri)
+                .to_string()
+                .replace(fresh_uri, "URI")
         );
         assert!(client.shutdown().success());
     }

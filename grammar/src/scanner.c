@@ -17,6 +17,10 @@
  *   - Plain paragraph text is one `text` token per line. A newline inside a
  *     paragraph is `_line_break` (next line continues the paragraph), else
  *     `_eol`. Runs of blank / whitespace-only lines are one `_blank` token.
+ *   - Lines end at "\n", "\r\n" (one line end) or a lone "\r", as LSP
+ *     counts them: `at_eol` stops at either character and `advance_eol`
+ *     moves past one whole line end, so a page with old Mac line ends, or a
+ *     mix, gives the same tree as the same page with "\n".
  *
  * Serialized state: phase, flags, position in the line and the queue.
  */
@@ -94,7 +98,7 @@ enum Phase {
 #define F_AFTER_BLANK 0x02  /* last line was blank (or document start) */
 #define F_IN_LINE 0x04      /* a line has been started (classified) */
 #define F_CONTINUATION 0x08 /* next line continues the current paragraph */
-#define F_NEED_NL 0x10      /* the '\n' ending the last line is not consumed */
+#define F_NEED_NL 0x10      /* the line end of the last line is not consumed */
 
 #define MAXQ 40
 #define MAXLINE 1024
@@ -144,7 +148,7 @@ typedef struct {
 /* ------------------------------------------------------------------ */
 
 static bool is_ws(int32_t c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' ||
+  return c == ' ' || c == '\t' || c == '\v' || c == '\f' ||
          c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F ||
          c == 0x205F || c == 0x3000 || c == 0xFEFF;
 }
@@ -182,11 +186,26 @@ static int32_t ascii_lower(int32_t c) {
 /* Lexer helpers                                                       */
 /* ------------------------------------------------------------------ */
 
+static inline bool is_eol_char(int32_t c) { return c == '\n' || c == '\r'; }
+
+/* At a line end ("\n", "\r\n" or a lone "\r") or at the end of the input. */
 static inline bool at_eol(TSLexer *lexer) {
-  return lexer->eof(lexer) || lexer->lookahead == '\n';
+  return lexer->eof(lexer) || is_eol_char(lexer->lookahead);
 }
 
-/* Read the rest of the current line into `line` (lexer ends at '\n'/EOF). */
+/* Move past the line end the lexer is at: "\r\n" as a whole, else one
+ * "\n" or "\r". Does nothing at EOF. */
+static void advance_eol(TSLexer *lexer, bool skip) {
+  if (lexer->eof(lexer)) return;
+  bool cr = lexer->lookahead == '\r';
+  lexer->advance(lexer, skip);
+  if (cr && !lexer->eof(lexer) && lexer->lookahead == '\n') {
+    lexer->advance(lexer, skip);
+  }
+}
+
+/* Read the rest of the current line into `line` (lexer ends at the line
+ * end or EOF). */
 static void read_line(TSLexer *lexer, Line *line) {
   line->n = 0;
   line->len = 0;
@@ -218,8 +237,8 @@ static unsigned skip_blank_lines(TSLexer *lexer, bool *eof) {
       *eof = true;
       return count;
     }
-    if (lexer->lookahead == '\n') {
-      lexer->advance(lexer, false);
+    if (is_eol_char(lexer->lookahead)) {
+      advance_eol(lexer, false);
       count++;
       continue;
     }
@@ -898,7 +917,7 @@ static bool next_line_continues(Scanner *s, TSLexer *lexer) {
 
 /* End of a line: a zero-width `_eol` / `_line_break` right after the last
  * token of the line (so that no node contains trailing whitespace or the
- * newline). The newline itself is skipped by the next token. */
+ * line end). The line end itself is skipped by the next token. */
 static bool scan_newline(Scanner *s, TSLexer *lexer, const bool *valid) {
   lexer->mark_end(lexer);
   reset_line(s);
@@ -906,9 +925,9 @@ static bool scan_newline(Scanner *s, TSLexer *lexer, const bool *valid) {
   while (!at_eol(lexer) && is_ws(lexer->lookahead)) {
     lexer->advance(lexer, false);
   }
-  if (!lexer->eof(lexer) && lexer->lookahead != '\n') return false;
+  if (!at_eol(lexer)) return false;
   if (!lexer->eof(lexer) && valid[LINE_BREAK]) {
-    lexer->advance(lexer, false);
+    advance_eol(lexer, false);
     if (next_line_continues(s, lexer)) {
       s->flags |= F_CONTINUATION;
       lexer->result_symbol = LINE_BREAK;
@@ -939,7 +958,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
                         last == ':');
   if (!weak_shape && !strong_shape) return false;
   if (lexer->eof(lexer)) return false;
-  lexer->advance(lexer, false); /* '\n' */
+  advance_eol(lexer, false);
   bool eof = false;
   if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
   read_line(lexer, &s->next);
@@ -952,7 +971,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
                 byline_tokens(&s->next, &s->tmp);
     if (!skip) break;
     if (lexer->eof(lexer)) return false;
-    lexer->advance(lexer, false);
+    advance_eol(lexer, false);
     if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
     read_line(lexer, &s->next);
   }
@@ -1046,7 +1065,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     while (!at_eol(lexer) && is_ws(lexer->lookahead)) {
       lexer->advance(lexer, true);
     }
-    if (!lexer->eof(lexer)) lexer->advance(lexer, true); /* '\n' */
+    advance_eol(lexer, true);
     s->flags &= (uint8_t)~F_NEED_NL;
   }
   if (s->flags & F_CONTINUATION) {
@@ -1066,9 +1085,9 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     lexer->advance(lexer, true);
   }
   if (lexer->eof(lexer)) return false;
-  if (lexer->lookahead == '\n') {
+  if (is_eol_char(lexer->lookahead)) {
     if (!valid[BLANK] && !valid[GAP]) return false;
-    lexer->advance(lexer, false);
+    advance_eol(lexer, false);
     lexer->mark_end(lexer);
     bool eof = false;
     for (;;) {
@@ -1080,8 +1099,8 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
         eof = true;
         break;
       }
-      if (lexer->lookahead != '\n') break;
-      lexer->advance(lexer, false);
+      if (!is_eol_char(lexer->lookahead)) break;
+      advance_eol(lexer, false);
       lexer->mark_end(lexer);
     }
     reset_line(s);

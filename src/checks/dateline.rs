@@ -5,6 +5,7 @@
 use super::ArticleContext;
 use crate::dates::{self, MonthStyle};
 use crate::diagnostic::{Diagnostic, Edit, Fix, Related};
+use crate::line_index;
 use crate::model::{is_space, Dateline, DatelinePiece, Span};
 use crate::rules::Rule;
 use crate::text_range::TextRange;
@@ -42,7 +43,7 @@ fn missing(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
 /// The first few words of a paragraph: enough to point at, short enough to read.
 fn first_words(text: &str, range: TextRange) -> TextRange {
     let slice = range.slice(text);
-    let line = slice.split(['\r', '\n']).next().unwrap_or("");
+    let line = line_index::first_line(slice);
     let end = line
         .char_indices()
         .filter(|(_, ch)| is_space(*ch))

@@ -5,6 +5,7 @@ mod github;
 mod junit;
 mod sarif;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
@@ -208,9 +209,7 @@ fn render_human(
         .index
         .line_range(last)
         .map_or(file.text.len(), |line| line.end);
-    let source = TextRange::new(start, end)
-        .slice(file.text)
-        .trim_end_matches('\r');
+    let source = snippet_source(TextRange::new(start, end).slice(file.text));
     let span_start = diagnostic
         .range
         .start
@@ -253,6 +252,26 @@ fn render_human(
         }
     }
     renderer.render(&[group]).to_string()
+}
+
+/// The lines a snippet shows, for annotate-snippets, which splits lines at
+/// `\n` only: a lone `\r` (a line end too) becomes a `\n`, byte for byte, so
+/// the spans and the line numbers stay those of the text.
+fn snippet_source(lines: &str) -> Cow<'_, str> {
+    let bytes = lines.as_bytes();
+    let lone_cr = |at: usize| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone_cr) {
+        return Cow::Borrowed(lines);
+    }
+    let mut out = String::with_capacity(lines.len());
+    let mut from = 0;
+    for at in (0..bytes.len()).filter(|&at| lone_cr(at)) {
+        out.push_str(&lines[from..at]);
+        out.push('\n');
+        from = at + 1;
+    }
+    out.push_str(&lines[from..]);
+    Cow::Owned(out)
 }
 
 fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -441,4 +460,18 @@ pub(super) fn outline_human(outline: &Outline, out: &mut dyn Write) -> anyhow::R
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_lines_end_at_lone_crs_byte_for_byte() {
+        let lines = "one — ©\rtwo’s 😀\r\nthree\n\rfour";
+        let source = snippet_source(lines);
+        assert_eq!(source, "one — ©\ntwo’s 😀\r\nthree\n\nfour");
+        assert_eq!(source.len(), lines.len());
+        assert!(matches!(snippet_source("a\r\nb\nc"), Cow::Borrowed(_)));
+    }
 }

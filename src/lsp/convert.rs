@@ -1,11 +1,16 @@
 //! Every conversion between the core's byte offsets and LSP positions.
 //!
-//! Lines end at `\n` only, as in `bulletin::line_index` and tree-sitter (a
-//! `\r` belongs to its line's text): the rope is built without ropey's CR and
-//! Unicode line breaks, and a unit test checks the rope path against
-//! `LineIndex` at every character boundary. Columns count UTF-8 bytes or
-//! UTF-16 code units, as negotiated. A position past a line's end clamps to
-//! the end; one inside a character moves to the character's start.
+//! Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says and as in
+//! `bulletin::line_index`: the rope is built with ropey's `cr_lines` (and
+//! without its Unicode line breaks, which LSP does not count), and unit tests
+//! check the rope path against `LineIndex` at every offset. Columns count
+//! UTF-8 bytes or UTF-16 code units, as negotiated. A position past a line's
+//! text clamps to its end, before the line end (never between the `\r` and
+//! the `\n` of a pair); one inside a character moves to the character's start.
+//!
+//! Tree-sitter's `Point`s are another matter: tree-sitter counts rows at `\n`
+//! only, and they are only ever handed back to tree-sitter (`ts_point`,
+//! `point_after`, for `Tree::edit`), never shown to a client.
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
@@ -96,7 +101,12 @@ impl Lines for Rope {
         }
         let line_start = self.line_to_byte(line);
         let line_end = if line + 1 < self.len_lines() {
-            self.line_to_byte(line + 1) - 1
+            // Before the line end: `\r\n` (two bytes), or `\n` or `\r`.
+            let next = self.line_to_byte(line + 1);
+            let crlf = next >= line_start + 2
+                && self.byte(next - 2) == b'\r'
+                && self.byte(next - 1) == b'\n';
+            next - if crlf { 2 } else { 1 }
         } else {
             self.len_bytes()
         };
@@ -160,7 +170,7 @@ impl Lines for TextLines<'_> {
 
 /// Converts offsets that mostly increase (a walk over articles in order)
 /// without a rope look-up each: it keeps the current line and scans forward
-/// for newlines, falling back to the rope when asked for an earlier line.
+/// for line ends, falling back to the rope when asked for an earlier line.
 pub struct LineCursor<'a> {
     text: &'a str,
     rope: &'a Rope,
@@ -190,9 +200,21 @@ impl<'a> LineCursor<'a> {
             self.line = self.rope.byte_to_line(offset);
             self.line_start = self.rope.line_to_byte(self.line);
         } else {
-            let skipped = &self.text.as_bytes()[self.line_start..offset];
-            if let Some(last) = memchr::memrchr(b'\n', skipped) {
-                self.line += memchr::memchr_iter(b'\n', skipped).count();
+            let bytes = self.text.as_bytes();
+            let skipped = &bytes[self.line_start..offset];
+            // Every `\n` and every `\r` ends a line, except a `\r` that a
+            // `\n` follows (that pair is one line end, counted at its `\n`).
+            // A `\r` right before `offset` whose `\n` is at `offset` does
+            // not end the line yet: `offset` is inside that line end.
+            let mut last_end = None;
+            for at in memchr::memchr2_iter(b'\r', b'\n', skipped) {
+                if skipped[at] == b'\r' && bytes.get(self.line_start + at + 1) == Some(&b'\n') {
+                    continue;
+                }
+                self.line += 1;
+                last_end = Some(at);
+            }
+            if let Some(last) = last_end {
                 self.line_start += last + 1;
             }
         }
@@ -206,14 +228,17 @@ impl<'a> LineCursor<'a> {
     }
 }
 
-/// The tree-sitter point (row, byte column) of a byte offset in the rope.
-pub fn point(rope: &Rope, offset: usize) -> Point {
-    let offset = offset.min(rope.len_bytes());
-    let row = rope.byte_to_line(offset);
-    Point::new(row, offset - rope.line_to_byte(row))
+/// The tree-sitter point of a byte offset of `text`: tree-sitter counts rows
+/// at `\n` only (a `\r` is a column), so this is no LSP position; it only
+/// goes back to tree-sitter, in `Tree::edit`.
+pub fn ts_point(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset.min(text.len())];
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |at| before.len() - at - 1);
+    Point::new(row, column)
 }
 
-/// Where `inserted` ends when put at `start`.
+/// Where `inserted` ends when put at `start`, in tree-sitter's rows (`\n` only).
 pub fn point_after(start: Point, inserted: &str) -> Point {
     match inserted.rfind('\n') {
         Some(last) => Point::new(
@@ -224,7 +249,8 @@ pub fn point_after(start: Point, inserted: &str) -> Point {
     }
 }
 
-/// Builds a rope whose lines are the core's lines.
+/// Builds a rope whose lines are the core's lines (ropey's `cr_lines`: `\n`,
+/// `\r\n` and a lone `\r` end a line).
 pub fn rope(text: &str) -> Rope {
     Rope::from_str(text)
 }
@@ -233,8 +259,9 @@ pub fn rope(text: &str) -> Rope {
 mod tests {
     use super::*;
 
-    const TEXT: &str =
-        "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 2017 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\r";
+    /// `\r\n`, `\n`, a lone `\r` and a blank line of each, a U+2028 (no
+    /// line end for LSP) and a final lone `\r`.
+    const TEXT: &str = "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 2017 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\rCopyright ©’s 🌾\r\rmore\r\n\r\nend\r";
 
     #[test]
     fn lengths_count_code_units() {
@@ -257,6 +284,7 @@ mod tests {
             index: &index,
         };
         assert_eq!(rope.len_lines(), index.line_count());
+        assert_eq!(rope.len_lines(), 10);
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
             for offset in 0..=TEXT.len() + 2 {
                 let from_rope = rope.position(offset, encoding);
@@ -266,7 +294,7 @@ mod tests {
                     lines.offset(from_rope, encoding)
                 );
             }
-            for line in 0..6 {
+            for line in 0..12 {
                 for character in 0..60 {
                     let position = Position::new(line, character);
                     assert_eq!(
@@ -297,11 +325,60 @@ mod tests {
     }
 
     #[test]
-    fn points_follow_inserted_text() {
+    fn lone_cr_lines_are_lines_on_the_wire() {
+        let rope = rope(TEXT);
+        let index = LineIndex::new(TEXT);
+        let lines = TextLines {
+            text: TEXT,
+            index: &index,
+        };
+        let at = TEXT.find("Copyright").unwrap();
+        let emoji = TEXT.find('🌾').unwrap();
+        for (offset, utf8, utf16) in [(at, 0, 0), (emoji, 17, 14), (emoji + 4, 21, 16)] {
+            assert_eq!(
+                rope.position(offset, Encoding::Utf8),
+                Position::new(4, utf8)
+            );
+            assert_eq!(
+                rope.position(offset, Encoding::Utf16),
+                Position::new(4, utf16)
+            );
+            assert_eq!(
+                lines.position(offset, Encoding::Utf16),
+                Position::new(4, utf16)
+            );
+        }
+        // Past the end of the line: before its lone `\r`.
+        let line_end = emoji + 4;
+        assert_eq!(rope.offset(Position::new(4, 99), Encoding::Utf16), line_end);
+        assert_eq!(rope.offset(Position::new(4, 99), Encoding::Utf8), line_end);
+        // Past the end of a `\r\n` line: before its `\r`.
+        let more = TEXT.find("more").unwrap();
+        assert_eq!(rope.offset(Position::new(6, 99), Encoding::Utf8), more + 4);
+        assert_eq!(
+            rope.position(more + 6, Encoding::Utf16),
+            Position::new(7, 0)
+        );
+        assert_eq!(
+            rope.position(TEXT.len(), Encoding::Utf16),
+            Position::new(9, 0)
+        );
+    }
+
+    #[test]
+    fn points_follow_inserted_text_in_tree_sitter_rows() {
         assert_eq!(point_after(Point::new(2, 5), "ab"), Point::new(2, 7));
         assert_eq!(point_after(Point::new(2, 5), "a\n—"), Point::new(3, 3));
-        let rope = rope(TEXT);
+        // A lone `\r` is a column to tree-sitter.
+        assert_eq!(point_after(Point::new(2, 5), "a\r—"), Point::new(2, 10));
         let at = TEXT.find("ALMATY").unwrap();
-        assert_eq!(point(&rope, at + 2), Point::new(1, 2));
+        assert_eq!(ts_point(TEXT, at + 2), Point::new(1, 2));
+        let copyright = TEXT.find("Copyright").unwrap();
+        let last = TEXT.rfind('\n').unwrap();
+        assert_eq!(ts_point(TEXT, copyright).row, 3);
+        assert_eq!(
+            ts_point(TEXT, TEXT.len()),
+            Point::new(5, TEXT.len() - last - 1)
+        );
     }
 }

@@ -46,7 +46,7 @@
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
-use tree_sitter::{InputEdit, Node, Point, Tree};
+use tree_sitter::{InputEdit, Node, Tree};
 
 use super::convert::{self, Encoding, Lines};
 use crate::analysis;
@@ -54,6 +54,7 @@ use crate::archive::{self, IssueMention};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::entities::AcronymClaim;
+use crate::line_index;
 use crate::model::{self, ArchiveHeader, Article};
 use crate::syntax;
 use crate::text_range::TextRange;
@@ -427,17 +428,6 @@ fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     cuts
 }
 
-/// The tree-sitter point of a byte offset of `text`.
-fn point_in(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let column = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(offset, |at| offset - at - 1);
-    Point::new(row, column)
-}
-
 /// Replaces `start..end` of `text` with `inserted`. When the buffer is full
 /// it grows by a little, not by doubling: a keystroke in a 5 MB text would
 /// otherwise reserve 5 MB more.
@@ -499,8 +489,7 @@ impl Document {
     /// The LSP position of `offset`, as `rope.position` gives it, with the
     /// column counted on the line's text instead of in the rope.
     pub fn position(&self, offset: usize, encoding: Encoding) -> Position {
-        let offset =
-            crate::line_index::floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let offset = line_index::floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.rope.byte_to_line(offset);
         let line_start = self.rope.line_to_byte(line);
         let col = self
@@ -652,8 +641,8 @@ impl Document {
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
             let (from, to) = (start - segment.start, old_end - segment.start);
-            let start_position = point_in(own, from);
-            let old_end_position = point_in(own, to);
+            let start_position = convert::ts_point(own, from);
+            let old_end_position = convert::ts_point(own, to);
             if let Some(tree) = &mut segment.tree {
                 tree.edit(&InputEdit {
                     start_byte: from,
@@ -966,9 +955,12 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
         while end < text.len() && !text.is_char_boundary(end) {
             end += 1;
         }
-        // End the window at a line end.
+        // End the window after a line end (both bytes of a `\r\n`).
         if end < text.len() {
-            end = text[end..].find('\n').map_or(text.len(), |at| end + at + 1);
+            end = match line_index::find_line_end(&text[end..]) {
+                Some(at) => end + at + line_index::line_end_len(&text[end + at..]),
+                None => text.len(),
+            };
         }
         let chunk = &text[pos..end];
         let Some(tree) = syntax::parse(chunk, None) else {
@@ -1029,9 +1021,15 @@ mod tests {
 
     #[test]
     fn positions_agree_with_the_rope() {
-        let text =
-            "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\r";
+        let text = "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\rCopyright ©’s 🌾\r\rend\r\n\r";
         let document = Document::new(text.to_string(), 1);
+        // `\r\n`, `\n`, `\n`, `\r`, `\r`, `\r`, `\r\n`, `\r`: nine lines.
+        assert_eq!(document.rope.len_lines(), 9);
+        let copyright = text.find("Copyright").unwrap();
+        assert_eq!(
+            document.position(copyright + "Copyright ©’s ".len(), Encoding::Utf16),
+            Position::new(4, 14)
+        );
         for encoding in [Encoding::Utf8, Encoding::Utf16] {
             for offset in 0..=text.len() + 2 {
                 assert_eq!(
@@ -1148,6 +1146,38 @@ mod tests {
             }
         }
         assert_eq!(document.segments().count(), segments);
+    }
+
+    #[test]
+    fn lone_cr_and_crlf_texts_are_cut_where_the_lf_text_is() {
+        let config = Config::default();
+        let limits = SegmentLimits {
+            max_articles: 2,
+            max_bytes: 1024,
+            hot_trees: 2,
+        };
+        let lf = long_text(40);
+        let starts = |text: &str| -> Vec<usize> {
+            Document::with_limits(text.to_string(), 1, limits)
+                .segments()
+                .map(|(start, _, _)| start)
+                .collect()
+        };
+        let lf_starts = starts(&lf);
+        assert!(lf_starts.len() > 10);
+        // `\n` -> `\r` keeps every offset.
+        assert_eq!(starts(&lf.replace('\n', "\r")), lf_starts);
+        // With `\r\n` every cut is after as many more bytes as lines before it.
+        let crlf = lf.replace('\n', "\r\n");
+        let shifted: Vec<usize> = lf_starts
+            .iter()
+            .map(|&start| start + lf[..start].matches('\n').count())
+            .collect();
+        assert_eq!(starts(&crlf), shifted);
+        let mut document = Document::with_limits(crlf, 1, limits);
+        document.refresh(&config, 0);
+        assert_fresh(&document, &config, "CRLF text");
+        assert_eq!(document.articles().len(), 40);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::convert::{Encoding, LineCursor, Lines};
 use super::document::{ArticleAnalysis, Document};
 use super::state::State;
 use crate::dates;
+use crate::line_index;
 use crate::model::Article;
 use crate::outline;
 use crate::text_range::TextRange;
@@ -608,8 +609,7 @@ fn enclosing_ranges(document: &Document, offset: usize) -> Vec<TextRange> {
         None => {
             let line = document.rope.byte_to_line(offset.min(document.text.len()));
             let start = document.rope.line_to_byte(line);
-            let end = document.text[start..]
-                .find('\n')
+            let end = line_index::find_line_end(&document.text[start..])
                 .map_or(document.text.len(), |at| start + at);
             out.push(TextRange::new(start, end));
         }
@@ -780,8 +780,7 @@ pub fn semantic_tokens(
         }
         let start = document.rope.position(range.start, encoding);
         // Tokens may not span lines: cut at the line's end.
-        let line_end = document.text[range.start..range.end]
-            .find('\n')
+        let line_end = line_index::find_line_end(&document.text[range.start..range.end])
             .map_or(range.end, |at| range.start + at);
         let length = encoding.len(&document.text[range.start..line_end]);
         if length == 0 {
@@ -866,8 +865,7 @@ pub fn completion(state: &State, document: &Document, offset: usize) -> Vec<Comp
         return Vec::new();
     };
     // Only on the lead's first line, before the dateline's dash.
-    let first_line_end = document.text[lead.start..]
-        .find('\n')
+    let first_line_end = line_index::find_line_end(&document.text[lead.start..])
         .map_or(lead.end, |at| lead.start + at);
     let limit = article
         .dateline

@@ -109,6 +109,38 @@ Copyright \u{a9}The Conway Bulletin \u{2014} all rights reserved\r\n\r\n\
         assert_eq!(places, vec!["ALMATY"]);
     }
 
+    /// Every node as (kind, start byte, end byte), in document order.
+    fn nodes(text: &str) -> Vec<(String, usize, usize)> {
+        let tree = parser().parse(text, None).unwrap();
+        let mut out = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(node) = stack.pop() {
+            out.push((node.kind().to_string(), node.start_byte(), node.end_byte()));
+            let mut cursor = node.walk();
+            let children: Vec<_> = node.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+        out
+    }
+
+    #[test]
+    fn lone_cr_ends_lines_like_lf() {
+        // SAMPLE has CRLF line ends. "\n" -> "\r" keeps every byte offset,
+        // so the LF and lone-CR trees must be identical.
+        let lf_text = SAMPLE.replace("\r\n", "\n");
+        let lf = nodes(&lf_text);
+        assert_eq!(nodes(&lf_text.replace('\n', "\r")), lf);
+        // "\r\n" is one line end: the same nodes, shifted by the extra bytes.
+        let kinds = |nodes: Vec<(String, usize, usize)>| -> Vec<String> {
+            nodes.into_iter().map(|(kind, ..)| kind).collect()
+        };
+        let lf_kinds = kinds(lf);
+        assert_eq!(kinds(nodes(SAMPLE)), lf_kinds);
+        for kind in ["article", "dateline", "copyright", "issue_ref"] {
+            assert!(lf_kinds.iter().any(|k| k == kind), "{kind}");
+        }
+    }
+
     #[test]
     fn queries_compile() {
         let language = super::LANGUAGE.into();
