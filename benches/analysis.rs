@@ -7,8 +7,8 @@
 #[path = "common/archive.rs"]
 mod archive;
 
-use bulletin::analysis::{analyze, check_files, SourceFile};
-use bulletin::config::Config;
+use bulletin_core::analysis::{analyze, check_files, SourceFile};
+use bulletin_core::config::Config;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 fn parsing_and_analysis(c: &mut Criterion) {
@@ -19,7 +19,7 @@ fn parsing_and_analysis(c: &mut Criterion) {
         let text = archive::generate(megabytes * 1024 * 1024);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("parse", megabytes), &text, |b, text| {
-            b.iter(|| bulletin::syntax::parse(text, None))
+            b.iter(|| bulletin_core::syntax::parse(text, None))
         });
         group.bench_with_input(BenchmarkId::new("analyze", megabytes), &text, |b, text| {
             b.iter(|| analyze(text, &config))

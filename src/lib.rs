@@ -1,22 +1,7 @@
-//! bulletin: the analysis core for bulletin markup.
-//!
-//! Text goes in; a typed document model and diagnostics with byte ranges come
-//! out. Nothing here knows about terminals, JSON output or the Language Server
-//! Protocol: `cli` and `lsp` convert at the edges. See ARCHITECTURE.md.
+//! bulletin: the faces over the analysis core (`bulletin_core`): the
+//! command line (`cli`) and the language server (`lsp`). They convert
+//! coordinates and formats; every judgement is the core's. See
+//! ARCHITECTURE.md.
 
-pub mod analysis;
-pub mod archive;
-pub mod checks;
 pub mod cli;
-pub mod config;
-pub mod dates;
-pub mod diagnostic;
-pub mod entities;
-pub mod fix;
-pub mod line_index;
 pub mod lsp;
-pub mod model;
-pub mod outline;
-pub mod rules;
-pub mod syntax;
-pub mod text_range;

@@ -4,10 +4,10 @@
 
 use std::path::PathBuf;
 
-use bulletin::analysis::analyze;
-use bulletin::config::Config;
-use bulletin::line_index::LineIndex;
-use bulletin::outline::outline;
+use bulletin_core::analysis::analyze;
+use bulletin_core::config::Config;
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::outline::outline;
 
 fn corpus_page() -> Option<String> {
     let path =

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use bulletin::analysis::{analyze, check_files, FileAnalysis, SourceFile};
-use bulletin::config::Config;
-use bulletin::entities::{resolve, Mention, Source, Target};
-use bulletin::rules::Rule;
+use bulletin_core::analysis::{analyze, check_files, FileAnalysis, SourceFile};
+use bulletin_core::config::Config;
+use bulletin_core::entities::{resolve, Mention, Source, Target};
+use bulletin_core::rules::Rule;
 
 fn mention_at<'a>(analysis: &'a FileAnalysis, text: &str, needle: &str, nth: usize) -> &'a Mention {
     let offset = text
@@ -167,7 +167,7 @@ fn a_workspace_gazetteer_overrides_the_built_in_one_and_reports_bad_entries() {
     );
     assert!(matches!(
         resolved.source,
-        Source::Gazetteer(bulletin::entities::Origin::File { .. })
+        Source::Gazetteer(bulletin_core::entities::Origin::File { .. })
     ));
 }
 
@@ -199,7 +199,7 @@ fn one_acronym_expanded_two_ways_across_files_is_flagged_with_a_fix() {
         spelling[0].range.slice(b),
         "Shanghai Cooperation Organization"
     );
-    let (fixed, _) = bulletin::fix::apply_fixes(b, &checked[1].diagnostics, false);
+    let (fixed, _) = bulletin_core::fix::apply_fixes(b, &checked[1].diagnostics, false);
     assert!(fixed.contains("The Shanghai Cooperation Organisation (SCO) ended"));
 }
 

@@ -126,7 +126,7 @@ fn check_segments(document: &Document, limits: SegmentLimits) -> Result<(), Test
     for ((start, text, tree), summary) in document.segments().zip(document.segment_summaries()) {
         prop_assert_eq!(start, covered);
         covered += text.len();
-        let fresh = bulletin::syntax::parse(text, None).unwrap();
+        let fresh = bulletin_core::syntax::parse(text, None).unwrap();
         if let Some(tree) = tree {
             prop_assert_eq!(nodes(tree), nodes(&fresh));
         }
@@ -155,7 +155,7 @@ proptest! {
         ending in 0u8..3,
     ) {
         let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-        let config = bulletin::config::Config::default();
+        let config = bulletin_core::config::Config::default();
         let start = start_text(ending);
         let mut document = Document::with_limits(start.clone(), 1, limits);
         // Without it, the first edits find segments never parsed.
@@ -170,7 +170,7 @@ proptest! {
                 Position::new(edit.end.0, edit.end.1),
             );
             // The expected text, through the rope-independent model of positions.
-            let index = bulletin::line_index::LineIndex::new(&expected);
+            let index = bulletin_core::line_index::LineIndex::new(&expected);
             let lines = bulletin::lsp::convert::TextLines {
                 text: &expected,
                 index: &index,
@@ -205,7 +205,7 @@ proptest! {
         document.refresh(&config, 0);
         prop_assert!(document.segment_summaries().all(|summary| summary.is_some()));
         check_segments(&document, limits)?;
-        let (_, analysis) = bulletin::analysis::analyze(&expected, &config);
+        let (_, analysis) = bulletin_core::analysis::analyze(&expected, &config);
         let mine: Vec<_> = document
             .articles()
             .iter()
@@ -220,7 +220,7 @@ proptest! {
         prop_assert_eq!(mine, fresh);
         prop_assert_eq!(document.model(), analysis.document);
         let mut mine = document.diagnostics();
-        bulletin::analysis::sort(&mut mine);
+        bulletin_core::analysis::sort(&mut mine);
         prop_assert_eq!(mine, analysis.diagnostics);
     }
 }
@@ -235,7 +235,7 @@ fn default_limits_on_a_long_text() {
             "Grain exports rise {n}\n\nASTANA, FEB. 3 2019 (The Bulletin) — More text about grain and the ministry’s “figures” {n}.\n\nA second paragraph.\n\n(News report from Issue No. {n}, published on Feb. 8 2019)\n\n"
         ));
     }
-    let config = bulletin::config::Config::default();
+    let config = bulletin_core::config::Config::default();
     let mut document = Document::new(text.clone(), 1);
     assert!(document.segments().count() > 2);
     for (version, line) in [2u32, 400, 797, 3].into_iter().enumerate() {
@@ -246,10 +246,10 @@ fn default_limits_on_a_long_text() {
         };
         document.apply_changes(vec![change], version as i32 + 2, Encoding::Utf16);
         document.refresh(&config, 0);
-        let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+        let (_, analysis) = bulletin_core::analysis::analyze(&document.text, &config);
         assert_eq!(document.model(), analysis.document);
         let mut mine = document.diagnostics();
-        bulletin::analysis::sort(&mut mine);
+        bulletin_core::analysis::sort(&mut mine);
         assert_eq!(mine, analysis.diagnostics);
     }
 }
@@ -263,7 +263,7 @@ fn hot_and_cold_segments() {
         max_bytes: 1000,
         hot_trees: 1,
     };
-    let config = bulletin::config::Config::default();
+    let config = bulletin_core::config::Config::default();
     let mut document = Document::with_limits(START.to_string(), 1, limits);
     document.refresh(&config, 0);
     assert!(document.segments().count() > 1);
@@ -290,24 +290,24 @@ fn hot_and_cold_segments() {
             .find(|(_, _, tree)| tree.is_some())
             .unwrap();
         assert!(text.contains(marker), "the edited segment is the hot one");
-        let fresh = bulletin::syntax::parse(text, None).unwrap();
+        let fresh = bulletin_core::syntax::parse(text, None).unwrap();
         assert_eq!(nodes(tree.unwrap()), nodes(&fresh));
         document.refresh(&config, 0);
-        let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+        let (_, analysis) = bulletin_core::analysis::analyze(&document.text, &config);
         assert_eq!(document.model(), analysis.document);
     }
 }
 
 /// Refreshes `document` and checks it against a fresh parse and analysis.
 fn assert_fresh(document: &mut Document, limits: SegmentLimits, what: &str) {
-    let config = bulletin::config::Config::default();
+    let config = bulletin_core::config::Config::default();
     document.refresh(&config, 0);
     assert_eq!(document.rope.to_string(), document.text, "{what}");
     check_segments(document, limits).unwrap_or_else(|error| panic!("{what}: {error}"));
-    let (_, analysis) = bulletin::analysis::analyze(&document.text, &config);
+    let (_, analysis) = bulletin_core::analysis::analyze(&document.text, &config);
     assert_eq!(document.model(), analysis.document, "{what}");
     let mut mine = document.diagnostics();
-    bulletin::analysis::sort(&mut mine);
+    bulletin_core::analysis::sort(&mut mine);
     assert_eq!(mine, analysis.diagnostics, "{what}");
 }
 

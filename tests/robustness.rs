@@ -3,9 +3,9 @@
 //! lone `\r`) as it was, for random text and random edits of real-looking
 //! articles.
 
-use bulletin::analysis::analyze;
-use bulletin::config::Config;
-use bulletin::fix::fix_text;
+use bulletin_core::analysis::analyze;
+use bulletin_core::config::Config;
+use bulletin_core::fix::fix_text;
 use proptest::prelude::*;
 
 const ARTICLE: &str = "Tag Archives: Caspian gas\n\nComment: Turkmen gas “finds” a new route\n\n>>Ashgabat looks west>>\n\nASHGABAT, SEPT. 3 2019 (The Conway Bulletin) — Turkmenistan’s gas 🔥 exports rose.\n\nBy Aida Sarsen, analyst\n\nCopyright ©The Conway Bulletin — all rights reserved\n\n(Editorial from Issue No.\u{a0}430, published on Sept.\u{a0}6\u{a0}2019)\n\nBISHKEK/Kyrgyzstan, OCT. 4  2019, (The Bulletin) – –Kyrgyz MPs met.\r\n\r\n>>This story was first published in issue 434 of The Conway Bulletin on Oct. 4 2019\r\n\nTASHKENTJAN. 8 (The Daily Steppe) — x\r\rOSH, MAY 2  2019 (The Bulletin) – Text ©’s 🔥.\r\n\r(News report from Issue No. 43l, published on Jan. 12020)f";
@@ -72,8 +72,8 @@ fn check_ranges(text: &str) {
 fn line_ends(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(at) = bulletin::line_index::find_line_end(rest) {
-        let len = bulletin::line_index::line_end_len(&rest[at..]);
+    while let Some(at) = bulletin_core::line_index::find_line_end(rest) {
+        let len = bulletin_core::line_index::line_end_len(&rest[at..]);
         out.push(&rest[at..at + len]);
         rest = &rest[at + len..];
     }

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use bulletin::analysis::{analyze, check_files, SourceFile};
-use bulletin::config::Config;
-use bulletin::diagnostic::{Applicability, Diagnostic};
-use bulletin::fix::apply_fixes;
-use bulletin::line_index::LineIndex;
-use bulletin::rules::{FixAvailability, Rule, Scope};
+use bulletin_core::analysis::{analyze, check_files, SourceFile};
+use bulletin_core::config::Config;
+use bulletin_core::diagnostic::{Applicability, Diagnostic};
+use bulletin_core::fix::apply_fixes;
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::rules::{FixAvailability, Rule, Scope};
 
 fn fixture(path: &str) -> (PathBuf, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -11,13 +11,13 @@ use super::output::{self, Report, ReportFile};
 use super::{
     walk, CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
-use crate::analysis::{self, SourceFile};
-use crate::config::{absolute, Config};
-use crate::diagnostic::Severity;
-use crate::fix;
-use crate::line_index::LineIndex;
-use crate::outline;
-use crate::syntax;
+use bulletin_core::analysis::{self, SourceFile};
+use bulletin_core::config::{absolute, Config};
+use bulletin_core::diagnostic::Severity;
+use bulletin_core::fix;
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::outline;
+use bulletin_core::syntax;
 
 struct Input {
     /// As shown in output: the path as given or found.
@@ -331,8 +331,8 @@ fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> anyhow::
 struct ConfigCache {
     explicit: Option<Arc<Config>>,
     by_dir: HashMap<PathBuf, Arc<Config>>,
-    select: Vec<crate::rules::Rule>,
-    ignore: Vec<crate::rules::Rule>,
+    select: Vec<bulletin_core::rules::Rule>,
+    ignore: Vec<bulletin_core::rules::Rule>,
     /// Problems in the entity files of the configurations loaded, each once,
     /// as `path:line:column: message`.
     entity_problems: Vec<String>,

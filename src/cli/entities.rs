@@ -7,9 +7,9 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::{walk, SymbolsFormat, EXIT_OK};
-use crate::analysis;
-use crate::config::Config;
-use crate::entities;
+use bulletin_core::analysis;
+use bulletin_core::config::Config;
+use bulletin_core::entities;
 
 #[derive(Serialize)]
 struct JsonEntity<'a> {

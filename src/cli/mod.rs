@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::rules::Rule;
+use bulletin_core::rules::Rule;
 
 /// Exit status: no error found.
 pub const EXIT_OK: u8 = 0;

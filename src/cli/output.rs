@@ -12,10 +12,10 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use super::OutputFormat;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::line_index::LineIndex;
-use crate::outline::Outline;
-use crate::text_range::TextRange;
+use bulletin_core::diagnostic::{Diagnostic, Severity};
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::outline::Outline;
+use bulletin_core::text_range::TextRange;
 
 pub(super) struct ReportFile<'a> {
     pub(super) name: String,
@@ -49,7 +49,7 @@ impl<'a> Report<'a> {
         diagnostic.fix.as_ref().is_some_and(|fix| {
             !fix.edits.is_empty()
                 && (self.unsafe_fixes
-                    || fix.applicability == crate::diagnostic::Applicability::Safe)
+                    || fix.applicability == bulletin_core::diagnostic::Applicability::Safe)
         })
     }
 }
@@ -104,8 +104,8 @@ fn json_diagnostic<'a>(file: &'a ReportFile<'a>, diagnostic: &'a Diagnostic) -> 
         fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
             description: fix.description.clone(),
             applicability: match fix.applicability {
-                crate::diagnostic::Applicability::Safe => "safe",
-                crate::diagnostic::Applicability::Unsafe => "unsafe",
+                bulletin_core::diagnostic::Applicability::Safe => "safe",
+                bulletin_core::diagnostic::Applicability::Unsafe => "unsafe",
             },
             edits: fix
                 .edits
@@ -231,8 +231,8 @@ fn render_human(
         );
     if let Some(fix) = &diagnostic.fix {
         let label = match fix.applicability {
-            crate::diagnostic::Applicability::Safe => format!("fix: {}", fix.description),
-            crate::diagnostic::Applicability::Unsafe => {
+            bulletin_core::diagnostic::Applicability::Safe => format!("fix: {}", fix.description),
+            bulletin_core::diagnostic::Applicability::Unsafe => {
                 format!("unsafe fix (--unsafe-fixes): {}", fix.description)
             }
         };

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::config::Config;
+use bulletin_core::config::Config;
 
 pub(super) const EXTENSION: &str = "bulletin";
 

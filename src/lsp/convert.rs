@@ -16,8 +16,8 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
 use tree_sitter::Point;
 
-use crate::line_index::{floor_char_boundary, LineCol, LineColUtf16, LineIndex};
-use crate::text_range::TextRange;
+use bulletin_core::line_index::{floor_char_boundary, LineCol, LineColUtf16, LineIndex};
+use bulletin_core::text_range::TextRange;
 
 /// The position encoding agreed with the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +137,7 @@ impl Lines for TextLines<'_> {
     fn position(&self, offset: usize, encoding: Encoding) -> Position {
         match encoding {
             Encoding::Utf8 => {
-                let offset = crate::line_index::floor_char_boundary(self.text, offset);
+                let offset = bulletin_core::line_index::floor_char_boundary(self.text, offset);
                 let LineCol { line, col } = self.index.line_col(offset);
                 Position::new(line, col)
             }

@@ -49,15 +49,15 @@ use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent
 use tree_sitter::{InputEdit, Node, Tree};
 
 use super::convert::{self, Encoding, Lines};
-use crate::analysis;
-use crate::archive::{self, IssueMention};
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, FileId};
-use crate::entities::AcronymClaim;
-use crate::line_index;
-use crate::model::{self, ArchiveHeader, Article};
-use crate::syntax;
-use crate::text_range::TextRange;
+use bulletin_core::analysis;
+use bulletin_core::archive::{self, IssueMention};
+use bulletin_core::config::Config;
+use bulletin_core::diagnostic::{Diagnostic, FileId};
+use bulletin_core::entities::AcronymClaim;
+use bulletin_core::line_index;
+use bulletin_core::model::{self, ArchiveHeader, Article};
+use bulletin_core::syntax;
+use bulletin_core::text_range::TextRange;
 
 /// How many segments keep their tree by default: the few places being edited
 /// at once (a cursor's segment, its neighbours, a place jumped back to), about

@@ -31,13 +31,13 @@ use super::convert::{Encoding, Lines, TextLines};
 use super::document::Document;
 use super::features::fuzzy_score;
 use super::state::{FileRef, State};
-use crate::config::Config;
-use crate::entities::{
+use bulletin_core::config::Config;
+use bulletin_core::entities::{
     self, ArticleEntities, EntityKind, Gazetteer, Mention, MentionRole, Origin, Resolved, Source,
 };
-use crate::line_index::LineIndex;
-use crate::model::Article;
-use crate::text_range::TextRange;
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::model::Article;
+use bulletin_core::text_range::TextRange;
 
 /// The code of diagnostics about entity files.
 pub const CONFIG_CODE: &str = "entities-config";

@@ -14,11 +14,11 @@ use tower_lsp_server::ls_types::{
 use super::convert::{Encoding, LineCursor, Lines};
 use super::document::{ArticleAnalysis, Document};
 use super::state::State;
-use crate::dates;
-use crate::line_index;
-use crate::model::Article;
-use crate::outline;
-use crate::text_range::TextRange;
+use bulletin_core::dates;
+use bulletin_core::line_index;
+use bulletin_core::model::Article;
+use bulletin_core::outline;
+use bulletin_core::text_range::TextRange;
 
 // ---------------------------------------------------------------- hover
 
@@ -717,7 +717,7 @@ fn article_tokens(article: &Article, out: &mut Vec<(TextRange, Token)>) {
     }
     out.push((headline.text.range, Token::Headline));
     if let Some(dateline) = &article.dateline {
-        use crate::model::DatelinePiece as P;
+        use bulletin_core::model::DatelinePiece as P;
         for (piece, range) in &dateline.pieces {
             let token = match piece {
                 P::Place => Token::Place,
@@ -975,7 +975,7 @@ mod tests {
         let long = format!("{text}{}", format!("\n{}", &text[22..]).repeat(600));
         for (with_header, text) in [(true, text), (false, &text[22..]), (true, long.as_str())] {
             let mut document = Document::new(text.to_string(), 1);
-            document.refresh(&crate::config::Config::default(), 0);
+            document.refresh(&bulletin_core::config::Config::default(), 0);
             for encoding in [Encoding::Utf8, Encoding::Utf16] {
                 let typed = document_symbols(&document, encoding);
                 let json = document_symbols_json(&document, encoding).concat();

@@ -19,8 +19,8 @@ use super::features;
 use super::state::{self, IndexedFile, Published, State};
 use super::transport::Outbox;
 use super::wire::{self, Payload};
-use crate::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
-use crate::fix;
+use bulletin_core::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
+use bulletin_core::fix;
 
 /// Changes closer together than this are a burst (a paste, an editor's
 /// multi-cursor edit, fast typing): diagnostics wait until the burst is
@@ -1152,7 +1152,7 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
                     changes: Some([(uri.clone(), edits)].into_iter().collect()),
                     ..WorkspaceEdit::default()
                 }),
-                is_preferred: Some(fix.applicability == crate::diagnostic::Applicability::Safe),
+                is_preferred: Some(fix.applicability == bulletin_core::diagnostic::Applicability::Safe),
                 ..CodeAction::default()
             }));
         }
@@ -1161,7 +1161,7 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
         diagnostic
             .fix
             .as_ref()
-            .is_some_and(|fix| fix.applicability == crate::diagnostic::Applicability::Safe)
+            .is_some_and(|fix| fix.applicability == bulletin_core::diagnostic::Applicability::Safe)
     });
     if any_safe && wanted(&fix_all_kind) {
         let path = uri.to_file_path();
@@ -1209,7 +1209,7 @@ fn minimal_edit(document: &Document, new: &str, encoding: Encoding) -> Option<Te
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    let range = crate::text_range::TextRange::new(prefix, old.len() - suffix);
+    let range = bulletin_core::text_range::TextRange::new(prefix, old.len() - suffix);
     Some(TextEdit::new(
         document.rope.range(range, encoding),
         new[prefix..new.len() - suffix].to_string(),

@@ -14,14 +14,14 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{Encoding, Lines, TextLines};
 use super::document::Document;
-use crate::analysis;
-use crate::archive::{self, IssueMention};
-use crate::config::{Config, ConfigFile};
-use crate::diagnostic::{Applicability, Diagnostic, FileId, Severity};
-use crate::entities::{self, AcronymClaim};
-use crate::line_index::LineIndex;
-use crate::model;
-use crate::text_range::TextRange;
+use bulletin_core::analysis;
+use bulletin_core::archive::{self, IssueMention};
+use bulletin_core::config::{Config, ConfigFile};
+use bulletin_core::diagnostic::{Applicability, Diagnostic, FileId, Severity};
+use bulletin_core::entities::{self, AcronymClaim};
+use bulletin_core::line_index::LineIndex;
+use bulletin_core::model;
+use bulletin_core::text_range::TextRange;
 
 /// A workspace file that is not open (or whose disk copy is shadowed by an open one).
 pub struct IndexedFile {
@@ -223,7 +223,7 @@ impl FileRef<'_> {
         }
     }
 
-    pub fn range(&self, range: crate::text_range::TextRange, encoding: Encoding) -> lsp::Range {
+    pub fn range(&self, range: bulletin_core::text_range::TextRange, encoding: Encoding) -> lsp::Range {
         lsp::Range::new(
             self.position(range.start, encoding),
             self.position(range.end, encoding),
@@ -471,7 +471,7 @@ impl State {
         let files = self.files();
         let encoding = self.encoding;
         // Each rule's page address, parsed once per call.
-        let mut pages: HashMap<crate::rules::Rule, Option<CodeDescription>> = HashMap::new();
+        let mut pages: HashMap<bulletin_core::rules::Rule, Option<CodeDescription>> = HashMap::new();
         diagnostics
             .iter()
             .map(|diagnostic| {

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::{position, Report};
-use crate::diagnostic::Severity;
+use bulletin_core::diagnostic::Severity;
 
 /// Escapes a command's message (the part after `::`).
 pub(super) fn escape_data(text: &str) -> String {

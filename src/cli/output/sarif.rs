@@ -8,9 +8,9 @@ use std::io::Write;
 use serde_json::{json, Value};
 
 use super::{position, Report, ReportFile};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::Rule;
-use crate::text_range::TextRange;
+use bulletin_core::diagnostic::{Diagnostic, Severity};
+use bulletin_core::rules::Rule;
+use bulletin_core::text_range::TextRange;
 
 pub(super) const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 

@@ -94,7 +94,7 @@ impl PartialEq for Gazetteer {
     }
 }
 
-const BUILT_IN: &str = include_str!("../../data/gazetteer.toml");
+const BUILT_IN: &str = include_str!("../../../../data/gazetteer.toml");
 
 impl Gazetteer {
     pub fn new(entities: Vec<Entity>) -> Gazetteer {

@@ -65,7 +65,7 @@ macro_rules! rule_info {
             summary: $summary,
             fix: FixAvailability::$fix,
             scope: Scope::$scope,
-            explanation: include_str!(concat!("../docs/rules/", $name, ".md")),
+            explanation: include_str!(concat!("../../../docs/rules/", $name, ".md")),
         }
     };
 }
