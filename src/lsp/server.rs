@@ -1616,3 +1616,82 @@ fn minimal_edit(document: &Document, new: &str, encoding: Encoding) -> Option<Te
         new[prefix..new.len() - suffix].to_string(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(json: serde_json::Value) -> ClientCapabilities {
+        serde_json::from_value(json).expect("client capabilities")
+    }
+
+    #[test]
+    fn a_client_declaring_nothing_gets_the_base_forms() {
+        let flags = ClientFlags::from_capabilities(&caps(serde_json::json!({})));
+        assert_eq!(flags.hover_format, MarkupKind::PlainText);
+        assert_eq!(
+            flags.document_symbols,
+            SymbolShape::Flat { base_kinds: true }
+        );
+        assert_eq!(flags.code_actions, ActionShape::None);
+        assert!(!flags.prepare_rename && !flags.collapsed_text && !flags.is_preferred);
+        assert!(!flags.apply_edit && !flags.completion_kinds && !flags.workspace_symbol_kinds);
+        assert_eq!(flags.diagnostic_fields, DiagnosticFields::default());
+        assert_eq!(rename_provider(false), OneOf::Left(true));
+        assert!(code_action_provider(flags.code_actions).is_none());
+        assert!(execute_command_provider(flags.apply_edit).is_none());
+    }
+
+    #[test]
+    fn hover_follows_the_clients_order_of_formats() {
+        let format = |formats: serde_json::Value| {
+            hover_format(&caps(
+                serde_json::json!({"textDocument": {"hover": {"contentFormat": formats}}}),
+            ))
+        };
+        assert_eq!(
+            format(serde_json::json!(["markdown", "plaintext"])),
+            MarkupKind::Markdown
+        );
+        assert_eq!(
+            format(serde_json::json!(["plaintext", "markdown"])),
+            MarkupKind::PlainText
+        );
+        assert_eq!(
+            format(serde_json::json!(["plaintext"])),
+            MarkupKind::PlainText
+        );
+        assert_eq!(format(serde_json::json!([])), MarkupKind::PlainText);
+    }
+
+    #[test]
+    fn shapes_follow_single_declarations() {
+        let commands = caps(serde_json::json!({"workspace": {"applyEdit": true}}));
+        assert_eq!(code_action_shape(&commands), ActionShape::Commands);
+        let literals = caps(serde_json::json!({"textDocument": {"codeAction": {
+            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": []}}}}}));
+        assert_eq!(code_action_shape(&literals), ActionShape::Literals);
+        let nested = caps(serde_json::json!({"textDocument": {"documentSymbol": {
+            "hierarchicalDocumentSymbolSupport": true}}}));
+        assert_eq!(
+            document_symbol_shape(&nested),
+            SymbolShape::HierarchicalBaseKinds
+        );
+        // 3.18 repeats the diagnostic fields under `diagnostic`: either counts.
+        let pulled = caps(serde_json::json!({"textDocument": {
+            "diagnostic": {"relatedInformation": true},
+            "publishDiagnostics": {"codeDescriptionSupport": true}}}));
+        assert_eq!(
+            diagnostic_fields(&pulled),
+            DiagnosticFields {
+                related_information: true,
+                code_description: true,
+                data: false
+            }
+        );
+        let folding = caps(serde_json::json!({"textDocument": {"foldingRange": {
+            "rangeLimit": 3, "foldingRange": {"collapsedText": true}}}}));
+        assert!(collapsed_text_support(&folding));
+        assert_eq!(folding_range_limit(&folding), Some(3));
+    }
+}

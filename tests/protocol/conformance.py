@@ -820,6 +820,8 @@ class Session:
         if method in ("textDocument/diagnostic",):
             for item in result.get("items") or []:
                 self.check_diagnostic(item, uri, text, snapshot, problems)
+            if result.get("kind") == "full":
+                self.diagnostics[uri] = result.get("items") or []
             if result.get("relatedDocuments") and not self.client_cap(
                     "textDocument", "diagnostic", "relatedDocumentSupport"):
                 problems.append("relatedDocuments without relatedDocumentSupport")
