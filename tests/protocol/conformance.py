@@ -377,7 +377,7 @@ class Session:
     """One run: a client profile in one position encoding."""
 
     def __init__(self, binary: str, name: str, capabilities: dict, encoding: str,
-                 examples: Path, verbose: bool, dump=None):
+                 examples: Path, verbose: bool, dump=None, extra: tuple = ()):
         self.name = name
         self.caps = capabilities
         self.offered_encoding = encoding
@@ -385,6 +385,7 @@ class Session:
         self.examples = examples
         self.verbose = verbose
         self.dump = dump
+        self.extra = [Path(p) for p in extra]
         self.passed = 0
         self.failed = 0
         self.failures: list[str] = []
@@ -1016,7 +1017,7 @@ class Session:
         self.drain(0.5)  # indexing, registration, configuration
 
         pages = {}
-        for path in examples:
+        for path in examples + self.extra:
             uri = path.resolve().as_uri()
             text = path.read_bytes().decode("utf-8")
             pages[uri] = text
@@ -1200,6 +1201,8 @@ def main() -> int:
     parser.add_argument("binary", help="the bulletin binary, e.g. target/debug/bulletin")
     parser.add_argument("--examples", default=str(Path(__file__).resolve().parents[2] / "examples" / "archive"))
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--open", nargs="*", default=[], metavar="FILE",
+                        help="more pages to open and query beside the examples (e.g. a real archive page)")
     parser.add_argument("--dump", metavar="DIR", help="write every server message of each run to DIR/RUN.jsonl")
     args = parser.parse_args()
     binary = str(Path(args.binary).resolve())
@@ -1219,7 +1222,7 @@ def main() -> int:
         if args.dump:
             Path(args.dump).mkdir(parents=True, exist_ok=True)
             dump = open(Path(args.dump) / (name.replace("/", "-") + ".jsonl"), "w", encoding="utf-8")
-        session = Session(binary, name, caps, encoding, examples, args.verbose, dump)
+        session = Session(binary, name, caps, encoding, examples, args.verbose, dump, tuple(args.open))
         try:
             session.play()
         except Exception as err:

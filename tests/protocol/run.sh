@@ -36,4 +36,10 @@ if [ "$python" != python3 ]; then
   "$python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 fi
 "$python" "$here/selftest.py"
-exec "$python" "$here/conformance.py" "$binary" --examples "$root/examples/archive" "$@"
+# The real archive page beside the repository, when it is there, is opened too.
+extra=()
+corpus="$root/../shared/corpus/sco-tag-archive.txt"
+if [ -f "$corpus" ]; then
+  extra=(--open "$corpus")
+fi
+exec "$python" "$here/conformance.py" "$binary" --examples "$root/examples/archive" "${extra[@]}" "$@"
