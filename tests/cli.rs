@@ -1057,7 +1057,10 @@ fn fix_keeps_crlf_bom_and_missing_final_newline() {
     // The helper made what it says: every kind of line end, none joined.
     let mixed = with_line_ends(FIXABLE, &["\r\n", "\r", "\n"]);
     assert!(mixed.contains("\r\n") && mixed.contains("\r\r") && mixed.contains(".\n"));
-    assert_eq!(bulletin_core::line_index::LineIndex::new(&mixed).line_count(), 8);
+    assert_eq!(
+        bulletin_core::line_index::LineIndex::new(&mixed).line_count(),
+        8
+    );
     // No temporary files are left behind.
     let mut entries: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")

@@ -260,13 +260,14 @@ fn hover_definition_references_rename_highlights_symbols() {
             .collect();
         assert_eq!(ranges, expected, "{uri}");
     }
-    // Off a mention, prepareRename refuses.
+    // Off a mention there is nothing to rename: prepareRename answers null.
     let refused = respond(
         &mut client,
         "textDocument/prepareRename",
         params(a, at(A, "silos", 0)),
     );
-    assert!(refused.get("error").is_some(), "{refused}");
+    assert!(refused.get("error").is_none(), "{refused}");
+    assert_eq!(refused["result"], Value::Null, "{refused}");
 
     // Highlights: the definition writes, the later mention reads.
     let found = client.request("textDocument/documentHighlight", params(a, at(A, "CGC", 1)));

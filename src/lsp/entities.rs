@@ -22,14 +22,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use tower_lsp_server::ls_types::{
-    self as lsp, DocumentHighlight, DocumentHighlightKind, Hover, HoverContents, Location,
-    MarkupContent, MarkupKind, NumberOrString, PrepareRenameResponse, SymbolInformation,
-    SymbolKind, TextEdit, Uri, WorkspaceEdit,
+    self as lsp, DocumentHighlight, DocumentHighlightKind, Hover, Location, NumberOrString,
+    PrepareRenameResponse, SymbolInformation, SymbolKind, TextEdit, Uri, WorkspaceEdit,
 };
 
 use super::convert::{Encoding, Lines, TextLines};
 use super::document::Document;
-use super::features::fuzzy_score;
+use super::features::{fuzzy_score, Markup};
 use super::state::{FileRef, State};
 use bulletin_core::config::Config;
 use bulletin_core::entities::{
@@ -236,16 +235,6 @@ fn display_path(state: &State, path: &Path) -> String {
     path.display().to_string()
 }
 
-fn markdown(value: String, range: lsp::Range) -> Hover {
-    Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value,
-        }),
-        range: Some(range),
-    }
-}
-
 fn plural(count: usize, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")
@@ -258,7 +247,13 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 /// Who or what the mention under `offset` is, where it is defined and how
 /// often it is mentioned. `None` off a mention (other hovers take over).
-pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Option<Hover> {
+pub fn hover(
+    state: &State,
+    uri: &Uri,
+    document: &Document,
+    offset: usize,
+    markup: Markup,
+) -> Option<Hover> {
     let found = found_at(state, document, offset)?;
     let encoding = state.encoding;
     let range = document.rope.range(found.mention.range, encoding);
@@ -266,9 +261,10 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
     let resolved = &found.resolved;
     if let Source::Ambiguous(candidates) = &resolved.source {
         let list: Vec<String> = candidates.iter().map(|name| format!("- {name}")).collect();
-        return Some(markdown(
+        return Some(markup.hover(
             format!(
-                "**{written}**: ambiguous. The surname {} could mean several people:\n\n{}\n\nName the person in full earlier in this article to say which.",
+                "{}: ambiguous. The surname {} could mean several people:\n\n{}\n\nName the person in full earlier in this article to say which.",
+                markup.strong(&written),
                 resolved.canonical,
                 list.join("\n")
             ),
@@ -276,8 +272,8 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
         ));
     }
     let mut lines = vec![format!(
-        "**{}** · {}",
-        resolved.canonical,
+        "{} · {}",
+        markup.strong(&resolved.canonical),
         resolved.kind.as_str()
     )];
     if let Some(description) = &resolved.description {
@@ -292,7 +288,7 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
         .filter(|alias| **alias != resolved.canonical)
         .collect();
     if !aliases.is_empty() {
-        let aliases: Vec<String> = aliases.iter().map(|alias| format!("`{alias}`")).collect();
+        let aliases: Vec<String> = aliases.iter().map(|alias| markup.code(alias)).collect();
         lines.push(format!("Also written: {}", aliases.join(", ")));
     }
     let gazetteer = &state.config.gazetteer;
@@ -307,14 +303,17 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
             Origin::File { path, range } => {
                 let shown = display_path(state, path);
                 match file_range(path, *range, encoding) {
-                    Some((line, _)) => lines.push(format!("Gazetteer: `{shown}:{line}`")),
-                    None => lines.push(format!("Gazetteer: `{shown}`")),
+                    Some((line, _)) => lines.push(format!(
+                        "Gazetteer: {}",
+                        markup.code(&format!("{shown}:{line}"))
+                    )),
+                    None => lines.push(format!("Gazetteer: {}", markup.code(&shown))),
                 }
             }
         }
     }
     for link in &resolved.links {
-        lines.push(format!("<{link}>"));
+        lines.push(markup.link(link));
     }
     // How often, and where.
     let (mut in_article, mut in_file, mut in_workspace, mut files) = (0, 0, 0, 0);
@@ -373,7 +372,7 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
         }
         lines.push(list);
     }
-    Some(markdown(lines.join("\n\n"), range))
+    Some(markup.hover(lines.join("\n\n"), range))
 }
 
 // ---------------------------------------------------------------- navigation

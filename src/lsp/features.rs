@@ -22,7 +22,70 @@ use bulletin_core::text_range::TextRange;
 
 // ---------------------------------------------------------------- hover
 
-pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Option<Hover> {
+/// Writes hover text in the format the client reads: Markdown, or the same
+/// information as plain text (no `**`, backticks or links) for a client
+/// that declared only `plaintext`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Markup {
+    pub markdown: bool,
+}
+
+impl Markup {
+    pub fn of(kind: &MarkupKind) -> Markup {
+        Markup {
+            markdown: *kind == MarkupKind::Markdown,
+        }
+    }
+
+    /// A title or a name that stands out.
+    pub fn strong(self, text: &str) -> String {
+        if self.markdown {
+            format!("**{text}**")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// A file name, a spelling: literal text.
+    pub fn code(self, text: &str) -> String {
+        if self.markdown {
+            format!("`{text}`")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// An address.
+    pub fn link(self, url: &str) -> String {
+        if self.markdown {
+            format!("<{url}>")
+        } else {
+            url.to_string()
+        }
+    }
+
+    pub fn hover(self, value: String, range: lsp::Range) -> Hover {
+        Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: if self.markdown {
+                    MarkupKind::Markdown
+                } else {
+                    MarkupKind::PlainText
+                },
+                value,
+            }),
+            range: Some(range),
+        }
+    }
+}
+
+pub fn hover(
+    state: &State,
+    uri: &Uri,
+    document: &Document,
+    offset: usize,
+    markup: Markup,
+) -> Option<Hover> {
     let entry = document.article_at(offset)?;
     let article = &entry.article;
     let encoding = state.encoding;
@@ -32,25 +95,19 @@ pub fn hover(state: &State, uri: &Uri, document: &Document, offset: usize) -> Op
         .as_ref()
         .filter(|dateline| dateline.range.touches(offset))
     {
-        (dateline.range, dateline_hover(article))
+        (dateline.range, dateline_hover(article, markup))
     } else if let Some(issue) = article
         .issue_ref
         .as_ref()
         .filter(|issue| issue.range.touches(offset))
     {
-        (issue.range, issue_hover(state, uri, article))
+        (issue.range, issue_hover(state, uri, article, markup))
     } else if article.headline.range.touches(offset) {
-        (article.headline.range, headline_hover(article))
+        (article.headline.range, headline_hover(article, markup))
     } else {
         return None;
     };
-    Some(Hover {
-        contents: HoverContents::Markup(MarkupContent {
-            kind: MarkupKind::Markdown,
-            value: text,
-        }),
-        range: Some(document.rope.range(range, encoding)),
-    })
+    Some(markup.hover(text, document.rope.range(range, encoding)))
 }
 
 fn issue_line(article: &Article) -> Option<String> {
@@ -61,8 +118,8 @@ fn issue_line(article: &Article) -> Option<String> {
     })
 }
 
-fn dateline_hover(article: &Article) -> String {
-    let mut lines = vec!["**Dateline**".to_string()];
+fn dateline_hover(article: &Article, markup: Markup) -> String {
+    let mut lines = vec![markup.strong("Dateline")];
     let Some(dateline) = &article.dateline else {
         return lines.join("\n\n");
     };
@@ -98,9 +155,9 @@ fn dateline_hover(article: &Article) -> String {
     lines.join("\n\n")
 }
 
-fn headline_hover(article: &Article) -> String {
+fn headline_hover(article: &Article, markup: Markup) -> String {
     let headline = &article.headline;
-    let mut lines = vec![format!("**{}**", headline.text.text)];
+    let mut lines = vec![markup.strong(&headline.text.text)];
     lines.push(format!(
         "Kind: {}",
         headline.kind.as_deref().unwrap_or("news report")
@@ -114,11 +171,11 @@ fn headline_hover(article: &Article) -> String {
     lines.join("\n\n")
 }
 
-fn issue_hover(state: &State, uri: &Uri, article: &Article) -> String {
+fn issue_hover(state: &State, uri: &Uri, article: &Article, markup: Markup) -> String {
     let Some(number) = article.issue_number() else {
-        return "**Issue reference** (no readable number)".to_string();
+        return format!("{} (no readable number)", markup.strong("Issue reference"));
     };
-    let mut lines = vec![format!("**Issue {number}**")];
+    let mut lines = vec![markup.strong(&format!("Issue {number}"))];
     match article.issue_date() {
         Some(date) => lines.push(format!("Published {}", dates::long_date(date))),
         None => lines.push("Publication date cannot be read".to_string()),
@@ -319,6 +376,73 @@ fn walk_articles(
             });
         }
         sink.close();
+    }
+}
+
+/// `kind`, or the closest kind of the protocol's first version (`File` to
+/// `Array`), which is all a client that declares no `symbolKind.valueSet`
+/// is guaranteed to know.
+pub fn base_symbol_kind(kind: SymbolKind) -> SymbolKind {
+    match kind {
+        SymbolKind::OBJECT | SymbolKind::TYPE_PARAMETER => SymbolKind::VARIABLE,
+        SymbolKind::KEY => SymbolKind::PROPERTY,
+        SymbolKind::NULL | SymbolKind::ENUM_MEMBER => SymbolKind::CONSTANT,
+        SymbolKind::STRUCT => SymbolKind::CLASS,
+        SymbolKind::EVENT => SymbolKind::FIELD,
+        SymbolKind::OPERATOR => SymbolKind::FUNCTION,
+        other => other,
+    }
+}
+
+/// Maps every kind of an outline with `base_symbol_kind`.
+pub fn with_base_kinds(symbols: &mut [DocumentSymbol]) {
+    for symbol in symbols {
+        symbol.kind = base_symbol_kind(symbol.kind);
+        if let Some(children) = &mut symbol.children {
+            with_base_kinds(children);
+        }
+    }
+}
+
+/// The outline as a flat list for clients without hierarchical document
+/// symbols: every symbol in document order, its parent's name as container.
+pub fn flat_symbols(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
+    fn walk(
+        symbols: Vec<DocumentSymbol>,
+        container: Option<&str>,
+        uri: &Uri,
+        out: &mut Vec<SymbolInformation>,
+    ) {
+        for symbol in symbols {
+            out.push(SymbolInformation {
+                name: symbol.name.clone(),
+                kind: symbol.kind,
+                tags: None,
+                deprecated: None,
+                location: Location::new(uri.clone(), symbol.range),
+                container_name: container.map(str::to_string),
+            });
+            if let Some(children) = symbol.children {
+                walk(children, Some(&symbol.name), uri, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(symbols, None, uri, &mut out);
+    out
+}
+
+/// `kind`, or the closest kind of the protocol's first version (`Text` to
+/// `Reference`) for a client that declares no `completionItemKind.valueSet`.
+pub fn base_completion_kind(kind: CompletionItemKind) -> CompletionItemKind {
+    match kind {
+        CompletionItemKind::FOLDER => CompletionItemKind::FILE,
+        CompletionItemKind::ENUM_MEMBER | CompletionItemKind::CONSTANT => CompletionItemKind::VALUE,
+        CompletionItemKind::STRUCT => CompletionItemKind::CLASS,
+        CompletionItemKind::EVENT => CompletionItemKind::FIELD,
+        CompletionItemKind::OPERATOR => CompletionItemKind::FUNCTION,
+        CompletionItemKind::TYPE_PARAMETER => CompletionItemKind::VARIABLE,
+        other => other,
     }
 }
 

@@ -16,7 +16,7 @@ use super::convert::{Encoding, Lines};
 use super::document::Document;
 use super::entities;
 use super::features;
-use super::state::{self, IndexedFile, Published, State};
+use super::state::{self, DiagnosticFields, IndexedFile, Published, State};
 use super::transport::Outbox;
 use super::wire::{self, Payload};
 use bulletin_core::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
@@ -53,7 +53,9 @@ struct TokensUpdate {
     previous: Option<ResultTokens>,
 }
 
-#[derive(Default, Clone, Copy)]
+/// What the client declared it supports, read once at `initialize`. Each
+/// decision is made by its own function beside the handler it serves.
+#[derive(Clone)]
 struct ClientFlags {
     watch_registration: bool,
     configuration: bool,
@@ -63,6 +65,223 @@ struct ClientFlags {
     pull_diagnostics: bool,
     /// The client re-pulls on `workspace/diagnostic/refresh`.
     diagnostic_refresh: bool,
+    /// `workspace/applyEdit`.
+    apply_edit: bool,
+    hover_format: MarkupKind,
+    document_symbols: SymbolShape,
+    /// `workspace.symbol.symbolKind.valueSet` declared.
+    workspace_symbol_kinds: bool,
+    /// `completionItemKind.valueSet` declared.
+    completion_kinds: bool,
+    code_actions: ActionShape,
+    is_preferred: bool,
+    prepare_rename: bool,
+    collapsed_text: bool,
+    folding_range_limit: Option<u32>,
+    diagnostic_fields: DiagnosticFields,
+}
+
+impl Default for ClientFlags {
+    /// What a client that declares nothing gets.
+    fn default() -> ClientFlags {
+        ClientFlags::from_capabilities(&ClientCapabilities::default())
+    }
+}
+
+impl ClientFlags {
+    fn from_capabilities(caps: &ClientCapabilities) -> ClientFlags {
+        let workspace = caps.workspace.as_ref();
+        ClientFlags {
+            watch_registration: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            work_done_progress: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            pull_diagnostics: caps
+                .text_document
+                .as_ref()
+                .and_then(|t| t.diagnostic.as_ref())
+                .is_some(),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
+            hover_format: hover_format(caps),
+            document_symbols: document_symbol_shape(caps),
+            workspace_symbol_kinds: workspace_symbol_kinds(caps),
+            completion_kinds: completion_kinds(caps),
+            code_actions: code_action_shape(caps),
+            is_preferred: is_preferred_support(caps),
+            prepare_rename: prepare_rename_support(caps),
+            collapsed_text: collapsed_text_support(caps),
+            folding_range_limit: folding_range_limit(caps),
+            diagnostic_fields: diagnostic_fields(caps),
+        }
+    }
+}
+
+/// Markdown when the client lists it in `hover.contentFormat`, else plain
+/// text (the protocol's default when nothing is declared).
+fn hover_format(caps: &ClientCapabilities) -> MarkupKind {
+    let formats = caps
+        .text_document
+        .as_ref()
+        .and_then(|t| t.hover.as_ref())
+        .and_then(|h| h.content_format.as_deref())
+        .unwrap_or_default();
+    // The client's order is its preference; the first one we write wins.
+    formats
+        .iter()
+        .find(|kind| matches!(kind, MarkupKind::Markdown | MarkupKind::PlainText))
+        .cloned()
+        .unwrap_or(MarkupKind::PlainText)
+}
+
+/// How the outline is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SymbolShape {
+    /// `DocumentSymbol[]`, written straight to bytes (`wire`).
+    Hierarchical,
+    /// `DocumentSymbol[]` with only the kinds of the protocol's first
+    /// version (no `symbolKind.valueSet` declared).
+    HierarchicalBaseKinds,
+    /// `SymbolInformation[]`; `base_kinds` as above.
+    Flat { base_kinds: bool },
+}
+
+fn document_symbol_shape(caps: &ClientCapabilities) -> SymbolShape {
+    let symbols = caps
+        .text_document
+        .as_ref()
+        .and_then(|t| t.document_symbol.as_ref());
+    let hierarchical = symbols
+        .and_then(|s| s.hierarchical_document_symbol_support)
+        .unwrap_or(false);
+    let base_kinds = symbols
+        .and_then(|s| s.symbol_kind.as_ref())
+        .and_then(|k| k.value_set.as_ref())
+        .is_none();
+    match (hierarchical, base_kinds) {
+        (true, false) => SymbolShape::Hierarchical,
+        (true, true) => SymbolShape::HierarchicalBaseKinds,
+        (false, base_kinds) => SymbolShape::Flat { base_kinds },
+    }
+}
+
+fn workspace_symbol_kinds(caps: &ClientCapabilities) -> bool {
+    caps.workspace
+        .as_ref()
+        .and_then(|w| w.symbol.as_ref())
+        .and_then(|s| s.symbol_kind.as_ref())
+        .and_then(|k| k.value_set.as_ref())
+        .is_some()
+}
+
+fn completion_kinds(caps: &ClientCapabilities) -> bool {
+    caps.text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item_kind.as_ref())
+        .and_then(|k| k.value_set.as_ref())
+        .is_some()
+}
+
+/// How fixes are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionShape {
+    /// `CodeAction` literals carrying their edit.
+    Literals,
+    /// `Command`s, run by `workspace/executeCommand`, which sends the edit
+    /// with `workspace/applyEdit`.
+    Commands,
+    /// Neither literals nor `workspace/applyEdit`: no action can work.
+    None,
+}
+
+fn code_action_shape(caps: &ClientCapabilities) -> ActionShape {
+    let literals = caps
+        .text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.code_action_literal_support.as_ref())
+        .is_some();
+    let apply_edit = caps
+        .workspace
+        .as_ref()
+        .and_then(|w| w.apply_edit)
+        .unwrap_or(false);
+    if literals {
+        ActionShape::Literals
+    } else if apply_edit {
+        ActionShape::Commands
+    } else {
+        ActionShape::None
+    }
+}
+
+fn is_preferred_support(caps: &ClientCapabilities) -> bool {
+    caps.text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.is_preferred_support)
+        .unwrap_or(false)
+}
+
+fn prepare_rename_support(caps: &ClientCapabilities) -> bool {
+    caps.text_document
+        .as_ref()
+        .and_then(|t| t.rename.as_ref())
+        .and_then(|r| r.prepare_support)
+        .unwrap_or(false)
+}
+
+fn collapsed_text_support(caps: &ClientCapabilities) -> bool {
+    caps.text_document
+        .as_ref()
+        .and_then(|t| t.folding_range.as_ref())
+        .and_then(|f| f.folding_range.as_ref())
+        .and_then(|f| f.collapsed_text)
+        .unwrap_or(false)
+}
+
+fn folding_range_limit(caps: &ClientCapabilities) -> Option<u32> {
+    caps.text_document
+        .as_ref()
+        .and_then(|t| t.folding_range.as_ref())
+        .and_then(|f| f.range_limit)
+}
+
+/// LSP 3.17 declares the optional fields of `Diagnostic` only under
+/// `publishDiagnostics`; 3.18 repeats them under `diagnostic` (pull). A
+/// `Diagnostic` is the same type however it travels, so a field is sent,
+/// pushed or pulled, when either place declares it.
+fn diagnostic_fields(caps: &ClientCapabilities) -> DiagnosticFields {
+    let text = caps.text_document.as_ref();
+    let push = text.and_then(|t| t.publish_diagnostics.as_ref());
+    let pull = text.and_then(|t| t.diagnostic.as_ref());
+    let either = |push_flag: Option<bool>, pull_flag: Option<bool>| {
+        push_flag.unwrap_or(false) || pull_flag.unwrap_or(false)
+    };
+    DiagnosticFields {
+        related_information: either(
+            push.and_then(|p| p.related_information),
+            pull.and_then(|p| p.related_information),
+        ),
+        code_description: either(
+            push.and_then(|p| p.code_description_support),
+            pull.and_then(|p| p.code_description_support),
+        ),
+        data: either(
+            push.and_then(|p| p.data_support),
+            pull.and_then(|p| p.data_support),
+        ),
+    }
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -114,10 +333,10 @@ impl Backend {
     }
 
     fn flags(&self) -> ClientFlags {
-        *self
-            .capabilities
+        self.capabilities
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
     }
 
     /// Logs to stderr and, at the configured level, to the client's log.
@@ -522,6 +741,49 @@ fn offered_encodings(params: &InitializeParams) -> Option<&[PositionEncodingKind
         .as_deref()
 }
 
+/// `RenameOptions` with `prepareProvider` only for a client that sends
+/// `textDocument/prepareRename` (`rename.prepareSupport`).
+fn rename_provider(prepare_support: bool) -> OneOf<bool, RenameOptions> {
+    if prepare_support {
+        OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        })
+    } else {
+        OneOf::Left(true)
+    }
+}
+
+/// The kind of the action fixing every safe problem of a document.
+const FIX_ALL_KIND: &str = "source.fixAll.bulletin";
+/// Applies one quick fix: arguments `[{uri, version, edit}]`.
+const APPLY_FIX_COMMAND: &str = "bulletin.applyFix";
+/// Fixes every safe problem of a document: arguments `[{uri}]`.
+const FIX_ALL_COMMAND: &str = "bulletin.fixAll";
+
+fn code_action_provider(shape: ActionShape) -> Option<CodeActionProviderCapability> {
+    match shape {
+        ActionShape::Literals => Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![
+                CodeActionKind::QUICKFIX,
+                CodeActionKind::new(FIX_ALL_KIND),
+            ]),
+            ..CodeActionOptions::default()
+        })),
+        ActionShape::Commands => Some(CodeActionProviderCapability::Simple(true)),
+        ActionShape::None => None,
+    }
+}
+
+/// The commands send their edits with `workspace/applyEdit`: they exist
+/// only for a client that accepts it.
+fn execute_command_provider(apply_edit: bool) -> Option<ExecuteCommandOptions> {
+    apply_edit.then(|| ExecuteCommandOptions {
+        commands: vec![APPLY_FIX_COMMAND.to_string(), FIX_ALL_COMMAND.to_string()],
+        work_done_progress_options: WorkDoneProgressOptions::default(),
+    })
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = Encoding::negotiate(offered_encodings(&params));
@@ -537,34 +799,11 @@ impl LanguageServer for Backend {
                 roots.push(path.into_owned());
             }
         }
-        let workspace = params.capabilities.workspace.as_ref();
-        let flags = ClientFlags {
-            watch_registration: workspace
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|w| w.dynamic_registration)
-                .unwrap_or(false),
-            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
-            work_done_progress: params
-                .capabilities
-                .window
-                .as_ref()
-                .and_then(|w| w.work_done_progress)
-                .unwrap_or(false),
-            pull_diagnostics: params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.diagnostic.as_ref())
-                .is_some(),
-            diagnostic_refresh: workspace
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
-        };
+        let flags = ClientFlags::from_capabilities(&params.capabilities);
         *self
             .capabilities
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()) = flags;
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = flags.clone();
         let settings = params
             .initialization_options
             .as_ref()
@@ -573,6 +812,7 @@ impl LanguageServer for Backend {
         {
             let mut state = lock(&self.state);
             state.encoding = encoding;
+            state.diagnostic_fields = flags.diagnostic_fields;
             state.roots = roots;
             state.settings = settings;
         }
@@ -607,22 +847,12 @@ impl LanguageServer for Backend {
                     trigger_characters: Some(vec![" ".to_string(), "(".to_string()]),
                     ..CompletionOptions::default()
                 }),
-                code_action_provider: Some(CodeActionProviderCapability::Options(
-                    CodeActionOptions {
-                        code_action_kinds: Some(vec![
-                            CodeActionKind::QUICKFIX,
-                            CodeActionKind::new("source.fixAll.bulletin"),
-                        ]),
-                        ..CodeActionOptions::default()
-                    },
-                )),
+                code_action_provider: code_action_provider(flags.code_actions),
+                execute_command_provider: execute_command_provider(flags.apply_edit),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 document_highlight_provider: Some(OneOf::Left(true)),
-                rename_provider: Some(OneOf::Right(RenameOptions {
-                    prepare_provider: Some(true),
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                })),
+                rename_provider: Some(rename_provider(flags.prepare_rename)),
                 diagnostic_provider: flags.pull_diagnostics.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("bulletin".to_string()),
@@ -804,11 +1034,12 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let uri = at.text_document.uri;
+        let markup = features::Markup::of(&self.flags().hover_format);
         Ok(self
             .with_workspace(&uri, "hover", |state, document| {
                 let offset = document.rope.offset(at.position, state.encoding);
-                entities::hover(state, &uri, document, offset)
-                    .or_else(|| features::hover(state, &uri, document, offset))
+                entities::hover(state, &uri, document, offset, markup)
+                    .or_else(|| features::hover(state, &uri, document, offset, markup))
             })?
             .flatten())
     }
@@ -817,18 +1048,30 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_document(
-            &params.text_document.uri,
-            "documentSymbol",
-            |state, document| {
+        let uri = params.text_document.uri;
+        let shape = self.flags().document_symbols;
+        self.with_document(&uri, "documentSymbol", |state, document| match shape {
+            SymbolShape::Hierarchical => {
                 if wire::reply_directly_json(|| {
                     features::document_symbols_json(document, state.encoding)
                 }) {
                     return DocumentSymbolResponse::Nested(Vec::new());
                 }
                 DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
-            },
-        )
+            }
+            SymbolShape::HierarchicalBaseKinds => {
+                let mut symbols = features::document_symbols(document, state.encoding);
+                features::with_base_kinds(&mut symbols);
+                DocumentSymbolResponse::Nested(symbols)
+            }
+            SymbolShape::Flat { base_kinds } => {
+                let mut symbols = features::document_symbols(document, state.encoding);
+                if base_kinds {
+                    features::with_base_kinds(&mut symbols);
+                }
+                DocumentSymbolResponse::Flat(features::flat_symbols(symbols, &uri))
+            }
+        })
     }
 
     async fn symbol(
@@ -843,13 +1086,32 @@ impl LanguageServer for Backend {
             })
             .ok_or_else(|| internal("workspace/symbol"))?
         };
+        let mut symbols = symbols;
+        if !self.flags().workspace_symbol_kinds {
+            for symbol in &mut symbols {
+                symbol.kind = features::base_symbol_kind(symbol.kind);
+            }
+        }
         Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_document(&params.text_document.uri, "foldingRange", |_, document| {
-            features::folding_ranges(document)
-        })
+        let flags = self.flags();
+        let ranges =
+            self.with_document(&params.text_document.uri, "foldingRange", |_, document| {
+                features::folding_ranges(document)
+            })?;
+        Ok(ranges.map(|mut ranges| {
+            if !flags.collapsed_text {
+                for range in &mut ranges {
+                    range.collapsed_text = None;
+                }
+            }
+            if let Some(limit) = flags.folding_range_limit {
+                ranges.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            }
+            ranges
+        }))
     }
 
     async fn selection_range(
@@ -946,13 +1208,21 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
+        let completion_kinds = self.flags().completion_kinds;
         Ok(self
             .with_document(&at.text_document.uri, "completion", |state, document| {
                 let offset = document.rope.offset(at.position, state.encoding);
                 features::completion(state, document, offset)
             })?
             .filter(|items| !items.is_empty())
-            .map(CompletionResponse::Array))
+            .map(|mut items| {
+                if !completion_kinds {
+                    for item in &mut items {
+                        item.kind = item.kind.map(features::base_completion_kind);
+                    }
+                }
+                CompletionResponse::Array(items)
+            }))
     }
 
     async fn goto_definition(
@@ -1013,11 +1283,9 @@ impl LanguageServer for Backend {
                 entities::prepare_rename(state, document, offset)
             },
         )?;
-        match found {
-            None => Err(Error::invalid_params("the document is not open")),
-            Some(Ok(response)) => Ok(Some(response)),
-            Some(Err(message)) => Err(Error::invalid_params(message)),
-        }
+        // Away from an entity (or in a document that is not open) there is
+        // nothing to rename: `null`, which the protocol reserves for that.
+        Ok(found.and_then(|found| found.ok()))
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -1035,12 +1303,40 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        let actions = {
+        let flags = self.flags();
+        if flags.code_actions == ActionShape::None {
+            return Ok(None);
+        }
+        let (actions, version) = {
             let mut state = lock(&self.state);
-            guarded("codeAction", || code_actions(&mut state, &uri, &params))
-                .ok_or_else(|| internal("codeAction"))?
+            let actions = guarded("codeAction", || code_actions(&mut state, &uri, &params))
+                .ok_or_else(|| internal("codeAction"))?;
+            (actions, state.docs.get(&uri).map(|doc| doc.version))
         };
-        Ok(Some(actions))
+        Ok(Some(shape_actions(actions, &flags, &uri, version)))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if !self.flags().apply_edit {
+            return Err(Error::invalid_request());
+        }
+        let edit = {
+            let mut state = lock(&self.state);
+            guarded("executeCommand", || command_edit(&mut state, &params))
+                .ok_or_else(|| internal("executeCommand"))??
+        };
+        let Some(edit) = edit else {
+            return Ok(None); // nothing left to fix
+        };
+        match self.client.apply_edit(edit).await {
+            Ok(response) if response.applied => Ok(None),
+            Ok(response) => {
+                Err(request_failed(response.failure_reason.unwrap_or_else(
+                    || "the editor did not apply the edit".to_string(),
+                )))
+            }
+            Err(err) => Err(request_failed(format!("workspace/applyEdit failed: {err}"))),
+        }
     }
 
     async fn diagnostic(
@@ -1116,7 +1412,7 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
             })
         })
     };
-    let fix_all_kind = CodeActionKind::new("source.fixAll.bulletin");
+    let fix_all_kind = CodeActionKind::new(FIX_ALL_KIND);
     let mut actions = Vec::new();
     let diagnostics = state
         .all_diagnostics()
@@ -1152,7 +1448,9 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
                     changes: Some([(uri.clone(), edits)].into_iter().collect()),
                     ..WorkspaceEdit::default()
                 }),
-                is_preferred: Some(fix.applicability == bulletin_core::diagnostic::Applicability::Safe),
+                is_preferred: Some(
+                    fix.applicability == bulletin_core::diagnostic::Applicability::Safe,
+                ),
                 ..CodeAction::default()
             }));
         }
@@ -1164,14 +1462,9 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
             .is_some_and(|fix| fix.applicability == bulletin_core::diagnostic::Applicability::Safe)
     });
     if any_safe && wanted(&fix_all_kind) {
-        let path = uri.to_file_path();
-        let outcome = fix::fix_text(&document.text, &state.config, path.as_deref(), false);
-        if let Some(edit) = minimal_edit(document, &outcome.text, encoding) {
+        if let Some((fixes, edit)) = fix_all_edit(state, uri) {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!(
-                    "Fix all bulletin problems ({} fixes)",
-                    outcome.fixes_applied
-                ),
+                title: format!("Fix all bulletin problems ({fixes} fixes)"),
                 kind: Some(fix_all_kind),
                 edit: Some(WorkspaceEdit {
                     changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
@@ -1182,6 +1475,124 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
         }
     }
     actions
+}
+
+/// The edit fixing every fixable problem of an open document, and how many
+/// fixes it applies; `None` when nothing changes.
+fn fix_all_edit(state: &State, uri: &Uri) -> Option<(usize, TextEdit)> {
+    let document = state.docs.get(uri)?;
+    let path = uri.to_file_path();
+    let outcome = fix::fix_text(&document.text, &state.config, path.as_deref(), false);
+    minimal_edit(document, &outcome.text, state.encoding).map(|edit| (outcome.fixes_applied, edit))
+}
+
+/// `actions` as the client can take them: literals (without `isPreferred`
+/// unless the client declared `isPreferredSupport`), or commands.
+fn shape_actions(
+    actions: CodeActionResponse,
+    flags: &ClientFlags,
+    uri: &Uri,
+    version: Option<i32>,
+) -> CodeActionResponse {
+    match flags.code_actions {
+        ActionShape::None => Vec::new(),
+        ActionShape::Literals => actions
+            .into_iter()
+            .map(|action| match action {
+                CodeActionOrCommand::CodeAction(mut action) if !flags.is_preferred => {
+                    action.is_preferred = None;
+                    CodeActionOrCommand::CodeAction(action)
+                }
+                other => other,
+            })
+            .collect(),
+        ActionShape::Commands => actions
+            .into_iter()
+            .filter_map(|action| match action {
+                CodeActionOrCommand::Command(command) => Some(command),
+                CodeActionOrCommand::CodeAction(action) => as_command(action, uri, version),
+            })
+            .map(CodeActionOrCommand::Command)
+            .collect(),
+    }
+}
+
+/// The command that does what the code action's edit does.
+fn as_command(action: CodeAction, uri: &Uri, version: Option<i32>) -> Option<Command> {
+    let fix_all = action
+        .kind
+        .as_ref()
+        .is_some_and(|kind| kind.as_str() == FIX_ALL_KIND);
+    let (command, argument) = if fix_all {
+        (FIX_ALL_COMMAND, serde_json::json!({ "uri": uri }))
+    } else {
+        let edit = action.edit?;
+        (
+            APPLY_FIX_COMMAND,
+            serde_json::json!({ "uri": uri, "version": version?, "edit": edit }),
+        )
+    };
+    Some(Command {
+        title: action.title,
+        command: command.to_string(),
+        arguments: Some(vec![argument]),
+    })
+}
+
+/// The argument of the server's commands.
+#[derive(serde::Deserialize)]
+struct CommandArgument {
+    uri: Uri,
+    version: Option<i32>,
+    edit: Option<WorkspaceEdit>,
+}
+
+/// The edit a `workspace/executeCommand` asks for (`None`: nothing to do).
+fn command_edit(state: &mut State, params: &ExecuteCommandParams) -> Result<Option<WorkspaceEdit>> {
+    let argument: CommandArgument = params
+        .arguments
+        .first()
+        .cloned()
+        .and_then(|argument| serde_json::from_value(argument).ok())
+        .ok_or_else(|| Error::invalid_params("expected one argument {uri, …}"))?;
+    let current = state.docs.get(&argument.uri).map(|doc| doc.version);
+    match params.command.as_str() {
+        APPLY_FIX_COMMAND => {
+            let edit = argument
+                .edit
+                .ok_or_else(|| Error::invalid_params("the argument has no edit"))?;
+            if current.is_none() || current != argument.version {
+                return Err(Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::ContentModified,
+                    message: "the document changed since the fix was offered".into(),
+                    data: None,
+                });
+            }
+            Ok(Some(edit))
+        }
+        FIX_ALL_COMMAND => {
+            if current.is_none() {
+                return Err(Error::invalid_params("the document is not open"));
+            }
+            state.refresh_all();
+            Ok(
+                fix_all_edit(state, &argument.uri).map(|(_, edit)| WorkspaceEdit {
+                    changes: Some([(argument.uri.clone(), vec![edit])].into_iter().collect()),
+                    ..WorkspaceEdit::default()
+                }),
+            )
+        }
+        other => Err(Error::invalid_params(format!("unknown command {other}"))),
+    }
+}
+
+/// `RequestFailed` (-32803): the request was valid but could not be done.
+fn request_failed(message: String) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: message.into(),
+        data: None,
+    }
 }
 
 /// One edit replacing only what differs between the document and `new`.
@@ -1214,4 +1625,83 @@ fn minimal_edit(document: &Document, new: &str, encoding: Encoding) -> Option<Te
         document.rope.range(range, encoding),
         new[prefix..new.len() - suffix].to_string(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(json: serde_json::Value) -> ClientCapabilities {
+        serde_json::from_value(json).expect("client capabilities")
+    }
+
+    #[test]
+    fn a_client_declaring_nothing_gets_the_base_forms() {
+        let flags = ClientFlags::from_capabilities(&caps(serde_json::json!({})));
+        assert_eq!(flags.hover_format, MarkupKind::PlainText);
+        assert_eq!(
+            flags.document_symbols,
+            SymbolShape::Flat { base_kinds: true }
+        );
+        assert_eq!(flags.code_actions, ActionShape::None);
+        assert!(!flags.prepare_rename && !flags.collapsed_text && !flags.is_preferred);
+        assert!(!flags.apply_edit && !flags.completion_kinds && !flags.workspace_symbol_kinds);
+        assert_eq!(flags.diagnostic_fields, DiagnosticFields::default());
+        assert_eq!(rename_provider(false), OneOf::Left(true));
+        assert!(code_action_provider(flags.code_actions).is_none());
+        assert!(execute_command_provider(flags.apply_edit).is_none());
+    }
+
+    #[test]
+    fn hover_follows_the_clients_order_of_formats() {
+        let format = |formats: serde_json::Value| {
+            hover_format(&caps(
+                serde_json::json!({"textDocument": {"hover": {"contentFormat": formats}}}),
+            ))
+        };
+        assert_eq!(
+            format(serde_json::json!(["markdown", "plaintext"])),
+            MarkupKind::Markdown
+        );
+        assert_eq!(
+            format(serde_json::json!(["plaintext", "markdown"])),
+            MarkupKind::PlainText
+        );
+        assert_eq!(
+            format(serde_json::json!(["plaintext"])),
+            MarkupKind::PlainText
+        );
+        assert_eq!(format(serde_json::json!([])), MarkupKind::PlainText);
+    }
+
+    #[test]
+    fn shapes_follow_single_declarations() {
+        let commands = caps(serde_json::json!({"workspace": {"applyEdit": true}}));
+        assert_eq!(code_action_shape(&commands), ActionShape::Commands);
+        let literals = caps(serde_json::json!({"textDocument": {"codeAction": {
+            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": []}}}}}));
+        assert_eq!(code_action_shape(&literals), ActionShape::Literals);
+        let nested = caps(serde_json::json!({"textDocument": {"documentSymbol": {
+            "hierarchicalDocumentSymbolSupport": true}}}));
+        assert_eq!(
+            document_symbol_shape(&nested),
+            SymbolShape::HierarchicalBaseKinds
+        );
+        // 3.18 repeats the diagnostic fields under `diagnostic`: either counts.
+        let pulled = caps(serde_json::json!({"textDocument": {
+            "diagnostic": {"relatedInformation": true},
+            "publishDiagnostics": {"codeDescriptionSupport": true}}}));
+        assert_eq!(
+            diagnostic_fields(&pulled),
+            DiagnosticFields {
+                related_information: true,
+                code_description: true,
+                data: false
+            }
+        );
+        let folding = caps(serde_json::json!({"textDocument": {"foldingRange": {
+            "rangeLimit": 3, "foldingRange": {"collapsedText": true}}}}));
+        assert!(collapsed_text_support(&folding));
+        assert_eq!(folding_range_limit(&folding), Some(3));
+    }
 }

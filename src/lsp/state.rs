@@ -74,8 +74,29 @@ impl IndexedFile {
     }
 }
 
+/// Which optional fields of `Diagnostic` the client declared it accepts
+/// (`textDocument.publishDiagnostics`, or the 3.18 fields of
+/// `textDocument.diagnostic`): the rest are left out, pushed or pulled.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DiagnosticFields {
+    pub related_information: bool,
+    pub code_description: bool,
+    pub data: bool,
+}
+
+impl DiagnosticFields {
+    /// Every field: what the server sends a client that accepts them all.
+    pub const ALL: DiagnosticFields = DiagnosticFields {
+        related_information: true,
+        code_description: true,
+        data: true,
+    };
+}
+
 pub struct State {
     pub encoding: Encoding,
+    /// The optional diagnostic fields the client accepts (set at initialize).
+    pub diagnostic_fields: DiagnosticFields,
     pub roots: Vec<PathBuf>,
     /// From `bulletin.toml` (defaults when there is none).
     pub file_config: Config,
@@ -194,6 +215,7 @@ impl Default for State {
     fn default() -> State {
         State {
             encoding: Encoding::Utf16,
+            diagnostic_fields: DiagnosticFields::ALL,
             roots: Vec::new(),
             file_config: Config::default(),
             settings: None,
@@ -223,7 +245,11 @@ impl FileRef<'_> {
         }
     }
 
-    pub fn range(&self, range: bulletin_core::text_range::TextRange, encoding: Encoding) -> lsp::Range {
+    pub fn range(
+        &self,
+        range: bulletin_core::text_range::TextRange,
+        encoding: Encoding,
+    ) -> lsp::Range {
         lsp::Range::new(
             self.position(range.start, encoding),
             self.position(range.end, encoding),
@@ -470,25 +496,32 @@ impl State {
         };
         let files = self.files();
         let encoding = self.encoding;
+        let fields = self.diagnostic_fields;
         // Each rule's page address, parsed once per call.
-        let mut pages: HashMap<bulletin_core::rules::Rule, Option<CodeDescription>> = HashMap::new();
+        let mut pages: HashMap<bulletin_core::rules::Rule, Option<CodeDescription>> =
+            HashMap::new();
         diagnostics
             .iter()
             .map(|diagnostic| {
-                let code_description = pages
-                    .entry(diagnostic.rule)
-                    .or_insert_with(|| {
-                        diagnostic
-                            .rule
-                            .doc_url()
-                            .parse()
-                            .ok()
-                            .map(|href| CodeDescription { href })
-                    })
-                    .clone();
+                let code_description = if fields.code_description {
+                    pages
+                        .entry(diagnostic.rule)
+                        .or_insert_with(|| {
+                            diagnostic
+                                .rule
+                                .doc_url()
+                                .parse()
+                                .ok()
+                                .map(|href| CodeDescription { href })
+                        })
+                        .clone()
+                } else {
+                    None
+                };
                 let related: Vec<DiagnosticRelatedInformation> = diagnostic
                     .related
                     .iter()
+                    .filter(|_| fields.related_information)
                     .filter_map(|related| {
                         let (other_uri, other) = match related.file {
                             None => (uri, &file),
@@ -506,7 +539,7 @@ impl State {
                         })
                     })
                     .collect();
-                let data = diagnostic.fix.as_ref().map(|fix| {
+                let data = diagnostic.fix.as_ref().filter(|_| fields.data).map(|fix| {
                     let edits: Vec<TextEdit> = fix
                         .edits
                         .iter()

@@ -156,6 +156,7 @@ impl LspClient {
         if let (Some(id), Some(method)) = (message.get("id"), message.get("method")) {
             let result = match method.as_str() {
                 Some("workspace/configuration") => json!([null]),
+                Some("workspace/applyEdit") => json!({"applied": true}),
                 _ => Value::Null,
             };
             let id = id.clone();
@@ -203,22 +204,23 @@ impl LspClient {
         }
     }
 
+    /// `initialize` (then `initialized`) as a rich client, VS Code-like:
+    /// every optional capability the server can use is declared.
     pub fn initialize(&mut self, encodings: &[&str], root: Option<&str>) -> Value {
+        let mut capabilities = rich_capabilities();
+        capabilities["general"] = json!({"positionEncodings": encodings});
+        self.initialize_with(capabilities, root)
+    }
+
+    /// `initialize` (then `initialized`) with exactly these client capabilities.
+    pub fn initialize_with(&mut self, capabilities: Value, root: Option<&str>) -> Value {
         let result = self.request(
             "initialize",
             json!({
                 "processId": null,
                 "rootUri": root,
                 "workspaceFolders": root.map(|uri| vec![json!({"uri": uri, "name": "root"})]),
-                "capabilities": {
-                    "general": {"positionEncodings": encodings},
-                    "window": {"workDoneProgress": true},
-                    "workspace": {
-                        "configuration": true,
-                        "didChangeWatchedFiles": {"dynamicRegistration": true}
-                    },
-                    "textDocument": {"publishDiagnostics": {"relatedInformation": true}}
-                }
+                "capabilities": capabilities,
             }),
         );
         self.notify("initialized", json!({}));
@@ -259,6 +261,77 @@ impl LspClient {
             std::thread::sleep(Duration::from_millis(10));
         }
     }
+}
+
+/// What a VS Code-like client declares (the parts this server can use).
+pub fn rich_capabilities() -> Value {
+    let symbol_kinds: Vec<u32> = (1..=26).collect();
+    let completion_kinds: Vec<u32> = (1..=25).collect();
+    json!({
+        "general": {"positionEncodings": ["utf-16"]},
+        "window": {"workDoneProgress": true, "showMessage": {}},
+        "workspace": {
+            "applyEdit": true,
+            "workspaceEdit": {"documentChanges": true},
+            "configuration": true,
+            "didChangeConfiguration": {"dynamicRegistration": true},
+            "didChangeWatchedFiles": {"dynamicRegistration": true},
+            "symbol": {"symbolKind": {"valueSet": symbol_kinds}},
+            "executeCommand": {},
+            "diagnostics": {"refreshSupport": true},
+            "semanticTokens": {"refreshSupport": true},
+            "workspaceFolders": true
+        },
+        "textDocument": {
+            "synchronization": {"didSave": true},
+            "hover": {"contentFormat": ["markdown", "plaintext"]},
+            "completion": {
+                "completionItem": {
+                    "snippetSupport": true,
+                    "documentationFormat": ["markdown", "plaintext"],
+                    "labelDetailsSupport": true
+                },
+                "completionItemKind": {"valueSet": completion_kinds},
+                "contextSupport": true
+            },
+            "documentSymbol": {
+                "symbolKind": {"valueSet": symbol_kinds},
+                "hierarchicalDocumentSymbolSupport": true,
+                "labelSupport": true
+            },
+            "codeAction": {
+                "codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
+                    "", "quickfix", "refactor", "source", "source.fixAll"
+                ]}},
+                "isPreferredSupport": true,
+                "dataSupport": true
+            },
+            "rename": {"prepareSupport": true},
+            "foldingRange": {
+                "lineFoldingOnly": true,
+                "foldingRangeKind": {"valueSet": ["comment", "imports", "region"]},
+                "foldingRange": {"collapsedText": true}
+            },
+            "publishDiagnostics": {
+                "relatedInformation": true,
+                "versionSupport": true,
+                "tagSupport": {"valueSet": [1, 2]},
+                "codeDescriptionSupport": true,
+                "dataSupport": true
+            },
+            "semanticTokens": {
+                "requests": {"range": true, "full": {"delta": true}},
+                "tokenTypes": [],
+                "tokenModifiers": [],
+                "formats": ["relative"]
+            },
+            "inlayHint": {},
+            "selectionRange": {},
+            "documentHighlight": {},
+            "references": {},
+            "definition": {"linkSupport": true}
+        }
+    })
 }
 
 impl Drop for LspClient {
