@@ -99,6 +99,15 @@ ASTANA, FEBRUARY 3 2019 (The Bulletin) — Prices rose, Mr Li’s office said, a
 
 UNICODE_NAME = "conformance-unicode.bulletin"
 
+# The same page with every kind of line end LSP knows, mixed: a lone CR
+# (old Mac files), CRLF and LF, in turn.
+MIXED_NAME = "conformance-mixed-line-ends.bulletin"
+
+
+def mixed_line_ends(text: str) -> str:
+    ends = ["\r", "\r\n", "\n"]
+    return "".join(line + ends[n % 3] for n, line in enumerate(text.split("\n")))
+
 
 def capabilities_rich(encoding: str) -> dict:
     """What VS Code 1.9x declares, trimmed to what a bulletin server can use."""
@@ -1024,6 +1033,9 @@ class Session:
             self.open(uri, text)
         uni = (self.examples.resolve() / UNICODE_NAME).as_uri()
         self.open(uni, UNICODE_PAGE)
+        mixed = (self.examples.resolve() / MIXED_NAME).as_uri()
+        pages[mixed] = mixed_line_ends(UNICODE_PAGE)
+        self.open(mixed, pages[mixed])
         self.drain(0.3)
 
         enc = self.encoding
