@@ -11,10 +11,13 @@
 //! at most three trees), so edits fall in hot and cold segments alike.
 
 use bulletin::lsp::convert::{Encoding, Lines};
-use bulletin::lsp::document::{Document, SegmentLimits, SegmentSummary};
+use bulletin::lsp::document::{Document, SegmentLimits};
 use proptest::prelude::*;
+use store::{nodes, trees};
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
-use tree_sitter::{Node, Tree};
+
+#[path = "common/store.rs"]
+mod store;
 
 const START: &str = "Tag Archives: Steppe\n\nComment: Budget “approved” — 🎉\n\nÖSKEMEN, JAN. 3 (The Bulletin) – Text’s here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nGrain exports rise\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nCopyright ©The Bulletin\n\nWeak one after a trailer\n\nBody line without a dateline.\n\n(News report from Issue No. 13, published on Feb. 8 2019)\nGas output falls\n\nBAKU, MARCH 2 2019 (The Bulletin) — Gas.\n\nBy Anna Lee, correspondent\n\nENDS\n\nRail freight stalls\n\n>>A standfirst>>\n\nOSH, APRIL 5 2019 (The Bulletin) — Rail.\n\nSecond paragraph.\n\n(News report from Issue No. 14, published on April 9 2019)\n\nLone headline\n\nTASHKENT, MAY 1 2019 (The Bulletin) — Last.\n";
 
@@ -65,19 +68,6 @@ fn start_text(ending: u8) -> String {
     }
 }
 
-fn nodes(tree: &Tree) -> Vec<(String, usize, usize)> {
-    fn walk(node: Node<'_>, out: &mut Vec<(String, usize, usize)>) {
-        out.push((node.kind().to_string(), node.start_byte(), node.end_byte()));
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            walk(child, out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(tree.root_node(), &mut out);
-    out
-}
-
 #[derive(Debug, Clone)]
 struct Edit {
     start: (u32, u32),
@@ -109,34 +99,6 @@ fn limits() -> impl Strategy<Value = SegmentLimits> {
             hot_trees,
         }
     })
-}
-
-fn trees(document: &Document) -> usize {
-    document
-        .segments()
-        .filter(|(_, _, tree)| tree.is_some())
-        .count()
-}
-
-/// The segments cover the text in order; each parsed segment's summary is
-/// that of a fresh parse of its text, and each hot segment's tree is that
-/// parse; at most `hot_trees` segments keep a tree.
-fn check_segments(document: &Document, limits: SegmentLimits) -> Result<(), TestCaseError> {
-    let mut covered = 0;
-    for ((start, text, tree), summary) in document.segments().zip(document.segment_summaries()) {
-        prop_assert_eq!(start, covered);
-        covered += text.len();
-        let fresh = bulletin_core::syntax::parse(text, None).unwrap();
-        if let Some(tree) = tree {
-            prop_assert_eq!(nodes(tree), nodes(&fresh));
-        }
-        if let Some(summary) = summary {
-            prop_assert_eq!(summary, &SegmentSummary::of(Some(&fresh), text));
-        }
-    }
-    prop_assert_eq!(covered, document.text.len());
-    prop_assert!(trees(document) <= limits.hot_trees);
-    Ok(())
 }
 
 proptest! {
@@ -198,30 +160,15 @@ proptest! {
         prop_assert_eq!(&document.text, &expected);
         prop_assert_eq!(document.rope.to_string(), expected.clone());
         // (b) each segment's summary and tree (where it has one) is that of
-        // a fresh parse of its text, and the segments cover the text in order.
-        check_segments(&document, limits)?;
+        // a fresh parse of its text, and the segments cover the text in order
+        // (the comparisons of `tests/common/store.rs`, shared with the
+        // `document_store` fuzz target).
+        store::check_segments(&document, limits);
         // (c) the articles and diagnostics equal a fresh whole-document
         // analysis; after it every segment was parsed and is still checked.
         document.refresh(&config, 0);
-        prop_assert!(document.segment_summaries().all(|summary| summary.is_some()));
-        check_segments(&document, limits)?;
-        let (_, analysis) = bulletin_core::analysis::analyze(&expected, &config);
-        let mine: Vec<_> = document
-            .articles()
-            .iter()
-            .map(|entry| (entry.article.range, entry.article.headline.text.text.clone()))
-            .collect();
-        let fresh: Vec<_> = analysis
-            .document
-            .articles
-            .iter()
-            .map(|article| (article.range, article.headline.text.text.clone()))
-            .collect();
-        prop_assert_eq!(mine, fresh);
-        prop_assert_eq!(document.model(), analysis.document);
-        let mut mine = document.diagnostics();
-        bulletin_core::analysis::sort(&mut mine);
-        prop_assert_eq!(mine, analysis.diagnostics);
+        store::check_segments(&document, limits);
+        store::check_against_fresh(&document, &config);
     }
 }
 
@@ -303,12 +250,9 @@ fn assert_fresh(document: &mut Document, limits: SegmentLimits, what: &str) {
     let config = bulletin_core::config::Config::default();
     document.refresh(&config, 0);
     assert_eq!(document.rope.to_string(), document.text, "{what}");
-    check_segments(document, limits).unwrap_or_else(|error| panic!("{what}: {error}"));
-    let (_, analysis) = bulletin_core::analysis::analyze(&document.text, &config);
-    assert_eq!(document.model(), analysis.document, "{what}");
-    let mut mine = document.diagnostics();
-    bulletin_core::analysis::sort(&mut mine);
-    assert_eq!(mine, analysis.diagnostics, "{what}");
+    eprintln!("checking: {what}");
+    store::check_segments(document, limits);
+    store::check_against_fresh(document, &config);
 }
 
 fn replace(document: &mut Document, range: ((u32, u32), (u32, u32)), text: &str, version: i32) {

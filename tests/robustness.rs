@@ -3,10 +3,14 @@
 //! lone `\r`) as it was, for random text and random edits of real-looking
 //! articles.
 
-use bulletin_core::analysis::analyze;
 use bulletin_core::config::Config;
 use bulletin_core::fix::fix_text;
 use proptest::prelude::*;
+
+#[path = "common/fixes.rs"]
+mod fixes;
+#[path = "common/invariants.rs"]
+mod invariants;
 
 const ARTICLE: &str = "Tag Archives: Caspian gas\n\nComment: Turkmen gas “finds” a new route\n\n>>Ashgabat looks west>>\n\nASHGABAT, SEPT. 3 2019 (The Conway Bulletin) — Turkmenistan’s gas 🔥 exports rose.\n\nBy Aida Sarsen, analyst\n\nCopyright ©The Conway Bulletin — all rights reserved\n\n(Editorial from Issue No.\u{a0}430, published on Sept.\u{a0}6\u{a0}2019)\n\nBISHKEK/Kyrgyzstan, OCT. 4  2019, (The Bulletin) – –Kyrgyz MPs met.\r\n\r\n>>This story was first published in issue 434 of The Conway Bulletin on Oct. 4 2019\r\n\nTASHKENTJAN. 8 (The Daily Steppe) — x\r\rOSH, MAY 2  2019 (The Bulletin) – Text ©’s 🔥.\r\n\r(News report from Issue No. 43l, published on Jan. 12020)f";
 
@@ -43,29 +47,11 @@ const PIECES: &[&str] = &[
     "",
 ];
 
+/// The checks every fuzz target and property test shares: no panic, and
+/// every diagnostic, fix edit, model span and entity range inside the text
+/// on character boundaries.
 fn check_ranges(text: &str) {
-    let (tree, analysis) = analyze(text, &Config::default());
-    if let Some(tree) = &tree {
-        assert_eq!(tree.root_node().end_byte(), text.len());
-    }
-    for diagnostic in &analysis.diagnostics {
-        let range = diagnostic.range;
-        assert!(
-            range.start <= range.end && range.end <= text.len(),
-            "{range:?} outside {}",
-            text.len()
-        );
-        assert!(
-            text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
-            "{range:?} not on a boundary"
-        );
-        for edit in diagnostic.fix.iter().flat_map(|fix| &fix.edits) {
-            assert!(edit.range.end <= text.len());
-            assert!(
-                text.is_char_boundary(edit.range.start) && text.is_char_boundary(edit.range.end)
-            );
-        }
-    }
+    invariants::analyse_and_check(text);
 }
 
 /// The line ends of `text` in order: `"\n"`, `"\r\n"` or `"\r"` each.
@@ -103,13 +89,13 @@ proptest! {
     fn random_edits_of_real_looking_articles(edits in prop::collection::vec((0usize..2000, 0usize..12, 0usize..64), 0..12)) {
         let text = splice(ARTICLE, &edits);
         check_ranges(&text);
-        // Fixing never panics, and fixing the result again changes nothing.
-        let config = Config::default();
-        let once = fix_text(&text, &config, None, true).text;
+        // Fixing never panics, keeps the text outside its edits, leaves
+        // nothing fixable, and fixing the result again changes nothing.
+        fixes::check_fix(&text, false);
+        fixes::check_fix(&text, true);
         // Fixes never add, remove, split or join a line end.
+        let once = fix_text(&text, &Config::default(), None, true).text;
         prop_assert_eq!(line_ends(&once), line_ends(&text));
-        let twice = fix_text(&once, &config, None, true).text;
-        prop_assert_eq!(once, twice);
     }
 
     #[test]
