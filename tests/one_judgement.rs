@@ -243,3 +243,214 @@ fn entity_spelling_prefers_the_gazetteers_name_and_fix_applies_it() {
         again.stdout
     );
 }
+
+// ------------------------------------------- the editor and CI, one judgement
+
+#[path = "common/lsp_client.rs"]
+mod lsp_client;
+
+/// One finding as both faces can state it: file, rule, severity, message and
+/// 1-based line/column span (the pages are in the Basic Multilingual Plane,
+/// where UTF-16 units and scalar values count alike).
+type Finding = (String, String, String, String, (u64, u64), (u64, u64));
+
+fn check_findings(dir: &Path, extra: &[&str]) -> Vec<Finding> {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let run = bulletin_in(dir, &args, None);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let reported: Value = serde_json::from_str(&run.stdout).expect("json");
+    let mut findings: Vec<Finding> = reported
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|d| {
+            let at = |key: &str| {
+                (
+                    d[key]["line"].as_u64().unwrap_or(0),
+                    d[key]["column"].as_u64().unwrap_or(0),
+                )
+            };
+            (
+                d["path"].as_str().unwrap_or_default().to_string(),
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["severity"].as_str().unwrap_or_default().to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+                at("start"),
+                at("end"),
+            )
+        })
+        .collect();
+    findings.sort();
+    findings
+}
+
+fn workspace_findings(client: &mut lsp_client::LspClient, root: &Path) -> Vec<Finding> {
+    let report = client.request(
+        "workspace/diagnostic",
+        serde_json::json!({"previousResultIds": []}),
+    );
+    let mut findings = Vec::new();
+    for item in report["items"].as_array().into_iter().flatten() {
+        let uri = item["uri"].as_str().unwrap_or_default();
+        let path = uri
+            .strip_prefix(&format!("file://{}/", root.display()))
+            .unwrap_or(uri)
+            .to_string();
+        for d in item["items"].as_array().into_iter().flatten() {
+            let severity = match d["severity"].as_u64() {
+                Some(1) => "error",
+                Some(2) => "warning",
+                Some(3) => "info",
+                _ => "hint",
+            };
+            let at = |key: &str| {
+                (
+                    d["range"][key]["line"].as_u64().unwrap_or(0) + 1,
+                    d["range"][key]["character"].as_u64().unwrap_or(0) + 1,
+                )
+            };
+            findings.push((
+                path.clone(),
+                d["code"].as_str().unwrap_or_default().to_string(),
+                severity.to_string(),
+                d["message"].as_str().unwrap_or_default().to_string(),
+                at("start"),
+                at("end"),
+            ));
+        }
+    }
+    findings.sort();
+    findings
+}
+
+/// The server's `workspace/diagnostic` comes to equal `expected` (the
+/// server judges in the background after a change; it must settle there).
+fn settles_on(client: &mut lsp_client::LspClient, root: &Path, expected: &[Finding], when: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = workspace_findings(client, root);
+        if found == expected {
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            assert_eq!(
+                found, expected,
+                "{when}: the editor's findings differ from CI's"
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+fn page(headline: &str, dateline: &str, issue: u32, published: &str, dash: &str) -> String {
+    format!(
+        "{headline}\n\n{dateline} (The Conway Bulletin) {dash} Officials said the plan would go ahead, the ministry’s statement added.\n\nCopyright ©The Conway Bulletin — all rights reserved\n\n(News report from Issue No. {issue}, published on {published})\n"
+    )
+}
+
+#[test]
+fn the_servers_workspace_diagnostics_equal_bulletin_check() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path();
+    std::fs::write(dir.join("bulletin.toml"), "include = [\"*.txt\"]\n").expect("config");
+    // Issue 400 dated a week apart in a `.txt` page and a `.bulletin` page;
+    // a third page's dateline 80 days before its issue; a file that is not
+    // part of the archive.
+    std::fs::write(
+        dir.join("a.txt"),
+        page(
+            "Rail freight grows",
+            "ALMATY, FEB. 28 2017",
+            400,
+            "March 3 2017",
+            "–",
+        ),
+    )
+    .expect("page");
+    std::fs::write(
+        dir.join("b.bulletin"),
+        page(
+            "Gas output falls",
+            "BAKU, MARCH 7 2017",
+            400,
+            "March 10 2017",
+            "—",
+        ),
+    )
+    .expect("page");
+    std::fs::write(
+        dir.join("c.bulletin"),
+        page(
+            "Cotton prices recover",
+            "TASHKENT, DEC. 27 2016",
+            402,
+            "March 17 2017",
+            "—",
+        ),
+    )
+    .expect("page");
+    std::fs::write(
+        dir.join("notes.md"),
+        "Not an archive page — ALMATY, MARCH 1 (x) –",
+    )
+    .expect("notes");
+
+    let at_start = check_findings(dir, &[]);
+    let rules: Vec<&str> = at_start.iter().map(|f| f.1.as_str()).collect();
+    assert!(rules.contains(&"issue-date-conflict"), "{at_start:?}");
+    assert!(rules.contains(&"dateline-too-early"), "{at_start:?}");
+    assert!(
+        at_start.iter().any(|f| f.0 == "a.txt"),
+        "the .txt page is checked"
+    );
+
+    let root_uri = format!("file://{}", dir.display());
+    let mut client =
+        lsp_client::LspClient::spawn(Path::new(env!("CARGO_BIN_EXE_bulletin")), &["lsp"]);
+    let mut capabilities = lsp_client::rich_capabilities();
+    capabilities["general"] = serde_json::json!({"positionEncodings": ["utf-16"]});
+    capabilities["textDocument"]["diagnostic"] =
+        serde_json::json!({"relatedDocumentSupport": true});
+    client.initialize_with(capabilities, Some(&root_uri));
+    settles_on(&mut client, dir, &at_start, "at start");
+
+    // bulletin.toml changes on disk: the dateline is no longer too early.
+    std::fs::write(
+        dir.join("bulletin.toml"),
+        "include = [\"*.txt\"]\ntoo-early-days = 100\n",
+    )
+    .expect("config");
+    let relaxed = check_findings(dir, &[]);
+    assert!(
+        !relaxed.iter().any(|f| f.1 == "dateline-too-early"),
+        "{relaxed:?}"
+    );
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": format!("{root_uri}/bulletin.toml"), "type": 2}]}),
+    );
+    settles_on(&mut client, dir, &relaxed, "after bulletin.toml changed");
+
+    // The editor's settings say 30 days: CI given the same settings agrees.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        serde_json::json!({"settings": {"bulletin": {"too-early-days": 30}}}),
+    );
+    let settings = tempfile::tempdir().expect("temp dir");
+    let strict = settings.path().join("bulletin.toml");
+    std::fs::write(&strict, "include = [\"*.txt\"]\ntoo-early-days = 30\n").expect("config");
+    let strict_findings = check_findings(dir, &["--config", &strict.display().to_string()]);
+    assert!(
+        strict_findings.iter().any(|f| f.1 == "dateline-too-early"),
+        "{strict_findings:?}"
+    );
+    settles_on(
+        &mut client,
+        dir,
+        &strict_findings,
+        "after the editor's settings changed",
+    );
+    assert!(client.shutdown().success());
+}

@@ -9,7 +9,7 @@ use anyhow::Context;
 
 use super::output::{self, Report, ReportFile};
 use super::{
-    walk, CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
+    CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
 use bulletin_core::analysis::{self, SourceFile};
 use bulletin_core::config::{absolute, Config};
@@ -138,7 +138,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         } else {
             args.paths.clone()
         };
-        let collected = walk::collect(&roots)?;
+        let collected = bulletin_core::discovery::collect(&roots, configs.explicit.as_deref())?;
         for problem in &collected.problems {
             eprintln!("bulletin: {problem}");
             trouble = true;

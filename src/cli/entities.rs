@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{walk, SymbolsFormat, EXIT_OK};
+use super::{SymbolsFormat, EXIT_OK};
 use bulletin_core::analysis;
 use bulletin_core::config::Config;
 use bulletin_core::entities;
@@ -26,7 +26,7 @@ pub(super) fn run(paths: &[PathBuf], format: SymbolsFormat) -> anyhow::Result<u8
     } else {
         paths.to_vec()
     };
-    let collected = walk::collect(&roots)?;
+    let collected = bulletin_core::discovery::collect(&roots, None)?;
     if let Some(problem) = collected.problems.first() {
         anyhow::bail!("{problem}");
     }

@@ -5,7 +5,6 @@
 mod check;
 mod entities;
 mod output;
-mod walk;
 
 use std::io::Write;
 use std::path::PathBuf;

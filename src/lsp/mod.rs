@@ -69,7 +69,7 @@ pub fn run(log_level: &str, max_message_bytes: usize) -> ExitCode {
             tokio::io::stdin(),
             stdout,
             outgoing,
-            max_message_bytes,
+            transport::ServeOptions::new(max_message_bytes),
         )
         .await;
     });

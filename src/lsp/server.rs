@@ -16,7 +16,7 @@ use super::convert::{Encoding, Lines};
 use super::document::Document;
 use super::entities;
 use super::features;
-use super::state::{self, DiagnosticFields, IndexedFile, Published, State};
+use super::state::{DiagnosticFields, IndexedFile, Published, State};
 use super::transport::Outbox;
 use super::wire::{self, Payload};
 use bulletin_core::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
@@ -419,22 +419,27 @@ impl Backend {
 
     /// `bulletin.toml` or `entities.toml` changed: reload, re-read the index
     /// (analysed with the old configuration) and publish.
-    async fn config_files_changed(&self) {
+    /// Judges the whole workspace again after its configuration changed
+    /// (`bulletin.toml` or `entities.toml` on disk, or the editor's
+    /// settings): the file set may have changed (`include`), and so may
+    /// every file's findings, opened or not.
+    async fn rejudge_workspace(&self) {
+        let before = lock(&self.state).config.clone();
         self.reload_config().await;
-        let reread: Vec<(Uri, std::path::PathBuf)> = {
+        let (changed, include_changed) = {
             let state = lock(&self.state);
-            state
-                .index
-                .iter()
-                .map(|(uri, file)| (uri.clone(), file.path.clone()))
-                .collect()
+            (
+                state.config != before,
+                state.config.include != before.include,
+            )
         };
-        for (uri, path) in reread {
-            let config = lock(&self.state).config.clone();
-            if let Some(file) = guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
-            {
-                lock(&self.state).insert_indexed(uri, file);
-            }
+        // Settings that arrive unchanged (the answer to the server's own
+        // `workspace/configuration` after `initialized`) cost nothing.
+        if changed {
+            self.index_workspace().await;
+        }
+        if include_changed {
+            self.register_watchers().await;
         }
         self.publish_entity_problems().await;
     }
@@ -556,9 +561,21 @@ impl Backend {
             None
         };
         let walk_roots = roots.clone();
-        let paths = tokio::task::spawn_blocking(move || state::workspace_files(&walk_roots))
-            .await
-            .unwrap_or_default();
+        let walk_config = config.clone();
+        let paths = tokio::task::spawn_blocking(move || {
+            // The same discovery as `bulletin check` (`*.bulletin` and the
+            // `include` globs of the configuration in force, `.gitignore`
+            // honoured).
+            bulletin_core::discovery::collect(&walk_roots, Some(&walk_config))
+                .map(|collected| collected.files)
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default();
+        // Files no longer wanted (an `include` glob removed) leave the index.
+        lock(&self.state)
+            .index
+            .retain(|_, file| paths.binary_search(&file.path).is_ok());
         let total = paths.len().max(1);
         for (done, path) in paths.into_iter().enumerate() {
             let read_config = config.clone();
@@ -597,15 +614,29 @@ impl Backend {
         if !self.flags().watch_registration {
             return;
         }
+        // The archive's files as discovery finds them: `*.bulletin` and
+        // the `include` globs, plus the configuration files.
+        let include = lock(&self.state).config.include.clone();
+        let globs = ["*.bulletin", CONFIG_FILE_NAME, ENTITIES_FILE_NAME]
+            .into_iter()
+            .map(str::to_string)
+            .chain(include);
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: ["**/*.bulletin", "**/bulletin.toml", "**/entities.toml"]
-                .into_iter()
+            watchers: globs
                 .map(|glob| FileSystemWatcher {
-                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    glob_pattern: GlobPattern::String(format!("**/{glob}")),
                     kind: None,
                 })
                 .collect(),
         };
+        // Registered again when `include` changes: drop the old set first.
+        let _ = self
+            .client
+            .unregister_capability(vec![Unregistration {
+                id: "bulletin-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+            }])
+            .await;
         let registration = Registration {
             id: "bulletin-watch".to_string(),
             method: "workspace/didChangeWatchedFiles".to_string(),
@@ -981,8 +1012,7 @@ impl LanguageServer for Backend {
             Some(settings) => lock(&self.state).settings = Some(settings),
             None => self.pull_settings().await,
         }
-        self.reload_config().await;
-        self.publish_entity_problems().await;
+        self.rejudge_workspace().await;
         self.publish_all().await;
     }
 
@@ -1004,6 +1034,11 @@ impl LanguageServer for Backend {
                 continue;
             }
             let config = lock(&self.state).config.clone();
+            let wanted = bulletin_core::discovery::include_globs(&config.include)
+                .is_ok_and(|globs| bulletin_core::discovery::wanted(&path, &globs));
+            if !wanted {
+                continue;
+            }
             let read = tokio::task::spawn_blocking(move || {
                 guarded("indexing", || IndexedFile::read(&path, &config)).flatten()
             })
@@ -1015,7 +1050,7 @@ impl LanguageServer for Backend {
             }
         }
         if config_changed {
-            self.config_files_changed().await;
+            self.rejudge_workspace().await;
         }
         self.publish_all().await;
     }
@@ -1026,7 +1061,7 @@ impl LanguageServer for Backend {
                 .is_some_and(|name| name == CONFIG_FILE_NAME || name == ENTITIES_FILE_NAME)
         });
         if is_config {
-            self.config_files_changed().await;
+            self.rejudge_workspace().await;
             self.publish_all().await;
         }
     }

@@ -584,21 +584,6 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 }
 
 /// `*.bulletin` files under `roots` (respecting ignore files).
-pub fn workspace_files(roots: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for root in roots {
-        for entry in ignore::WalkBuilder::new(root).build().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|ext| ext == "bulletin") && path.is_file() {
-                out.push(path.to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,8 +39,24 @@ const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// How many requests are handled at once (as tower-lsp's transport).
 const MAX_CONCURRENCY: usize = 4;
 
-/// How long in-flight replies may still be written once input has ended.
-const GRACE: std::time::Duration = std::time::Duration::from_millis(50);
+/// How the server reads and when it stops.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// The largest message body read; a larger one is answered and skipped.
+    pub max_body: usize,
+    /// How long in-flight replies may still be written once input has ended
+    /// (after `exit`, handlers waiting for the client never finish).
+    pub grace: std::time::Duration,
+}
+
+impl ServeOptions {
+    pub fn new(max_body: usize) -> ServeOptions {
+        ServeOptions {
+            max_body,
+            grace: std::time::Duration::from_millis(50),
+        }
+    }
+}
 
 /// What the reader found next in the input.
 #[derive(Debug, PartialEq)]
@@ -519,7 +535,7 @@ pub async fn serve<S, I, O>(
     input: I,
     output: O,
     outbox: mpsc::Receiver<Outgoing>,
-    max_body: usize,
+    options: ServeOptions,
 ) where
     S: Service<Request, Response = Option<Response>> + Send + 'static,
     S::Error: std::fmt::Display,
@@ -546,13 +562,12 @@ pub async fn serve<S, I, O>(
         tasks,
         replies,
         input,
-        max_body,
+        options.max_body,
     );
     let reading = async {
         read.await;
-        // Input is over: replies already computed still go out, briefly
-        // (after `exit`, handlers waiting for the client never finish).
-        tokio::time::sleep(GRACE).await;
+        // Input is over: replies already computed still go out, briefly.
+        tokio::time::sleep(options.grace).await;
     };
     let handling = async {
         let _ = handled.await;

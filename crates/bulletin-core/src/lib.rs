@@ -12,6 +12,7 @@ pub mod checks;
 pub mod config;
 pub mod dates;
 pub mod diagnostic;
+pub mod discovery;
 pub mod entities;
 pub mod fix;
 pub mod line_index;
