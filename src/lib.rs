@@ -3,5 +3,7 @@
 //! coordinates and formats; every judgement is the core's. See
 //! ARCHITECTURE.md.
 
+#![warn(unreachable_pub)]
+
 pub mod cli;
 pub mod lsp;

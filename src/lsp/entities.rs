@@ -39,7 +39,7 @@ use bulletin_core::model::Article;
 use bulletin_core::text_range::TextRange;
 
 /// The code of diagnostics about entity files.
-pub const CONFIG_CODE: &str = "entities-config";
+pub(crate) const CONFIG_CODE: &str = "entities-config";
 
 /// How many headlines a hover lists.
 const HEADLINES: usize = 5;
@@ -247,7 +247,7 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 /// Who or what the mention under `offset` is, where it is defined and how
 /// often it is mentioned. `None` off a mention (other hovers take over).
-pub fn hover(
+pub(crate) fn hover(
     state: &State,
     uri: &Uri,
     document: &Document,
@@ -380,7 +380,7 @@ pub fn hover(
 /// The definition of the entity under `offset`: its defining mention in the
 /// article, else its `entities.toml` entry. `None` off a mention; an empty
 /// list for built-in entities the article does not define.
-pub fn definition(
+pub(crate) fn definition(
     state: &State,
     uri: &Uri,
     document: &Document,
@@ -417,7 +417,7 @@ fn gazetteer_location(state: &State, resolved: &Resolved) -> Option<Location> {
 
 /// Every mention of the entity under `offset`, in every file and under every
 /// spelling; definitions (and the `entities.toml` entry) when asked.
-pub fn references(
+pub(crate) fn references(
     state: &State,
     document: &Document,
     offset: usize,
@@ -448,7 +448,7 @@ pub fn references(
 
 /// The mentions of the entity under `offset` in this document: `Write` for
 /// definitions, `Read` for the rest.
-pub fn highlights(
+pub(crate) fn highlights(
     state: &State,
     document: &Document,
     offset: usize,
@@ -478,7 +478,7 @@ pub fn highlights(
 // ---------------------------------------------------------------- rename
 
 /// The mention under `offset` and its exact spelling, or why it cannot be renamed.
-pub fn prepare_rename(
+pub(crate) fn prepare_rename(
     state: &State,
     document: &Document,
     offset: usize,
@@ -493,7 +493,7 @@ pub fn prepare_rename(
 
 /// Replaces every mention of the entity written exactly as the one under
 /// `offset`, across the workspace, by `new_name`.
-pub fn rename(
+pub(crate) fn rename(
     state: &State,
     document: &Document,
     offset: usize,
@@ -543,7 +543,7 @@ fn symbol_kind(kind: EntityKind) -> SymbolKind {
 
 /// Entities matching `query` (by name or any spelling met), each at its
 /// first mention, with their fuzzy scores.
-pub fn workspace_symbols(state: &State, query: &str) -> Vec<(i64, SymbolInformation)> {
+pub(crate) fn workspace_symbols(state: &State, query: &str) -> Vec<(i64, SymbolInformation)> {
     struct Entry {
         kind: EntityKind,
         location: Location,
@@ -609,7 +609,10 @@ pub fn workspace_symbols(state: &State, query: &str) -> Vec<(i64, SymbolInformat
 // ---------------------------------------------------------------- entities.toml
 
 /// The problems of the configuration's entity files, per file, in LSP form.
-pub fn config_diagnostics(config: &Config, encoding: Encoding) -> Vec<(Uri, Vec<lsp::Diagnostic>)> {
+pub(crate) fn config_diagnostics(
+    config: &Config,
+    encoding: Encoding,
+) -> Vec<(Uri, Vec<lsp::Diagnostic>)> {
     let mut by_path: BTreeMap<&Path, Vec<&entities::EntityProblem>> = BTreeMap::new();
     for (path, problem) in &config.entity_problems {
         by_path.entry(path.as_path()).or_default().push(problem);

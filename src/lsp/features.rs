@@ -26,19 +26,19 @@ use bulletin_core::text_range::TextRange;
 /// information as plain text (no `**`, backticks or links) for a client
 /// that declared only `plaintext`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Markup {
+pub(crate) struct Markup {
     pub markdown: bool,
 }
 
 impl Markup {
-    pub fn of(kind: &MarkupKind) -> Markup {
+    pub(crate) fn of(kind: &MarkupKind) -> Markup {
         Markup {
             markdown: *kind == MarkupKind::Markdown,
         }
     }
 
     /// A title or a name that stands out.
-    pub fn strong(self, text: &str) -> String {
+    pub(crate) fn strong(self, text: &str) -> String {
         if self.markdown {
             format!("**{text}**")
         } else {
@@ -47,7 +47,7 @@ impl Markup {
     }
 
     /// A file name, a spelling: literal text.
-    pub fn code(self, text: &str) -> String {
+    pub(crate) fn code(self, text: &str) -> String {
         if self.markdown {
             format!("`{text}`")
         } else {
@@ -56,7 +56,7 @@ impl Markup {
     }
 
     /// An address.
-    pub fn link(self, url: &str) -> String {
+    pub(crate) fn link(self, url: &str) -> String {
         if self.markdown {
             format!("<{url}>")
         } else {
@@ -64,7 +64,7 @@ impl Markup {
         }
     }
 
-    pub fn hover(self, value: String, range: lsp::Range) -> Hover {
+    pub(crate) fn hover(self, value: String, range: lsp::Range) -> Hover {
         Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: if self.markdown {
@@ -79,7 +79,7 @@ impl Markup {
     }
 }
 
-pub fn hover(
+pub(crate) fn hover(
     state: &State,
     uri: &Uri,
     document: &Document,
@@ -206,7 +206,7 @@ fn issue_hover(state: &State, uri: &Uri, article: &Article, markup: Markup) -> S
 
 // ---------------------------------------------------------------- symbols
 
-pub fn article_detail(article: &Article) -> String {
+pub(crate) fn article_detail(article: &Article) -> String {
     let mut parts = Vec::new();
     if let Some(date) = article.date() {
         parts.push(date.to_string());
@@ -221,7 +221,7 @@ pub fn article_detail(article: &Article) -> String {
 }
 
 /// One symbol of the outline as the walk meets it.
-pub struct SymbolHead<'a> {
+pub(crate) struct SymbolHead<'a> {
     pub name: &'a str,
     pub detail: Option<&'a str>,
     pub kind: SymbolKind,
@@ -232,7 +232,7 @@ pub struct SymbolHead<'a> {
 /// Receives the outline as `walk_outline` produces it: a symbol with
 /// children is opened, filled and closed; a leaf is one call. One walk feeds
 /// both the typed outline and the JSON written straight to the client.
-pub trait OutlineSink {
+pub(crate) trait OutlineSink {
     fn open(&mut self, symbol: SymbolHead<'_>);
     fn leaf(&mut self, symbol: SymbolHead<'_>);
     fn close(&mut self);
@@ -270,7 +270,7 @@ fn archive_symbol(document: &Document, encoding: Encoding) -> Option<SymbolHead<
 
 /// The archive (when the page has a header) holding one symbol per article,
 /// each with its dateline, standfirst, byline and issue reference.
-pub fn walk_outline(document: &Document, encoding: Encoding, sink: &mut impl OutlineSink) {
+pub(crate) fn walk_outline(document: &Document, encoding: Encoding, sink: &mut impl OutlineSink) {
     let archive = archive_symbol(document, encoding);
     let nested = archive.is_some();
     if let Some(archive) = archive {
@@ -382,7 +382,7 @@ fn walk_articles(
 /// `kind`, or the closest kind of the protocol's first version (`File` to
 /// `Array`), which is all a client that declares no `symbolKind.valueSet`
 /// is guaranteed to know.
-pub fn base_symbol_kind(kind: SymbolKind) -> SymbolKind {
+pub(crate) fn base_symbol_kind(kind: SymbolKind) -> SymbolKind {
     match kind {
         SymbolKind::OBJECT | SymbolKind::TYPE_PARAMETER => SymbolKind::VARIABLE,
         SymbolKind::KEY => SymbolKind::PROPERTY,
@@ -395,7 +395,7 @@ pub fn base_symbol_kind(kind: SymbolKind) -> SymbolKind {
 }
 
 /// Maps every kind of an outline with `base_symbol_kind`.
-pub fn with_base_kinds(symbols: &mut [DocumentSymbol]) {
+pub(crate) fn with_base_kinds(symbols: &mut [DocumentSymbol]) {
     for symbol in symbols {
         symbol.kind = base_symbol_kind(symbol.kind);
         if let Some(children) = &mut symbol.children {
@@ -406,7 +406,7 @@ pub fn with_base_kinds(symbols: &mut [DocumentSymbol]) {
 
 /// The outline as a flat list for clients without hierarchical document
 /// symbols: every symbol in document order, its parent's name as container.
-pub fn flat_symbols(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
+pub(crate) fn flat_symbols(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInformation> {
     fn walk(
         symbols: Vec<DocumentSymbol>,
         container: Option<&str>,
@@ -434,7 +434,7 @@ pub fn flat_symbols(symbols: Vec<DocumentSymbol>, uri: &Uri) -> Vec<SymbolInform
 
 /// `kind`, or the closest kind of the protocol's first version (`Text` to
 /// `Reference`) for a client that declares no `completionItemKind.valueSet`.
-pub fn base_completion_kind(kind: CompletionItemKind) -> CompletionItemKind {
+pub(crate) fn base_completion_kind(kind: CompletionItemKind) -> CompletionItemKind {
     match kind {
         CompletionItemKind::FOLDER => CompletionItemKind::FILE,
         CompletionItemKind::ENUM_MEMBER | CompletionItemKind::CONSTANT => CompletionItemKind::VALUE,
@@ -492,7 +492,7 @@ impl OutlineSink for TypedOutline {
     }
 }
 
-pub fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
+pub(crate) fn document_symbols(document: &Document, encoding: Encoding) -> Vec<DocumentSymbol> {
     let mut outline = TypedOutline {
         levels: vec![Vec::new()],
         open: Vec::new(),
@@ -572,7 +572,7 @@ impl OutlineSink for JsonOutline {
 /// `document_symbols` as JSON (`Vec<DocumentSymbol>`), in pieces to be sent
 /// one after the other: a large archive's outline is megabytes, so runs of
 /// articles are written in parallel and never copied into one buffer.
-pub fn document_symbols_json(document: &Document, encoding: Encoding) -> Vec<Vec<u8>> {
+pub(crate) fn document_symbols_json(document: &Document, encoding: Encoding) -> Vec<Vec<u8>> {
     use rayon::prelude::*;
     // Runs long enough that starting one (a rope look-up, a buffer) is noise.
     const RUN: usize = 512;
@@ -616,7 +616,7 @@ pub fn document_symbols_json(document: &Document, encoding: Encoding) -> Vec<Vec
     pieces
 }
 
-pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
+pub(crate) fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
     if query.is_empty() {
         return Some(0);
     }
@@ -640,7 +640,7 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
     Some(score - candidate.len() as i64 / 10)
 }
 
-pub fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
+pub(crate) fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInformation> {
     let mut found: Vec<(i64, SymbolInformation)> = Vec::new();
     for (uri, file) in state.files() {
         for article in file.articles() {
@@ -678,7 +678,7 @@ fn article_end(document: &Document, article: &Article) -> usize {
     article.range.start + article.range.slice(&document.text).trim_end().len()
 }
 
-pub fn folding_ranges(document: &Document) -> Vec<FoldingRange> {
+pub(crate) fn folding_ranges(document: &Document) -> Vec<FoldingRange> {
     document
         .articles()
         .iter()
@@ -778,7 +778,11 @@ fn enclosing_ranges(document: &Document, offset: usize) -> Vec<TextRange> {
     chain
 }
 
-pub fn selection_range(document: &Document, offset: usize, encoding: Encoding) -> SelectionRange {
+pub(crate) fn selection_range(
+    document: &Document,
+    offset: usize,
+    encoding: Encoding,
+) -> SelectionRange {
     let mut selection: Option<SelectionRange> = None;
     for range in enclosing_ranges(document, offset) {
         selection = Some(SelectionRange {
@@ -795,7 +799,7 @@ pub fn selection_range(document: &Document, offset: usize, encoding: Encoding) -
 // ---------------------------------------------------------------- semantic tokens
 
 /// The legend, in index order; documented in docs/semantic-tokens.md.
-pub const TOKEN_TYPES: [&str; 11] = [
+pub(crate) const TOKEN_TYPES: [&str; 11] = [
     "headline",
     "keyword",
     "place",
@@ -809,7 +813,7 @@ pub const TOKEN_TYPES: [&str; 11] = [
     "byline",
 ];
 
-pub fn legend() -> lsp::SemanticTokensLegend {
+pub(crate) fn legend() -> lsp::SemanticTokensLegend {
     lsp::SemanticTokensLegend {
         token_types: TOKEN_TYPES
             .iter()
@@ -877,7 +881,7 @@ fn article_tokens(article: &Article, out: &mut Vec<(TextRange, Token)>) {
 }
 
 /// Semantic tokens of the articles overlapping `within` (all when `None`).
-pub fn semantic_tokens(
+pub(crate) fn semantic_tokens(
     document: &Document,
     encoding: Encoding,
     within: Option<TextRange>,
@@ -931,7 +935,10 @@ pub fn semantic_tokens(
 }
 
 /// The smallest single edit turning `old` into `new` (in tokens).
-pub fn token_delta(old: &[SemanticToken], new: &[SemanticToken]) -> Vec<lsp::SemanticTokensEdit> {
+pub(crate) fn token_delta(
+    old: &[SemanticToken],
+    new: &[SemanticToken],
+) -> Vec<lsp::SemanticTokensEdit> {
     let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let max_suffix = old.len().min(new.len()) - prefix;
     let suffix = old
@@ -953,7 +960,11 @@ pub fn token_delta(old: &[SemanticToken], new: &[SemanticToken]) -> Vec<lsp::Sem
 
 // ---------------------------------------------------------------- inlay hints, completion
 
-pub fn inlay_hints(document: &Document, encoding: Encoding, within: TextRange) -> Vec<InlayHint> {
+pub(crate) fn inlay_hints(
+    document: &Document,
+    encoding: Encoding,
+    within: TextRange,
+) -> Vec<InlayHint> {
     document
         .articles()
         .iter()
@@ -980,7 +991,7 @@ pub fn inlay_hints(document: &Document, encoding: Encoding, within: TextRange) -
         .collect()
 }
 
-pub fn completion(state: &State, document: &Document, offset: usize) -> Vec<CompletionItem> {
+pub(crate) fn completion(state: &State, document: &Document, offset: usize) -> Vec<CompletionItem> {
     let Some(entry) = document.article_at(offset) else {
         return Vec::new();
     };
@@ -1033,11 +1044,11 @@ pub fn completion(state: &State, document: &Document, offset: usize) -> Vec<Comp
 
 /// Articles of the issue referenced under `offset` (entity mentions are
 /// `super::entities`'s).
-pub fn definition(state: &State, document: &Document, offset: usize) -> Vec<Location> {
+pub(crate) fn definition(state: &State, document: &Document, offset: usize) -> Vec<Location> {
     navigate(state, document, offset, false)
 }
 
-pub fn references(state: &State, document: &Document, offset: usize) -> Vec<Location> {
+pub(crate) fn references(state: &State, document: &Document, offset: usize) -> Vec<Location> {
     navigate(state, document, offset, true)
 }
 

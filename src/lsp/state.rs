@@ -24,7 +24,7 @@ use bulletin_core::model;
 use bulletin_core::text_range::TextRange;
 
 /// A workspace file that is not open (or whose disk copy is shadowed by an open one).
-pub struct IndexedFile {
+pub(crate) struct IndexedFile {
     pub path: PathBuf,
     pub text: String,
     pub index: LineIndex,
@@ -36,12 +36,12 @@ pub struct IndexedFile {
 }
 
 impl IndexedFile {
-    pub fn read(path: &Path, config: &Config) -> Option<IndexedFile> {
+    pub(crate) fn read(path: &Path, config: &Config) -> Option<IndexedFile> {
         let text = std::fs::read_to_string(path).ok()?;
         Some(IndexedFile::from_text(path.to_path_buf(), text, config))
     }
 
-    pub fn from_text(path: PathBuf, text: String, config: &Config) -> IndexedFile {
+    pub(crate) fn from_text(path: PathBuf, text: String, config: &Config) -> IndexedFile {
         let (_, analysis) = analysis::analyze(&text, config);
         let mentions = archive::issue_mentions(&analysis.document, FileId(0));
         let claims = analysis
@@ -66,7 +66,7 @@ impl IndexedFile {
         }
     }
 
-    pub fn lines(&self) -> TextLines<'_> {
+    pub(crate) fn lines(&self) -> TextLines<'_> {
         TextLines {
             text: &self.text,
             index: &self.index,
@@ -78,7 +78,7 @@ impl IndexedFile {
 /// (`textDocument.publishDiagnostics`, or the 3.18 fields of
 /// `textDocument.diagnostic`): the rest are left out, pushed or pulled.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct DiagnosticFields {
+pub(crate) struct DiagnosticFields {
     pub related_information: bool,
     pub code_description: bool,
     pub data: bool,
@@ -86,14 +86,14 @@ pub struct DiagnosticFields {
 
 impl DiagnosticFields {
     /// Every field: what the server sends a client that accepts them all.
-    pub const ALL: DiagnosticFields = DiagnosticFields {
+    pub(crate) const ALL: DiagnosticFields = DiagnosticFields {
         related_information: true,
         code_description: true,
         data: true,
     };
 }
 
-pub struct State {
+pub(crate) struct State {
     pub encoding: Encoding,
     /// The optional diagnostic fields the client accepts (set at initialize).
     pub diagnostic_fields: DiagnosticFields,
@@ -121,7 +121,7 @@ pub struct State {
 
 /// What a publish sent for one document.
 #[derive(PartialEq)]
-pub struct Published {
+pub(crate) struct Published {
     pub version: i32,
     pub files: u64,
     pub diagnostics: Vec<Diagnostic>,
@@ -232,20 +232,20 @@ impl Default for State {
 }
 
 /// A file of the workspace, open or indexed.
-pub enum FileRef<'a> {
+pub(crate) enum FileRef<'a> {
     Open(&'a Document),
     Indexed(&'a IndexedFile),
 }
 
 impl FileRef<'_> {
-    pub fn position(&self, offset: usize, encoding: Encoding) -> lsp::Position {
+    pub(crate) fn position(&self, offset: usize, encoding: Encoding) -> lsp::Position {
         match self {
             FileRef::Open(document) => document.position(offset, encoding),
             FileRef::Indexed(file) => file.lines().position(offset, encoding),
         }
     }
 
-    pub fn range(
+    pub(crate) fn range(
         &self,
         range: bulletin_core::text_range::TextRange,
         encoding: Encoding,
@@ -257,7 +257,7 @@ impl FileRef<'_> {
     }
 
     /// Every article of the file.
-    pub fn articles(&self) -> Vec<&model::Article> {
+    pub(crate) fn articles(&self) -> Vec<&model::Article> {
         match self {
             FileRef::Open(document) => document
                 .articles()
@@ -271,7 +271,7 @@ impl FileRef<'_> {
 
 impl State {
     /// Reads `bulletin.toml` for the first workspace root and applies the client settings.
-    pub fn reload_config(&mut self) -> Vec<String> {
+    pub(crate) fn reload_config(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
         let root = self.roots.first().cloned();
         self.file_config = match root.as_deref().map(Config::load_for) {
@@ -307,7 +307,7 @@ impl State {
 
     /// Every file of the workspace: open documents shadow their disk copies.
     /// A file's position in this list is its `FileId` for the cross-file rules.
-    pub fn files(&self) -> Vec<(&Uri, FileRef<'_>)> {
+    pub(crate) fn files(&self) -> Vec<(&Uri, FileRef<'_>)> {
         let mut files: Vec<(&Uri, FileRef<'_>)> = self
             .docs
             .iter()
@@ -324,7 +324,7 @@ impl State {
     }
 
     /// A hash of the file list (which `FileId` names which file).
-    pub fn files_fingerprint(&self) -> u64 {
+    pub(crate) fn files_fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         for (uri, _) in self.files() {
@@ -336,7 +336,7 @@ impl State {
     /// Puts a disk file into the workspace index, unless it is open: the
     /// open document shadows it, and the index must not hold a second copy
     /// of its text.
-    pub fn insert_indexed(&mut self, uri: Uri, file: IndexedFile) {
+    pub(crate) fn insert_indexed(&mut self, uri: Uri, file: IndexedFile) {
         if !self.docs.contains_key(&uri) {
             self.index.insert(uri, file);
         }
@@ -345,14 +345,14 @@ impl State {
     /// Brings every open document's analyses up to date, leaving article
     /// moves pending: enough for `all_diagnostics`, not for features that
     /// read articles (those call `refresh_all`).
-    pub fn update_all(&mut self) {
+    pub(crate) fn update_all(&mut self) {
         let (config, generation) = (&self.config, self.generation);
         for document in self.docs.values_mut() {
             document.update(config, generation);
         }
     }
 
-    pub fn refresh_all(&mut self) {
+    pub(crate) fn refresh_all(&mut self) {
         let (config, generation) = (&self.config, self.generation);
         for document in self.docs.values_mut() {
             document.refresh(config, generation);
@@ -360,7 +360,7 @@ impl State {
     }
 
     /// How messages name a file: its path relative to the workspace root.
-    pub fn display_name(&self, uri: &Uri) -> String {
+    pub(crate) fn display_name(&self, uri: &Uri) -> String {
         let Some(path) = uri.to_file_path() else {
             return uri.as_str().to_string();
         };
@@ -375,7 +375,7 @@ impl State {
     /// The configured diagnostics of every file, as `bulletin check` reports
     /// them: article-level and cross-file findings through `configure`.
     /// Documents must be updated (`update_all`) or refreshed first.
-    pub fn all_diagnostics(&self) -> Vec<(Uri, Vec<Diagnostic>)> {
+    pub(crate) fn all_diagnostics(&self) -> Vec<(Uri, Vec<Diagnostic>)> {
         let files = self.files();
         let mentions: Vec<IssueMention> = files
             .iter()
@@ -474,7 +474,7 @@ impl State {
     }
 
     /// The configured diagnostics of one file, in LSP form.
-    pub fn lsp_diagnostics_for(&self, uri: &Uri) -> Vec<lsp::Diagnostic> {
+    pub(crate) fn lsp_diagnostics_for(&self, uri: &Uri) -> Vec<lsp::Diagnostic> {
         let all = self.all_diagnostics();
         all.into_iter()
             .find(|(file, _)| file == uri)
@@ -482,7 +482,7 @@ impl State {
             .unwrap_or_default()
     }
 
-    pub fn file(&self, uri: &Uri) -> Option<FileRef<'_>> {
+    pub(crate) fn file(&self, uri: &Uri) -> Option<FileRef<'_>> {
         if let Some(document) = self.docs.get(uri) {
             return Some(FileRef::Open(document));
         }
@@ -490,7 +490,7 @@ impl State {
     }
 
     /// Converts core diagnostics of `uri` to LSP ones.
-    pub fn to_lsp(&self, uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<lsp::Diagnostic> {
+    pub(crate) fn to_lsp(&self, uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<lsp::Diagnostic> {
         let Some(file) = self.file(uri) else {
             return Vec::new();
         };
@@ -574,7 +574,7 @@ impl State {
     }
 }
 
-pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
+pub(crate) fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
     match severity {
         Severity::Error => lsp::DiagnosticSeverity::ERROR,
         Severity::Warning => lsp::DiagnosticSeverity::WARNING,

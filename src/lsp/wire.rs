@@ -48,7 +48,9 @@ tokio::task_local! {
 
 /// Runs a request handler future so that [`reply_directly`] inside it can
 /// hand over its serialised reply; returns that reply, if any.
-pub async fn with_direct_reply<F: std::future::Future>(future: F) -> (F::Output, Option<Payload>) {
+pub(crate) async fn with_direct_reply<F: std::future::Future>(
+    future: F,
+) -> (F::Output, Option<Payload>) {
     let slot = Arc::new(Mutex::new(None));
     let output = DIRECT_REPLY.scope(Arc::clone(&slot), future).await;
     let payload = slot
@@ -61,14 +63,14 @@ pub async fn with_direct_reply<F: std::future::Future>(future: F) -> (F::Output,
 /// Inside [`with_direct_reply`]: serialises `result` as the reply and returns
 /// true (the handler then returns any cheap value; it is replaced). Outside
 /// it, returns false and the handler returns `result` the usual way.
-pub fn reply_directly<T: Serialize + ?Sized>(result: &T) -> bool {
+pub(crate) fn reply_directly<T: Serialize + ?Sized>(result: &T) -> bool {
     in_scope() && Payload::of(result).is_some_and(hand_over)
 }
 
 /// Like `reply_directly`, for a reply the handler writes as JSON itself (in
 /// pieces whose concatenation is the value); `json` runs only when the reply
 /// can be handed over.
-pub fn reply_directly_json(json: impl FnOnce() -> Vec<Vec<u8>>) -> bool {
+pub(crate) fn reply_directly_json(json: impl FnOnce() -> Vec<Vec<u8>>) -> bool {
     in_scope() && hand_over(Payload(json()))
 }
 

@@ -6,6 +6,8 @@
 //! the faces in the `bulletin` package convert at the edges. See
 //! ARCHITECTURE.md.
 
+#![warn(unreachable_pub)]
+
 pub mod analysis;
 pub mod archive;
 pub mod checks;

@@ -204,7 +204,7 @@ fn same_spelling(pattern: &str, written: &str) -> bool {
 
 /// True when `start..end` is not glued to a letter or digit on either side:
 /// `Li` is not inside `Libya`, `EU` is not inside `EUR`.
-pub fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
+pub(crate) fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)

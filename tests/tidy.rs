@@ -1,0 +1,84 @@
+//! Rules of the codebase that a test can keep: every source file says what
+//! it is for in a `//!` doc, and the analysis core depends on no face (no
+//! async runtime, protocol, command-line, terminal or JSON crate).
+
+use std::path::{Path, PathBuf};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_source_file_starts_with_a_module_doc() {
+    let mut files = Vec::new();
+    for dir in [
+        "src",
+        "crates/bulletin-core/src",
+        "tests",
+        "benches",
+        "fuzz/fuzz_targets",
+    ] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    assert!(files.len() > 40, "found only {} files", files.len());
+    let undocumented: Vec<String> = files
+        .iter()
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            !text.trim_start().starts_with("//!")
+        })
+        .map(|path| {
+            path.strip_prefix(root())
+                .unwrap_or(path)
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        undocumented.is_empty(),
+        "no `//!` doc at the top of: {undocumented:?}"
+    );
+}
+
+#[test]
+fn the_core_depends_on_no_face() {
+    let manifest = std::fs::read_to_string(root().join("crates/bulletin-core/Cargo.toml"))
+        .expect("the core's manifest");
+    let manifest: toml::Table = toml::from_str(&manifest).expect("TOML");
+    let forbidden = [
+        "tokio",
+        "tower-lsp-server",
+        "tower-service",
+        "futures",
+        "clap",
+        "indicatif",
+        "annotate-snippets",
+        "serde_json",
+        "anyhow",
+    ];
+    for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        let Some(table) = manifest.get(section).and_then(|value| value.as_table()) else {
+            continue;
+        };
+        for name in table.keys() {
+            assert!(
+                !forbidden.contains(&name.as_str()),
+                "the core depends on `{name}` in [{section}]: faces' crates stay out of it"
+            );
+        }
+    }
+}
