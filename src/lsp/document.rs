@@ -53,7 +53,7 @@ use bulletin_core::analysis;
 use bulletin_core::archive::{self, IssueMention};
 use bulletin_core::config::Config;
 use bulletin_core::diagnostic::{Diagnostic, FileId};
-use bulletin_core::entities::AcronymClaim;
+use bulletin_core::entities::{AcronymClaim, ArticleEntities};
 use bulletin_core::line_index;
 use bulletin_core::model::{self, ArchiveHeader, Article};
 use bulletin_core::syntax;
@@ -198,6 +198,8 @@ pub struct ArticleAnalysis {
     pub mentions: Vec<IssueMention>,
     /// Its acronym definitions, for the cross-file `entity-spelling` rule.
     pub claims: Vec<AcronymClaim>,
+    /// Who and what it mentions (hover, references, rename on entities).
+    pub entities: ArticleEntities,
 }
 
 impl ArticleAnalysis {
@@ -205,7 +207,11 @@ impl ArticleAnalysis {
     /// which starts at `base` in the document.
     fn compute(node: Node<'_>, text: &str, base: usize, config: &Config) -> ArticleAnalysis {
         let article = model::read_article(node, text);
-        let (diagnostics, claims) = judge(text, &article, config);
+        let Judged {
+            diagnostics,
+            claims,
+            entities,
+        } = judge(text, &article, config);
         let single = model::Document {
             header: None,
             articles: vec![article],
@@ -222,6 +228,7 @@ impl ArticleAnalysis {
             diagnostics,
             mentions,
             claims,
+            entities,
         };
         analysis.shift(base as isize);
         analysis
@@ -232,7 +239,10 @@ impl ArticleAnalysis {
     /// not depend on the configuration, so no tree is needed.
     fn rejudge(&mut self, text: &str, base: usize, config: &Config) {
         self.shift(-(base as isize));
-        (self.diagnostics, self.claims) = judge(text, &self.article, config);
+        let judged = judge(text, &self.article, config);
+        self.diagnostics = judged.diagnostics;
+        self.claims = judged.claims;
+        self.entities = judged.entities;
         self.shift(base as isize);
     }
 
@@ -251,26 +261,37 @@ impl ArticleAnalysis {
         for claim in &mut self.claims {
             claim.expansion_range = claim.expansion_range.shifted(delta);
         }
+        self.entities.shift(delta);
     }
 }
 
-/// The configuration-dependent part of an article's analysis: its findings
-/// and its acronym claims, with ranges in `text`.
-fn judge(text: &str, article: &Article, config: &Config) -> (Vec<Diagnostic>, Vec<AcronymClaim>) {
+/// The configuration-dependent part of an article's analysis, with ranges
+/// in the text it was judged in.
+struct Judged {
+    diagnostics: Vec<Diagnostic>,
+    claims: Vec<AcronymClaim>,
+    entities: ArticleEntities,
+}
+
+fn judge(text: &str, article: &Article, config: &Config) -> Judged {
     // The same per-article entry point `bulletin check` uses.
     let analysed = analysis::analyze_article(text, article, config);
     let claims = analysed
         .entities
         .acronyms
-        .into_iter()
+        .iter()
         .map(|definition| AcronymClaim {
             file: FileId(0),
-            abbr: definition.abbr,
-            expansion: definition.expansion,
+            abbr: definition.abbr.clone(),
+            expansion: definition.expansion.clone(),
             expansion_range: definition.expansion_range,
         })
         .collect();
-    (analysed.diagnostics, claims)
+    Judged {
+        diagnostics: analysed.diagnostics,
+        claims,
+        entities: analysed.entities,
+    }
 }
 
 /// A run of whole articles: `text[start..start + len]`.

@@ -8,9 +8,10 @@
 //! Cooperation Organization` are one entity. A surname that could mean
 //! several people is its own group, never merged with any candidate.
 //!
-//! Entities are read again from each article's text on every request: the
-//! work is one regex and one automaton pass per article, which keeps this
-//! module independent of how documents cache their analyses.
+//! Entities are read once per article, with the rest of its analysis (the
+//! document store's and the workspace index's caches, redone when the text
+//! or the configuration changes); a request only walks the cached mentions
+//! and compares their canonical names, without building answers for them.
 //!
 //! Workspace symbols take these kinds: person → `Object`, place →
 //! `Namespace`, organisation → `Module`, other → `Constant` (articles are
@@ -58,14 +59,16 @@ fn key_of(resolved: &Resolved) -> Key {
     }
 }
 
-fn mention_key(mention: &Mention, gazetteer: &Gazetteer) -> Option<Key> {
-    entities::resolve(&mention.target, gazetteer).map(|resolved| key_of(&resolved))
+/// Whether `mention` is one of the entity `key` names (no allocation).
+fn is_mention_of(mention: &Mention, gazetteer: &Gazetteer, key: &Key) -> bool {
+    entities::canonical_name(&mention.target, gazetteer)
+        .is_some_and(|(name, ambiguous)| name == key.name && ambiguous == key.ambiguous)
 }
 
 /// One article with its entities.
 struct ArticleView<'a> {
     article: &'a Article,
-    entities: ArticleEntities,
+    entities: &'a ArticleEntities,
 }
 
 /// One workspace file with the entities of each article.
@@ -89,44 +92,43 @@ fn text_of<'a>(file: &FileRef<'a>) -> &'a str {
     }
 }
 
-fn articles_of<'a>(file: &FileRef<'a>) -> Vec<&'a Article> {
+/// Every article of the file with its cached entities.
+fn articles_of<'a>(file: &FileRef<'a>) -> Vec<ArticleView<'a>> {
     match file {
         FileRef::Open(document) => {
             let document: &'a Document = document;
             document
                 .articles()
                 .iter()
-                .map(|entry| &entry.article)
+                .map(|entry| ArticleView {
+                    article: &entry.article,
+                    entities: &entry.entities,
+                })
                 .collect()
         }
         FileRef::Indexed(indexed) => {
             let indexed: &'a super::state::IndexedFile = indexed;
-            indexed.document.articles.iter().collect()
+            indexed
+                .document
+                .articles
+                .iter()
+                .zip(&indexed.entities)
+                .map(|(article, entities)| ArticleView { article, entities })
+                .collect()
         }
     }
 }
 
 /// Every file of the workspace with its entities (documents refreshed first).
 fn workspace(state: &State) -> Vec<FileView<'_>> {
-    let gazetteer = &state.config.gazetteer;
     state
         .files()
         .into_iter()
-        .map(|(uri, file)| {
-            let text = text_of(&file);
-            let articles = articles_of(&file)
-                .into_iter()
-                .map(|article| ArticleView {
-                    article,
-                    entities: entities::article_entities(text, article, gazetteer),
-                })
-                .collect();
-            FileView {
-                uri,
-                file,
-                text,
-                articles,
-            }
+        .map(|(uri, file)| FileView {
+            uri,
+            text: text_of(&file),
+            articles: articles_of(&file),
+            file,
         })
         .collect()
 }
@@ -134,7 +136,7 @@ fn workspace(state: &State) -> Vec<FileView<'_>> {
 /// The mention under `offset` in an open document, with its article.
 struct Found<'a> {
     article: &'a Article,
-    entities: ArticleEntities,
+    entities: &'a ArticleEntities,
     mention: Mention,
     resolved: Resolved,
     key: Key,
@@ -144,7 +146,7 @@ fn found_at<'a>(state: &State, document: &'a Document, offset: usize) -> Option<
     let gazetteer = &state.config.gazetteer;
     let entry = document.article_at(offset)?;
     let article = &entry.article;
-    let entities = entities::article_entities(&document.text, article, gazetteer);
+    let entities = &entry.entities;
     let mention = entities.mention_at(offset)?.clone();
     let resolved = entities::resolve(&mention.target, gazetteer)?;
     let key = key_of(&resolved);
@@ -169,7 +171,7 @@ fn in_text_definition(
     key: &Key,
     gazetteer: &Gazetteer,
 ) -> Option<(TextRange, String)> {
-    let same = |mention: &Mention| mention_key(mention, gazetteer).as_ref() == Some(key);
+    let same = |mention: &Mention| is_mention_of(mention, gazetteer, key);
     // `Long Name (ABBR)`, closing bracket included.
     for definition in &entities.acronyms {
         let defines = entities.mentions.iter().any(|m| {
@@ -293,7 +295,7 @@ pub(crate) fn hover(
     }
     let gazetteer = &state.config.gazetteer;
     if let Some((_, said)) =
-        in_text_definition(&document.text, &found.entities, &found.key, gazetteer)
+        in_text_definition(&document.text, found.entities, &found.key, gazetteer)
     {
         lines.push(format!("Defined in this article: {said}"));
     }
@@ -327,7 +329,7 @@ pub(crate) fn hover(
                 .entities
                 .mentions
                 .iter()
-                .filter(|m| mention_key(m, gazetteer).as_ref() == Some(&found.key))
+                .filter(|m| is_mention_of(m, gazetteer, &found.key))
                 .count();
             if count == 0 {
                 continue;
@@ -392,7 +394,7 @@ pub(crate) fn definition(
     }
     let gazetteer = &state.config.gazetteer;
     if let Some((range, _)) =
-        in_text_definition(&document.text, &found.entities, &found.key, gazetteer)
+        in_text_definition(&document.text, found.entities, &found.key, gazetteer)
     {
         return Some(vec![Location::new(
             uri.clone(),
@@ -433,7 +435,7 @@ pub(crate) fn references(
         for article in &view.articles {
             for mention in &article.entities.mentions {
                 if (include_declaration || mention.role != MentionRole::Definition)
-                    && mention_key(mention, gazetteer).as_ref() == Some(&found.key)
+                    && is_mention_of(mention, gazetteer, &found.key)
                 {
                     out.push(Location::new(
                         view.uri.clone(),
@@ -457,9 +459,8 @@ pub(crate) fn highlights(
     let gazetteer = &state.config.gazetteer;
     let mut out = Vec::new();
     for entry in document.articles() {
-        let article = entities::article_entities(&document.text, &entry.article, gazetteer);
-        for mention in &article.mentions {
-            if mention_key(mention, gazetteer).as_ref() != Some(&found.key) {
+        for mention in &entry.entities.mentions {
+            if !is_mention_of(mention, gazetteer, &found.key) {
                 continue;
             }
             out.push(DocumentHighlight {
@@ -511,7 +512,7 @@ pub(crate) fn rename(
         for article in &view.articles {
             for mention in &article.entities.mentions {
                 if mention.range.slice(view.text) == written
-                    && mention_key(mention, gazetteer).as_ref() == Some(&found.key)
+                    && is_mention_of(mention, gazetteer, &found.key)
                 {
                     changes
                         .entry(view.uri.clone())

@@ -18,7 +18,7 @@ use bulletin_core::analysis;
 use bulletin_core::archive::{self, IssueMention};
 use bulletin_core::config::{Config, ConfigFile};
 use bulletin_core::diagnostic::{Applicability, Diagnostic, FileId, Severity};
-use bulletin_core::entities::{self, AcronymClaim};
+use bulletin_core::entities::{self, AcronymClaim, ArticleEntities};
 use bulletin_core::line_index::LineIndex;
 use bulletin_core::model;
 use bulletin_core::text_range::TextRange;
@@ -33,6 +33,8 @@ pub(crate) struct IndexedFile {
     pub diagnostics: Vec<Diagnostic>,
     pub mentions: Vec<IssueMention>,
     pub claims: Vec<AcronymClaim>,
+    /// The entities of each article, parallel to `document.articles`.
+    pub entities: Vec<ArticleEntities>,
 }
 
 impl IndexedFile {
@@ -63,6 +65,7 @@ impl IndexedFile {
             diagnostics: analysis.diagnostics,
             mentions,
             claims,
+            entities: analysis.entities,
         }
     }
 

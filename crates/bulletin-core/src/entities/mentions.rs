@@ -82,17 +82,25 @@ impl ArticleEntities {
 
     pub fn shifted(&self, delta: isize) -> ArticleEntities {
         let mut out = self.clone();
-        for definition in &mut out.acronyms {
+        out.shift(delta);
+        out
+    }
+
+    /// Moves every range by `delta` bytes (text before the article changed).
+    pub fn shift(&mut self, delta: isize) {
+        if delta == 0 {
+            return;
+        }
+        for definition in &mut self.acronyms {
             definition.abbr_range = definition.abbr_range.shifted(delta);
             definition.expansion_range = definition.expansion_range.shifted(delta);
         }
-        for person in &mut out.people {
+        for person in &mut self.people {
             person.range = person.range.shifted(delta);
         }
-        for mention in &mut out.mentions {
+        for mention in &mut self.mentions {
             mention.range = mention.range.shifted(delta);
         }
-        out
     }
 }
 

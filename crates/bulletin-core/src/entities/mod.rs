@@ -39,6 +39,19 @@ pub enum Source {
     Ambiguous(Vec<String>),
 }
 
+/// What `resolve` would call the target, and whether it is ambiguous,
+/// without building the whole answer: mentions of one entity share it, so
+/// comparing it groups mentions cheaply.
+pub fn canonical_name<'a>(target: &'a Target, gazetteer: &'a Gazetteer) -> Option<(&'a str, bool)> {
+    Some(match target {
+        Target::Gazetteer(index) => (gazetteer.entity(*index)?.name.as_str(), false),
+        Target::Acronym { expansion, .. } => (expansion.as_str(), false),
+        Target::Person { name, .. } => (name.as_str(), false),
+        Target::Ambiguous { surname, .. } => (surname.as_str(), true),
+        Target::Unresolved => return None,
+    })
+}
+
 pub fn resolve(target: &Target, gazetteer: &Gazetteer) -> Option<Resolved> {
     Some(match target {
         Target::Gazetteer(index) => {
