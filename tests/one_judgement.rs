@@ -454,3 +454,89 @@ fn the_servers_workspace_diagnostics_equal_bulletin_check() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_editors_fix_all_applies_the_cross_file_entity_spelling_fix() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path();
+    let american = defining("Shanghai Cooperation Organization (SCO)", "Astana", 320);
+    std::fs::write(dir.join("a.bulletin"), &american).expect("page");
+    std::fs::write(
+        dir.join("c.bulletin"),
+        defining("Shanghai Cooperation Organisation (SCO)", "Bishkek", 320),
+    )
+    .expect("page");
+    let root_uri = format!("file://{}", dir.display());
+    let uri = format!("{root_uri}/a.bulletin");
+    let mut client =
+        lsp_client::LspClient::spawn(Path::new(env!("CARGO_BIN_EXE_bulletin")), &["lsp"]);
+    client.initialize(&["utf-16"], Some(&root_uri));
+    client.open(&uri, &american);
+    // Wait until the cross-file finding is there (the workspace is indexed).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let found = workspace_findings(&mut client, dir);
+        if found
+            .iter()
+            .any(|f| f.0 == "a.bulletin" && f.1 == "entity-spelling")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no entity-spelling: {found:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let actions = client.request(
+        "textDocument/codeAction",
+        serde_json::json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll.bulletin"]}
+        }),
+    );
+    // Apply the edits (one line each, in the Basic Multilingual Plane).
+    let mut lines: Vec<Vec<u16>> = american
+        .split('\n')
+        .map(|line| line.encode_utf16().collect())
+        .collect();
+    let mut edits: Vec<&Value> = actions[0]["edit"]["changes"][&uri]
+        .as_array()
+        .expect("edits")
+        .iter()
+        .collect();
+    edits.sort_by_key(|edit| {
+        std::cmp::Reverse((
+            edit["range"]["start"]["line"].as_u64(),
+            edit["range"]["start"]["character"].as_u64(),
+        ))
+    });
+    for edit in edits {
+        let line = edit["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+        assert_eq!(
+            edit["range"]["end"]["line"].as_u64(),
+            Some(line as u64),
+            "{actions}"
+        );
+        let start = edit["range"]["start"]["character"].as_u64().unwrap_or(0) as usize;
+        let end = edit["range"]["end"]["character"].as_u64().unwrap_or(0) as usize;
+        let new: Vec<u16> = edit["newText"]
+            .as_str()
+            .unwrap_or_default()
+            .encode_utf16()
+            .collect();
+        lines[line].splice(start..end, new);
+    }
+    let fixed: Vec<String> = lines
+        .iter()
+        .map(|line| String::from_utf16_lossy(line))
+        .collect();
+    assert!(
+        fixed
+            .join("\n")
+            .contains("Shanghai Cooperation Organisation (SCO)"),
+        "{actions}"
+    );
+    assert!(client.shutdown().success());
+}

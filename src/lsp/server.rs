@@ -1517,8 +1517,20 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
 fn fix_all_edit(state: &State, uri: &Uri) -> Option<(usize, TextEdit)> {
     let document = state.docs.get(uri)?;
     let path = uri.to_file_path();
-    let outcome = fix::fix_text(&document.text, &state.config, path.as_deref(), false);
-    minimal_edit(document, &outcome.text, state.encoding).map(|edit| (outcome.fixes_applied, edit))
+    // The fixes of the findings shown for this document, cross-file ones
+    // (`entity-spelling` against the rest of the archive) included, as
+    // `bulletin check --fix` applies them…
+    let shown = state
+        .all_diagnostics()
+        .into_iter()
+        .find(|(shown_uri, _)| shown_uri == uri)
+        .map(|(_, diagnostics)| diagnostics)
+        .unwrap_or_default();
+    let (text, applied) = fix::apply_fixes(&document.text, &shown, false);
+    // …then the document's own fixes to a fixed point (a fix can uncover another).
+    let outcome = fix::fix_text(&text, &state.config, path.as_deref(), false);
+    minimal_edit(document, &outcome.text, state.encoding)
+        .map(|edit| (applied + outcome.fixes_applied, edit))
 }
 
 /// `actions` as the client can take them: literals (without `isPreferred`
