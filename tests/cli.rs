@@ -8,6 +8,10 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+#[path = "common/line_ends.rs"]
+mod line_ends;
+use line_ends::with_line_ends;
+
 struct Run {
     code: i32,
     stdout: String,
@@ -996,27 +1000,6 @@ fn mtime(path: &Path) -> SystemTime {
         .expect("metadata")
         .modified()
         .expect("mtime")
-}
-
-/// `text` (written with `\n`) with its line ends taken in turn from `ends`;
-/// a `\n` that would follow a lone `\r` (and join it into one line end)
-/// is a `\r` instead.
-fn with_line_ends(text: &str, ends: &[&str]) -> String {
-    let mut out = String::new();
-    for (at, line) in text.split_inclusive('\n').enumerate() {
-        match line.strip_suffix('\n') {
-            Some(line) => {
-                let mut end = ends[at % ends.len()];
-                if out.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
-                    end = "\r";
-                }
-                out.push_str(line);
-                out.push_str(end);
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
 }
 
 #[test]

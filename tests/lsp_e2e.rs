@@ -1,6 +1,8 @@
 //! End-to-end tests of `bulletin lsp`: the real binary, spoken to over stdio
 //! as an editor does.
 
+#[path = "common/line_ends.rs"]
+mod line_ends;
 #[path = "common/lsp_client.rs"]
 mod lsp_client;
 #[path = "common/positions.rs"]
@@ -8,6 +10,7 @@ mod positions;
 
 use std::path::Path;
 
+use line_ends::with_line_ends;
 use lsp_client::LspClient;
 use positions::{line_count, line_text, offset, position, range_of, slice, Enc};
 use serde_json::{json, Value};
@@ -209,26 +212,6 @@ fn incremental_edits_match_a_fresh_open() {
         );
         assert!(client.shutdown().success());
     }
-}
-
-/// `text` (written with `\n`) with its line ends taken in turn from `ends`;
-/// a `\n` that would follow a lone `\r` (and join it) is a `\r` instead.
-fn with_line_ends(text: &str, ends: &[&str]) -> String {
-    let mut out = String::new();
-    for (at, line) in text.split_inclusive('\n').enumerate() {
-        match line.strip_suffix('\n') {
-            Some(line) => {
-                let mut end = ends[at % ends.len()];
-                if out.ends_with('\r') && line.is_empty() && end.starts_with('\n') {
-                    end = "\r";
-                }
-                out.push_str(line);
-                out.push_str(end);
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
 }
 
 /// Every range in `value` (diagnostics, symbols, their children and
