@@ -190,7 +190,17 @@ fn run(binary: &std::path::Path, name: &str, mut text: String, entities: &[&str]
     let mut references = Vec::new();
     let mut found_references = 0;
     for entity in entities {
-        let at = offsets_of(&text, entity, 1);
+        // Whole words only (`SCO` is also inside `MOSCOW`).
+        let at: Vec<usize> = offsets_of(&text, entity, 0)
+            .into_iter()
+            .filter(|&at| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + entity.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+            .map(|at| at + 1)
+            .collect();
         assert!(!at.is_empty(), "no `{entity}` in the {name}");
         for step in 0..150 {
             let offset = at[(step * 7_919) % at.len()];
@@ -237,7 +247,7 @@ fn run(binary: &std::path::Path, name: &str, mut text: String, entities: &[&str]
         "p95 ≤ 2",
     );
     summary(
-        &format!("references on {}", entities[0]),
+        &format!("references on {}", entities.join(", ")),
         references,
         "≤ 20",
     );
