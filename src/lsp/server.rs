@@ -1285,7 +1285,10 @@ impl LanguageServer for Backend {
                 entities::references(state, document, offset, include_declaration)
                     .unwrap_or_else(|| features::references(state, document, offset))
             })?
-            .filter(|found| !found.is_empty()))
+            .filter(|found| !found.is_empty())
+            // Every mention of an entity across an archive: thousands of
+            // locations, written without the intermediate JSON value.
+            .map(|found| direct(found, Vec::new)))
     }
 
     async fn document_highlight(
