@@ -11,6 +11,7 @@ use bulletin::analysis::{analyze, archive_diagnostics, FileAnalysis};
 use bulletin::config::Config;
 use bulletin::diagnostic::{Diagnostic, FileId};
 use bulletin::entities::ArticleEntities;
+use bulletin::line_index::LineIndex;
 use bulletin::model::{Article, Document, Span};
 use bulletin::text_range::TextRange;
 use tree_sitter::Tree;
@@ -48,12 +49,40 @@ fn check_span(text: &str, span: &Span, article: TextRange, what: &str) {
     );
 }
 
+/// The faces turn a diagnostic's ends into lines and columns: UTF-8 and
+/// UTF-16 columns convert back to the same offset, and the CLI's human
+/// position exists.
+fn check_positions(text: &str, index: &LineIndex, range: TextRange, what: &str) {
+    for offset in [range.start, range.end] {
+        let utf8 = index.line_col(offset);
+        assert_eq!(
+            index.offset(text, utf8),
+            offset,
+            "{what}: {offset} -> {utf8:?} and back"
+        );
+        let utf16 = index.to_utf16(text, offset);
+        assert_eq!(
+            index.offset_utf16(text, utf16),
+            offset,
+            "{what}: {offset} -> {utf16:?} and back"
+        );
+        let human = index.to_human(text, offset);
+        assert!(
+            human.line == utf8.line as usize + 1 && human.column >= 1,
+            "{what}: {offset} -> {human:?}"
+        );
+    }
+}
+
 /// Diagnostics (same-file ones): their ranges, their fixes' edits and their
-/// related ranges without a file lie inside `text` on character boundaries.
+/// related ranges without a file lie inside `text` on character boundaries,
+/// and their ends convert to lines and columns and back.
 pub fn check_diagnostics(text: &str, diagnostics: &[Diagnostic]) {
+    let index = LineIndex::new(text);
     for diagnostic in diagnostics {
         let rule = diagnostic.rule.name();
         check_range(text, diagnostic.range, &format!("{rule}: range"));
+        check_positions(text, &index, diagnostic.range, rule);
         if let Some(fix) = &diagnostic.fix {
             for edit in &fix.edits {
                 check_range(text, edit.range, &format!("{rule}: fix edit"));
