@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use crate::analysis::{analyze, configure};
+use crate::analysis::{analyze, archive_diagnostics, configure, FileAnalysis, SourceFile};
 use crate::config::Config;
-use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId};
 
 /// Applies the fixes of `diagnostics` that do not overlap an earlier one.
 /// Returns the new text and how many fixes went in.
@@ -56,6 +56,9 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
     a.range.start < b.range.end && b.range.start < a.range.end
 }
 
+/// How many times fixing analyses and fixes again at most.
+const ROUNDS: usize = 8;
+
 /// The result of fixing one text until nothing fixable is left.
 pub struct FixOutcome {
     pub text: String,
@@ -73,7 +76,7 @@ pub fn fix_text(
 ) -> FixOutcome {
     let mut current = text.to_string();
     let mut fixes_applied = 0;
-    for _ in 0..8 {
+    for _ in 0..ROUNDS {
         let (_, analysis) = analyze(&current, config);
         let diagnostics = configure(analysis.diagnostics, config, path);
         let (next, applied) = apply_fixes(&current, &diagnostics, include_unsafe);
@@ -87,4 +90,72 @@ pub fn fix_text(
         text: current,
         fixes_applied,
     }
+}
+
+/// Fixes files checked together, as `bulletin check --fix` does: the fixes
+/// of everything `analysis::check_files` reports for them, the cross-file
+/// rules' included (an acronym expanded two ways takes the archive's
+/// spelling), to a fixed point. Only files a round changed are analysed
+/// again. Outcomes follow input order.
+pub fn fix_files(files: &[SourceFile<'_>], include_unsafe: bool) -> Vec<FixOutcome> {
+    use rayon::prelude::*;
+    let mut texts: Vec<String> = files.iter().map(|file| file.text.to_string()).collect();
+    let mut analyses: Vec<Option<FileAnalysis>> = vec![None; files.len()];
+    let mut applied = vec![0; files.len()];
+    let archive_config = files
+        .first()
+        .map(|file| file.config)
+        .cloned()
+        .unwrap_or_default();
+    let name_of = |file: FileId| {
+        files
+            .get(file.0 as usize)
+            .map_or_else(String::new, |file| file.name.clone())
+    };
+    for _ in 0..ROUNDS {
+        analyses
+            .par_iter_mut()
+            .zip(&texts)
+            .zip(files)
+            .filter(|((analysis, _), _)| analysis.is_none())
+            .for_each(|((analysis, text), file)| *analysis = Some(analyze(text, file.config).1));
+        let indexed: Vec<(FileId, &FileAnalysis)> = analyses
+            .iter()
+            .enumerate()
+            .filter_map(|(at, analysis)| Some((FileId(at as u32), analysis.as_ref()?)))
+            .collect();
+        let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+        for (file, diagnostic) in archive_diagnostics(&indexed, &archive_config, &name_of) {
+            if let Some(slot) = cross.get_mut(file.0 as usize) {
+                slot.push(diagnostic);
+            }
+        }
+        let mut changed = false;
+        for (at, cross) in cross.into_iter().enumerate() {
+            let Some(analysis) = &analyses[at] else {
+                continue;
+            };
+            let mut diagnostics = analysis.diagnostics.clone();
+            diagnostics.extend(cross);
+            let diagnostics = configure(diagnostics, files[at].config, files[at].path);
+            let (next, count) = apply_fixes(&texts[at], &diagnostics, include_unsafe);
+            if count > 0 && next != texts[at] {
+                texts[at] = next;
+                applied[at] += count;
+                analyses[at] = None;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    texts
+        .into_iter()
+        .zip(applied)
+        .map(|(text, fixes_applied)| FixOutcome {
+            text,
+            fixes_applied,
+        })
+        .collect()
 }

@@ -182,19 +182,21 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut would_change = false;
     if fixing {
         progress.phase("fixing", inputs.len());
-        let outcomes: Vec<fix::FixOutcome> = inputs
-            .par_iter()
-            .map(|input| {
-                let outcome = fix::fix_text(
-                    &input.text,
-                    &input.config,
-                    input.config_path.as_deref(),
-                    args.unsafe_fixes,
-                );
-                progress.tick();
-                outcome
+        // All files together: the cross-file rules' fixes need every file.
+        let sources: Vec<SourceFile<'_>> = inputs
+            .iter()
+            .map(|input| SourceFile {
+                name: input.name.clone(),
+                path: input.config_path.as_deref(),
+                text: &input.text,
+                config: &input.config,
             })
             .collect();
+        let outcomes = fix::fix_files(&sources, args.unsafe_fixes);
+        drop(sources);
+        for _ in &outcomes {
+            progress.tick();
+        }
         let mut stdout = std::io::stdout().lock();
         for (input, outcome) in inputs.iter_mut().zip(outcomes) {
             let changed = outcome.text != input.text;

@@ -240,21 +240,54 @@ pub fn check_analysis(text: &str, tree: Option<&Tree>, analysis: &FileAnalysis) 
     check_entities(text, &analysis.document, &analysis.entities);
 }
 
+/// Runs the cross-file rules over `files` (texts and their analyses):
+/// every finding, and every related range, lies inside the text of the file
+/// it names.
+fn check_archive(files: &[(&str, &FileAnalysis)], config: &Config) {
+    let indexed: Vec<(FileId, &FileAnalysis)> = files
+        .iter()
+        .enumerate()
+        .map(|(at, (_, analysis))| (FileId(at as u32), *analysis))
+        .collect();
+    let cross = archive_diagnostics(&indexed, config, &|file| format!("file{}", file.0));
+    for (file, diagnostic) in &cross {
+        let Some((text, _)) = files.get(file.0 as usize) else {
+            panic!("a cross-file finding for an unknown file {file:?}");
+        };
+        check_diagnostics(text, std::slice::from_ref(diagnostic));
+        for related in &diagnostic.related {
+            let Some(other) = related.file else { continue };
+            let Some((other_text, _)) = files.get(other.0 as usize) else {
+                panic!("a related range in an unknown file {other:?}");
+            };
+            check_range(other_text, related.range, "cross-file related range");
+        }
+    }
+}
+
 /// Analyses `text` and checks everything: its own analysis, and the
-/// cross-file rules run over it as two files of one archive (every
-/// finding of those lies inside the text too).
+/// cross-file rules over it alone and over its two halves (cut at a blank
+/// line near the middle) as two files of one archive.
 pub fn analyse_and_check(text: &str) -> FileAnalysis {
     let config = Config::default();
     let (tree, analysis) = analyze(text, &config);
     check_analysis(text, tree.as_ref(), &analysis);
-    let files = [(FileId(0), &analysis), (FileId(1), &analysis)];
-    let cross = archive_diagnostics(&files, &config, &|file| format!("file{}", file.0));
-    for (file, diagnostic) in &cross {
-        assert!(file.0 < 2, "a cross-file finding for an unknown file");
-        check_diagnostics(text, std::slice::from_ref(diagnostic));
-        for related in &diagnostic.related {
-            check_range(text, related.range, "cross-file related range");
-        }
+    check_archive(&[(text, &analysis)], &config);
+    let mut middle = text.len() / 2;
+    while !text.is_char_boundary(middle) {
+        middle -= 1;
     }
+    let cut = text[middle..]
+        .find("\n\n")
+        .map_or(text.len(), |at| middle + at + 1);
+    let (first, second) = text.split_at(cut);
+    let (first_tree, first_analysis) = analyze(first, &config);
+    check_analysis(first, first_tree.as_ref(), &first_analysis);
+    let (second_tree, second_analysis) = analyze(second, &config);
+    check_analysis(second, second_tree.as_ref(), &second_analysis);
+    check_archive(
+        &[(first, &first_analysis), (second, &second_analysis)],
+        &config,
+    );
     analysis
 }
