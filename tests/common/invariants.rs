@@ -229,8 +229,44 @@ pub fn check_entities(text: &str, document: &Document, entities: &[ArticleEntiti
     }
 }
 
+/// What `bulletin symbols` and `bulletin entities` read from an analysis:
+/// one outline entry per article, its lines in order and inside the text;
+/// the entity summary counts each resolved mention at most once.
+pub fn check_listings(text: &str, analysis: &FileAnalysis) {
+    let index = LineIndex::new(text);
+    let outline = bulletin::outline::outline(&analysis.document, text, &index);
+    assert_eq!(
+        outline.articles.len(),
+        analysis.document.articles.len(),
+        "one outline entry per article"
+    );
+    for entry in &outline.articles {
+        assert!(
+            1 <= entry.start_line
+                && entry.start_line <= entry.end_line
+                && entry.end_line <= index.line_count(),
+            "outline lines {}..{} of {}",
+            entry.start_line,
+            entry.end_line,
+            index.line_count()
+        );
+    }
+    let gazetteer = &Config::default().gazetteer;
+    let summary = bulletin::entities::summarize(&[(text, &analysis.entities)], gazetteer);
+    let mentions: usize = analysis
+        .entities
+        .iter()
+        .map(|article| article.mentions.len())
+        .sum();
+    let counted: usize = summary.iter().map(|entity| entity.mentions).sum();
+    assert!(
+        counted <= mentions,
+        "the summary counts {counted} mentions of {mentions}"
+    );
+}
+
 /// Everything one analysis says about `text`: the tree covers it, and the
-/// diagnostics, the model and the entities stay inside it.
+/// diagnostics, the model, the entities and the listings stay inside it.
 pub fn check_analysis(text: &str, tree: Option<&Tree>, analysis: &FileAnalysis) {
     if let Some(tree) = tree {
         assert_eq!(tree.root_node().end_byte(), text.len(), "the tree's end");
@@ -238,6 +274,7 @@ pub fn check_analysis(text: &str, tree: Option<&Tree>, analysis: &FileAnalysis) 
     check_diagnostics(text, &analysis.diagnostics);
     check_model(text, &analysis.document);
     check_entities(text, &analysis.document, &analysis.entities);
+    check_listings(text, analysis);
 }
 
 /// Runs the cross-file rules over `files` (texts and their analyses):
