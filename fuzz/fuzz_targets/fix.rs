@@ -1,8 +1,9 @@
-//! `--fix` on arbitrary articles, as `bulletin check --fix` runs it
-//! (`fix::fix_text` with the default configuration), safe fixes only and
-//! with unsafe ones: the result passes the invariants of any analysed text,
-//! re-checking it finds no fixable finding left, fixing it again changes
-//! nothing, and the text outside the fix edits is never lost.
+//! `--fix` on arbitrary articles, as `bulletin check --fix FILE` runs it
+//! (`fix::fix_files` on one file, default configuration), safe fixes only
+//! and with unsafe ones: the text outside each round's fix edits is never
+//! lost, the result passes the invariants of any analysed text, re-checking
+//! it as `bulletin check FILE` does (cross-file rules included) finds no
+//! fixable finding left, and fixing it again changes nothing.
 
 #![no_main]
 

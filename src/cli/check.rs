@@ -195,6 +195,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     if fixing {
         progress.phase("fixing", inputs.len());
         let outcomes = fix::fix_files(&sources_of(&inputs), args.unsafe_fixes);
+        for _ in &outcomes {
+            progress.tick();
+        }
         let mut stdout = std::io::stdout().lock();
         for (input, outcome) in inputs.iter_mut().zip(outcomes) {
             let changed = outcome.text != input.text;

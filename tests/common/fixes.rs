@@ -4,14 +4,43 @@
 
 #![allow(dead_code)]
 
-use bulletin_core::analysis::{analyze, configure};
+use bulletin_core::analysis::{check_files, SourceFile};
 use bulletin_core::config::Config;
 use bulletin_core::diagnostic::{Applicability, Diagnostic};
-use bulletin_core::fix::{apply_fixes, fix_text};
+use bulletin_core::fix::{apply_fixes, fix_files};
 use bulletin_core::text_range::TextRange;
 
-/// How many rounds `fix::fix_text` runs at most.
+/// How many rounds `fix::fix_files` runs at most.
 const ROUNDS: usize = 8;
+
+/// What `bulletin check FILE` reports for `text`: the article-level and the
+/// cross-file rules' findings, configured.
+fn checked(text: &str, config: &Config) -> Vec<Diagnostic> {
+    let file = SourceFile {
+        name: "fuzz.bulletin".to_string(),
+        path: None,
+        text,
+        config,
+    };
+    check_files(&[file])
+        .pop()
+        .map(|checked| checked.diagnostics)
+        .unwrap_or_default()
+}
+
+/// What `bulletin check --fix FILE` makes of `text`.
+fn fixed(text: &str, config: &Config, include_unsafe: bool) -> String {
+    let file = SourceFile {
+        name: "fuzz.bulletin".to_string(),
+        path: None,
+        text,
+        config,
+    };
+    fix_files(&[file], include_unsafe)
+        .pop()
+        .map(|outcome| outcome.text)
+        .expect("one outcome per file")
+}
 
 /// The edits `--fix` may apply: those of fixes it takes (safe ones, or
 /// all with `include_unsafe`).
@@ -49,18 +78,19 @@ pub fn check_outside_kept(before: &str, after: &str, edits: &[TextRange]) {
     }
 }
 
-/// Runs `--fix` on `text` and checks it; returns the fixed text.
+/// Runs `--fix` on `text` (one file, as `bulletin check --fix FILE` does)
+/// and checks it; returns the fixed text.
 ///
-/// Round by round (as `fix_text` does, which must give the same text), no
+/// Round by round (as `fix_files` does, which must give the same text), no
 /// text outside the round's fix edits is lost; the fixed text passes the
-/// invariants of any analysed text; re-checking it finds no fixable finding
-/// left; and fixing it again changes nothing.
+/// invariants of any analysed text; re-checking it (`bulletin check FILE`,
+/// cross-file rules included) finds no fixable finding left; and fixing it
+/// again changes nothing.
 pub fn check_fix(text: &str, include_unsafe: bool) -> String {
     let config = Config::default();
     let mut current = text.to_string();
     for _ in 0..ROUNDS {
-        let (_, analysis) = analyze(&current, &config);
-        let diagnostics = configure(analysis.diagnostics, &config, None);
+        let diagnostics = checked(&current, &config);
         let (next, applied) = apply_fixes(&current, &diagnostics, include_unsafe);
         check_outside_kept(
             &current,
@@ -72,11 +102,11 @@ pub fn check_fix(text: &str, include_unsafe: bool) -> String {
         }
         current = next;
     }
-    let fixed = fix_text(text, &config, None, include_unsafe).text;
-    assert_eq!(fixed, current, "fix_text differs from its rounds");
+    let fixed_text = fixed(text, &config, include_unsafe);
+    assert_eq!(fixed_text, current, "fix_files differs from its rounds");
 
-    let analysis = crate::invariants::analyse_and_check(&fixed);
-    let left: Vec<String> = configure(analysis.diagnostics, &config, None)
+    crate::invariants::analyse_and_check(&fixed_text);
+    let left: Vec<String> = checked(&fixed_text, &config)
         .iter()
         .filter(|diagnostic| {
             diagnostic.fix.as_ref().is_some_and(|fix| {
@@ -88,9 +118,9 @@ pub fn check_fix(text: &str, include_unsafe: bool) -> String {
         .collect();
     assert!(
         left.is_empty(),
-        "fixable findings left after --fix: {left:?} in {fixed:?}"
+        "fixable findings left after --fix: {left:?} in {fixed_text:?}"
     );
-    let again = fix_text(&fixed, &config, None, include_unsafe).text;
-    assert_eq!(again, fixed, "a second --fix changed the text");
-    fixed
+    let again = fixed(&fixed_text, &config, include_unsafe);
+    assert_eq!(again, fixed_text, "a second --fix changed the text");
+    fixed_text
 }

@@ -11,6 +11,7 @@ use bulletin_core::analysis::{analyze, archive_diagnostics, FileAnalysis};
 use bulletin_core::config::Config;
 use bulletin_core::diagnostic::{Diagnostic, FileId};
 use bulletin_core::entities::ArticleEntities;
+use bulletin_core::line_index::LineIndex;
 use bulletin_core::model::{Article, Document, Span};
 use bulletin_core::text_range::TextRange;
 use tree_sitter::Tree;
@@ -48,12 +49,40 @@ fn check_span(text: &str, span: &Span, article: TextRange, what: &str) {
     );
 }
 
+/// The faces turn a diagnostic's ends into lines and columns: UTF-8 and
+/// UTF-16 columns convert back to the same offset, and the CLI's human
+/// position exists.
+fn check_positions(text: &str, index: &LineIndex, range: TextRange, what: &str) {
+    for offset in [range.start, range.end] {
+        let utf8 = index.line_col(offset);
+        assert_eq!(
+            index.offset(text, utf8),
+            offset,
+            "{what}: {offset} -> {utf8:?} and back"
+        );
+        let utf16 = index.to_utf16(text, offset);
+        assert_eq!(
+            index.offset_utf16(text, utf16),
+            offset,
+            "{what}: {offset} -> {utf16:?} and back"
+        );
+        let human = index.to_human(text, offset);
+        assert!(
+            human.line == utf8.line as usize + 1 && human.column >= 1,
+            "{what}: {offset} -> {human:?}"
+        );
+    }
+}
+
 /// Diagnostics (same-file ones): their ranges, their fixes' edits and their
-/// related ranges without a file lie inside `text` on character boundaries.
+/// related ranges without a file lie inside `text` on character boundaries,
+/// and their ends convert to lines and columns and back.
 pub fn check_diagnostics(text: &str, diagnostics: &[Diagnostic]) {
+    let index = LineIndex::new(text);
     for diagnostic in diagnostics {
         let rule = diagnostic.rule.name();
         check_range(text, diagnostic.range, &format!("{rule}: range"));
+        check_positions(text, &index, diagnostic.range, rule);
         if let Some(fix) = &diagnostic.fix {
             for edit in &fix.edits {
                 check_range(text, edit.range, &format!("{rule}: fix edit"));
@@ -200,8 +229,44 @@ pub fn check_entities(text: &str, document: &Document, entities: &[ArticleEntiti
     }
 }
 
+/// What `bulletin symbols` and `bulletin entities` read from an analysis:
+/// one outline entry per article, its lines in order and inside the text;
+/// the entity summary counts each resolved mention at most once.
+pub fn check_listings(text: &str, analysis: &FileAnalysis) {
+    let index = LineIndex::new(text);
+    let outline = bulletin_core::outline::outline(&analysis.document, text, &index);
+    assert_eq!(
+        outline.articles.len(),
+        analysis.document.articles.len(),
+        "one outline entry per article"
+    );
+    for entry in &outline.articles {
+        assert!(
+            1 <= entry.start_line
+                && entry.start_line <= entry.end_line
+                && entry.end_line <= index.line_count(),
+            "outline lines {}..{} of {}",
+            entry.start_line,
+            entry.end_line,
+            index.line_count()
+        );
+    }
+    let gazetteer = &Config::default().gazetteer;
+    let summary = bulletin_core::entities::summarize(&[(text, &analysis.entities)], gazetteer);
+    let mentions: usize = analysis
+        .entities
+        .iter()
+        .map(|article| article.mentions.len())
+        .sum();
+    let counted: usize = summary.iter().map(|entity| entity.mentions).sum();
+    assert!(
+        counted <= mentions,
+        "the summary counts {counted} mentions of {mentions}"
+    );
+}
+
 /// Everything one analysis says about `text`: the tree covers it, and the
-/// diagnostics, the model and the entities stay inside it.
+/// diagnostics, the model, the entities and the listings stay inside it.
 pub fn check_analysis(text: &str, tree: Option<&Tree>, analysis: &FileAnalysis) {
     if let Some(tree) = tree {
         assert_eq!(tree.root_node().end_byte(), text.len(), "the tree's end");
@@ -209,23 +274,57 @@ pub fn check_analysis(text: &str, tree: Option<&Tree>, analysis: &FileAnalysis) 
     check_diagnostics(text, &analysis.diagnostics);
     check_model(text, &analysis.document);
     check_entities(text, &analysis.document, &analysis.entities);
+    check_listings(text, analysis);
+}
+
+/// Runs the cross-file rules over `files` (texts and their analyses):
+/// every finding, and every related range, lies inside the text of the file
+/// it names.
+fn check_archive(files: &[(&str, &FileAnalysis)], config: &Config) {
+    let indexed: Vec<(FileId, &FileAnalysis)> = files
+        .iter()
+        .enumerate()
+        .map(|(at, (_, analysis))| (FileId(at as u32), *analysis))
+        .collect();
+    let cross = archive_diagnostics(&indexed, config, &|file| format!("file{}", file.0));
+    for (file, diagnostic) in &cross {
+        let Some((text, _)) = files.get(file.0 as usize) else {
+            panic!("a cross-file finding for an unknown file {file:?}");
+        };
+        check_diagnostics(text, std::slice::from_ref(diagnostic));
+        for related in &diagnostic.related {
+            let Some(other) = related.file else { continue };
+            let Some((other_text, _)) = files.get(other.0 as usize) else {
+                panic!("a related range in an unknown file {other:?}");
+            };
+            check_range(other_text, related.range, "cross-file related range");
+        }
+    }
 }
 
 /// Analyses `text` and checks everything: its own analysis, and the
-/// cross-file rules run over it as two files of one archive (every
-/// finding of those lies inside the text too).
+/// cross-file rules over it alone and over its two halves (cut at a blank
+/// line near the middle) as two files of one archive.
 pub fn analyse_and_check(text: &str) -> FileAnalysis {
     let config = Config::default();
     let (tree, analysis) = analyze(text, &config);
     check_analysis(text, tree.as_ref(), &analysis);
-    let files = [(FileId(0), &analysis), (FileId(1), &analysis)];
-    let cross = archive_diagnostics(&files, &config, &|file| format!("file{}", file.0));
-    for (file, diagnostic) in &cross {
-        assert!(file.0 < 2, "a cross-file finding for an unknown file");
-        check_diagnostics(text, std::slice::from_ref(diagnostic));
-        for related in &diagnostic.related {
-            check_range(text, related.range, "cross-file related range");
-        }
+    check_archive(&[(text, &analysis)], &config);
+    let mut middle = text.len() / 2;
+    while !text.is_char_boundary(middle) {
+        middle -= 1;
     }
+    let cut = text[middle..]
+        .find("\n\n")
+        .map_or(text.len(), |at| middle + at + 1);
+    let (first, second) = text.split_at(cut);
+    let (first_tree, first_analysis) = analyze(first, &config);
+    check_analysis(first, first_tree.as_ref(), &first_analysis);
+    let (second_tree, second_analysis) = analyze(second, &config);
+    check_analysis(second, second_tree.as_ref(), &second_analysis);
+    check_archive(
+        &[(first, &first_analysis), (second, &second_analysis)],
+        &config,
+    );
     analysis
 }
