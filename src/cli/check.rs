@@ -113,6 +113,10 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         && !report_to_stderr;
     let mut trouble = false;
     let mut inputs = Vec::new();
+    // Files that could not be read, as (name, why): `io-error` findings.
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    // The report's order of files: the discovery's, readable or not.
+    let mut order: Vec<Slot> = Vec::new();
     let progress;
     if from_stdin {
         progress = Progress::new(false, 0, "");
@@ -132,6 +136,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             config_path: args.stdin_filename.as_deref().map(absolute),
             text,
         });
+        order.push(Slot::Checked(0));
     } else {
         let roots = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -144,7 +149,22 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             trouble = true;
         }
         let paths = collected.files;
-        progress = Progress::new(show_progress, paths.len(), "reading");
+        if paths.is_empty() {
+            if trouble {
+                // Every path named was missing: nothing was checked, and
+                // standard output carries no report saying otherwise.
+                return Ok(EXIT_TROUBLE);
+            }
+            if !args.allow_no_files {
+                eprintln!("bulletin: {}", super::no_files_message(&roots));
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+        progress = Progress::new(
+            show_progress && paths.len() >= PROGRESS_MIN_FILES,
+            paths.len(),
+            "reading",
+        );
         let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
             .into_par_iter()
             .map(|path| {
@@ -154,21 +174,16 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             })
             .collect();
         for (path, bytes) in read {
-            match bytes {
-                Err(err) => {
-                    eprintln!("bulletin: cannot read {}: {err}", display_name(&path));
-                    trouble = true;
-                }
+            let problem = match bytes {
+                Err(err) => format!("cannot read the file: {err}"),
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Err(_) => {
-                        eprintln!(
-                            "bulletin: {} is not UTF-8 text; skipped",
-                            display_name(&path)
-                        );
-                        trouble = true;
-                    }
+                    Err(err) => format!(
+                        "the file is not UTF-8 text (the first bad byte is at offset {}); it was not checked",
+                        err.utf8_error().valid_up_to()
+                    ),
                     Ok(text) => {
                         let config_path = absolute(&path);
+                        order.push(Slot::Checked(inputs.len()));
                         inputs.push(Input {
                             name: display_name(&path),
                             config: configs
@@ -177,9 +192,13 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                             path: Some(path),
                             text,
                         });
+                        continue;
                     }
                 },
-            }
+            };
+            trouble = true;
+            order.push(Slot::Unreadable(unreadable.len()));
+            unreadable.push((display_name(&path), problem));
         }
     }
 
@@ -249,16 +268,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     progress.phase("checking", sources.len());
     let checked = analysis::check_files_observed(&sources, &|| progress.tick());
     progress.finish();
-    let files: Vec<ReportFile> = inputs
-        .iter()
-        .zip(checked)
-        .map(|(input, checked)| ReportFile {
-            name: input.name.clone(),
-            text: &input.text,
-            index: LineIndex::new(&input.text),
-            diagnostics: checked.diagnostics,
-        })
-        .collect();
+    let files = report_files(&inputs, checked, &unreadable, &order);
     let terminal = if report_to_stderr {
         std::io::stderr().is_terminal()
     } else {
@@ -270,6 +280,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         quiet: args.quiet,
         fixed: fixed_total,
         unsafe_fixes: args.unsafe_fixes,
+        warnings_as_errors: args.warnings_as_errors,
     };
     let mut out: Box<dyn Write> = if report_to_stderr {
         Box::new(std::io::stderr().lock())
@@ -298,6 +309,84 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// Fewer files than this are checked too fast for a progress bar to help.
+const PROGRESS_MIN_FILES: usize = 50;
+
+/// Where a file of the report comes from.
+enum Slot {
+    /// An index into the inputs checked.
+    Checked(usize),
+    /// An index into the files that could not be read.
+    Unreadable(usize),
+}
+
+/// The report's files in discovery order: those checked, with their
+/// findings (related locations renumbered to the report's order), and those
+/// that could not be read, each with one `io-error` finding.
+fn report_files<'a>(
+    inputs: &'a [Input],
+    checked: Vec<analysis::CheckedFile>,
+    unreadable: &'a [(String, String)],
+    order: &[Slot],
+) -> Vec<ReportFile<'a>> {
+    use bulletin_core::diagnostic::{Diagnostic, FileId};
+    use bulletin_core::rules::Rule;
+    use bulletin_core::text_range::TextRange;
+
+    let mut position_of = vec![0u32; inputs.len()];
+    for (at, slot) in order.iter().enumerate() {
+        if let Slot::Checked(index) = slot {
+            if let Some(place) = position_of.get_mut(*index) {
+                *place = u32::try_from(at).unwrap_or(u32::MAX);
+            }
+        }
+    }
+    let mut checked: Vec<Option<analysis::CheckedFile>> = checked.into_iter().map(Some).collect();
+    let mut files = Vec::with_capacity(order.len());
+    for slot in order {
+        match *slot {
+            Slot::Checked(index) => {
+                let (Some(input), Some(Some(mut result))) =
+                    (inputs.get(index), checked.get_mut(index).map(Option::take))
+                else {
+                    continue;
+                };
+                for diagnostic in &mut result.diagnostics {
+                    for related in &mut diagnostic.related {
+                        if let Some(FileId(other)) = related.file {
+                            if let Some(&at) = position_of.get(other as usize) {
+                                related.file = Some(FileId(at));
+                            }
+                        }
+                    }
+                }
+                files.push(ReportFile {
+                    name: input.name.clone(),
+                    text: &input.text,
+                    index: LineIndex::new(&input.text),
+                    diagnostics: result.diagnostics,
+                });
+            }
+            Slot::Unreadable(index) => {
+                let Some((name, problem)) = unreadable.get(index) else {
+                    continue;
+                };
+                files.push(ReportFile {
+                    name: name.clone(),
+                    text: "",
+                    index: LineIndex::new(""),
+                    diagnostics: vec![Diagnostic::new(
+                        Rule::IoError,
+                        TextRange::empty(0),
+                        problem.clone(),
+                    )],
+                });
+            }
+        }
+    }
+    files
 }
 
 /// The inputs as the analysis takes them.
@@ -381,14 +470,19 @@ fn display_name(path: &Path) -> String {
 
 /// Writes `text` to a temporary file beside `path`, then renames it over
 /// `path`: readers see the old file or the new one, never half of one. A
-/// symbolic link is followed, so the link stays a link. A read-only file is
-/// refused even when we could write it anyway (as root does).
+/// symbolic link is followed, so the link stays a link. The new file keeps
+/// the old one's mode, owner and group. A file with other hard links is
+/// rewritten in place (after the temporary copy is safely on disk), so
+/// every link keeps seeing it. A read-only file, or a file in a read-only
+/// folder, is refused even when we could write it anyway (as root does),
+/// and the message says which of the two is read-only.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let permissions = std::fs::metadata(&path)?.permissions();
+    let metadata = std::fs::metadata(&path)?;
+    let permissions = metadata.permissions();
     if permissions.readonly() {
         anyhow::bail!("the file is read-only");
     }
@@ -396,6 +490,14 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let folder_read_only =
+        || std::fs::metadata(dir).is_ok_and(|folder| folder.permissions().readonly());
+    if folder_read_only() {
+        anyhow::bail!(
+            "the folder {} is read-only, so no temporary file can be written beside the file",
+            dir.display()
+        );
+    }
     let file_name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -407,20 +509,66 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     ));
     let result = (|| -> anyhow::Result<()> {
         // `create_new`: never write through something already at the temporary name.
-        let mut file = std::fs::OpenOptions::new()
+        let mut file = match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)?;
+            .open(&temp)
+        {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
+                anyhow::bail!(
+                    "the folder {} is not writable, so no temporary file can be written beside the file: {err}",
+                    dir.display()
+                )
+            }
+            Err(err) => return Err(err.into()),
+        };
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::set_permissions(&temp, permissions)?;
-        std::fs::rename(&temp, &path)?;
+        std::fs::set_permissions(&temp, permissions.clone())?;
+        if rewrite_in_place(&metadata, &file) {
+            // Other hard links (or an owner we cannot give the new file):
+            // the temporary copy is on disk; now the file itself is rewritten.
+            let mut target = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&path)?;
+            target.write_all(text.as_bytes())?;
+            target.sync_all()?;
+            std::fs::remove_file(&temp)?;
+        } else {
+            std::fs::rename(&temp, &path)?;
+        }
         Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Whether a fix must rewrite the file in place rather than rename a new
+/// file over it: when it has other hard links (a rename would split them
+/// from it), or when the new file cannot be given the old one's owner and
+/// group.
+#[cfg(unix)]
+fn rewrite_in_place(old: &std::fs::Metadata, new: &std::fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if old.nlink() > 1 {
+        return true;
+    }
+    let owned_alike = new
+        .metadata()
+        .is_ok_and(|meta| meta.uid() == old.uid() && meta.gid() == old.gid());
+    if owned_alike {
+        return false;
+    }
+    std::os::unix::fs::fchown(new, Some(old.uid()), Some(old.gid())).is_err()
+}
+
+#[cfg(not(unix))]
+fn rewrite_in_place(_old: &std::fs::Metadata, _new: &std::fs::File) -> bool {
+    false
 }
 
 fn read_text(file: &Path) -> anyhow::Result<String> {

@@ -56,6 +56,9 @@ pub enum Command {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value_t = SymbolsFormat::Human)]
         format: SymbolsFormat,
+        /// Exit 0 when the paths hold no file (by default an error, exit 2).
+        #[arg(long)]
+        allow_no_files: bool,
     },
     /// Run the language server over standard input and output.
     Lsp {
@@ -145,6 +148,10 @@ pub struct CheckArgs {
     /// Use this configuration file instead of looking for `bulletin.toml`.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// Exit 0 when the paths hold no file to check (by default that is an
+    /// error, exit 2: a check that checked nothing must not look green).
+    #[arg(long)]
+    pub allow_no_files: bool,
 }
 
 pub fn run() -> ExitCode {
@@ -166,7 +173,11 @@ pub fn run() -> ExitCode {
         Command::Parse { file } => check::parse(&file),
         Command::Rules { format } => rules_table(format),
         Command::Explain { rule } => explain(&rule),
-        Command::Entities { paths, format } => entities::run(&paths, format),
+        Command::Entities {
+            paths,
+            format,
+            allow_no_files,
+        } => entities::run(&paths, format, allow_no_files),
         Command::Lsp {
             log_level,
             max_message_size,
@@ -239,6 +250,23 @@ fn explain(name: &str) -> anyhow::Result<u8> {
             Ok(EXIT_TROUBLE)
         }
     }
+}
+
+/// What `check` and `entities` say when the paths given hold no file:
+/// what was looked for, and how to take other names in.
+fn no_files_message(roots: &[PathBuf]) -> String {
+    let roots: Vec<String> = roots
+        .iter()
+        .map(|root| format!("`{}`", root.display()))
+        .collect();
+    format!(
+        "no files to check in {}: directories are searched for `*.bulletin` files \
+         and the names the `include` globs of bulletin.toml match, and none was found. \
+         To check pages with other names, such as `.txt` archive pages, add \
+         `include = [\"*.txt\"]` to bulletin.toml; \
+         to accept an empty set of files, pass --allow-no-files",
+        roots.join(", ")
+    )
 }
 
 /// Parses rule names given on the command line.

@@ -32,6 +32,8 @@ pub(super) struct Report<'a> {
     pub(super) fixed: usize,
     /// Whether unsafe fixes count as fixable (`--unsafe-fixes`).
     pub(super) unsafe_fixes: bool,
+    /// Whether warnings fail the check (`--warnings-as-errors`).
+    pub(super) warnings_as_errors: bool,
 }
 
 impl<'a> Report<'a> {
@@ -42,6 +44,12 @@ impl<'a> Report<'a> {
                 .iter()
                 .map(move |diagnostic| (file, diagnostic))
         })
+    }
+
+    /// Whether `diagnostic` fails the check, as the exit code has it.
+    fn fails(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.severity == Severity::Error
+            || (self.warnings_as_errors && diagnostic.severity == Severity::Warning)
     }
 
     /// Whether `--fix` (with the `--unsafe-fixes` given) would fix `diagnostic`.

@@ -61,9 +61,32 @@ pub fn collect(paths: &[PathBuf], explicit: Option<&Config>) -> Result<Collected
         found.sort();
         files.extend(found);
     }
+    // One order, whatever the order of the arguments; one entry per file,
+    // whatever its spelling (`a`, `./a`, `dir/../a`, a path through a link).
+    let mut files: Vec<PathBuf> = files.iter().map(|file| clean(file)).collect();
+    files.sort();
     let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.clone()));
+    files.retain(|file| seen.insert(identity(file)));
     Ok(Collected { files, problems })
+}
+
+/// `path` without `.` components (`./a/./b` is `a/b`); `.` itself stays.
+pub fn clean(path: &Path) -> PathBuf {
+    let cleaned: PathBuf = path
+        .components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// What makes two spellings the same file: the canonical path when it can
+/// be had, else the absolute one.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| crate::config::absolute(path))
 }
 
 /// The `include` globs of a configuration, compiled.

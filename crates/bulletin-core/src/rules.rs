@@ -22,6 +22,9 @@ pub enum Rule {
     EntitySpelling,
     AcronymUndefined,
     HonorificUnresolved,
+    /// A file that could not be read, or is not UTF-8 text: reported by
+    /// the command line, so that machine-readable reports show it.
+    IoError,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +74,7 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
         Rule::DatelineInvalidDate,
@@ -89,6 +92,7 @@ impl Rule {
         Rule::EntitySpelling,
         Rule::AcronymUndefined,
         Rule::HonorificUnresolved,
+        Rule::IoError,
     ];
 
     fn info(self) -> RuleInfo {
@@ -208,6 +212,13 @@ impl Rule {
                 None,
                 Article,
                 "`Mr X` with no earlier full-name mention of X"
+            ),
+            Rule::IoError => rule_info!(
+                "io-error",
+                Error,
+                None,
+                Archive,
+                "A file that cannot be read, or is not UTF-8 text"
             ),
         }
     }

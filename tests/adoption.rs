@@ -1,0 +1,325 @@
+//! Adopting the checker on a real archive (issue 13): a folder of `.txt`
+//! pages, unreadable files in every output format, stable order, `--fix`
+//! that keeps links and owners, and the rough edges a daily user hits.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn bulletin_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the binary runs");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(input.as_bytes())
+            .expect("stdin written");
+    }
+    let output = child.wait_with_output().expect("the binary finishes");
+    Run {
+        code: output.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+    }
+}
+
+/// A page with two fixable slips: an en dash and a doubled space.
+const SLIPS: &str = "Tajik cotton harvest beats forecast\n\nDUSHANBE, NOV. 6 2018 (The Conway Bulletin) – Farmers picked more cotton than the ministry expected.\n\nKazakh tenge steadies\n\nASTANA, NOV. 7  2018 (The Conway Bulletin) — The tenge held its ground.\n";
+
+/// A clean page.
+const CLEAN: &str = "Uzbek gas exports rise\n\nTASHKENT, NOV. 8 2018 (The Conway Bulletin) — Uzbekistan sold more gas to China.\n";
+
+fn fixed(text: &str) -> String {
+    text.replace(") –", ") —").replace("7  2018", "7 2018")
+}
+
+fn json(run: &Run) -> Vec<Value> {
+    serde_json::from_str(&run.stdout).expect("a JSON array on stdout")
+}
+
+fn paths_of(items: &[Value]) -> Vec<String> {
+    items
+        .iter()
+        .map(|item| item["path"].as_str().expect("path").to_string())
+        .collect()
+}
+
+// ------------------------------------------------ nothing checked is an error
+
+#[test]
+fn a_folder_of_txt_pages_is_not_a_silent_pass() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("pages")).expect("mkdir");
+    std::fs::write(dir.path().join("pages/2018-11.txt"), SLIPS).expect("write");
+    let run = bulletin_in(dir.path(), &["check", "pages"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no report claims that 0 files passed");
+    assert!(
+        run.stderr.contains("`pages`")
+            && run.stderr.contains("*.bulletin")
+            && run.stderr.contains(r#"include = ["*.txt"]"#)
+            && run.stderr.contains("--allow-no-files"),
+        "{}",
+        run.stderr
+    );
+    // The same for `entities`.
+    let run = bulletin_in(dir.path(), &["entities", "pages"], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(r#"include = ["*.txt"]"#),
+        "{}",
+        run.stderr
+    );
+    // A pipeline that may have nothing to check says so.
+    let run = bulletin_in(dir.path(), &["check", "--allow-no-files", "pages"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = bulletin_in(dir.path(), &["entities", "--allow-no-files", "pages"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // With the include glob the pages are checked.
+    std::fs::write(dir.path().join("bulletin.toml"), "include = [\"*.txt\"]\n").expect("write");
+    let run = bulletin_in(dir.path(), &["check", "--format", "json", "pages"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(json(&run).len(), 2, "{}", run.stdout);
+}
+
+#[test]
+fn a_missing_path_prints_no_summary_on_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for format in ["human", "concise", "json", "junit"] {
+        let run = bulletin_in(dir.path(), &["check", "--format", format, "nosuch"], None);
+        assert_eq!(run.code, 2, "{format}");
+        assert_eq!(run.stdout, "", "{format}");
+        assert!(run.stderr.contains("nosuch"), "{}", run.stderr);
+    }
+}
+
+// ------------------------------------------------------ honest machine output
+
+#[test]
+fn a_non_utf8_file_is_an_io_error_finding_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), CLEAN).expect("write");
+    // Windows-1252's em dash is the byte 0x97.
+    std::fs::write(
+        dir.path().join("legacy.bulletin"),
+        b"Kyrgyz gold\n\nBISHKEK, NOV. 9 2018 (The Conway Bulletin) \x97 Gold.\n",
+    )
+    .expect("write");
+    let check = |format: &str| {
+        let run = bulletin_in(
+            dir.path(),
+            &["check", "--color", "never", "--format", format, "."],
+            None,
+        );
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        run
+    };
+    let items = json(&check("json"));
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["path"], "legacy.bulletin");
+    assert_eq!(items[0]["rule"], "io-error");
+    assert_eq!(items[0]["severity"], "error");
+    assert!(items[0]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("not UTF-8")));
+    let lines = check("json-lines").stdout;
+    assert!(lines.contains("\"io-error\""), "{lines}");
+    let sarif: Value = serde_json::from_str(&check("sarif").stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "io-error");
+    assert_eq!(results[0]["level"], "error");
+    let github = check("github").stdout;
+    assert!(
+        github.starts_with("::error file=legacy.bulletin,") && github.contains("title=io-error"),
+        "{github}"
+    );
+    let junit = check("junit").stdout;
+    let doc = roxmltree::Document::parse(&junit).expect("XML");
+    let suite = doc
+        .descendants()
+        .find(|node| node.has_tag_name("testsuite"))
+        .expect("suite");
+    assert_eq!(suite.attribute("tests"), Some("2"));
+    assert_eq!(suite.attribute("failures"), Some("1"));
+    let concise = check("concise").stdout;
+    assert!(
+        concise.contains("legacy.bulletin:1:1: error[io-error]"),
+        "{concise}"
+    );
+    let human = check("human").stdout;
+    assert!(
+        human.contains("error[io-error]") && human.contains("legacy.bulletin"),
+        "{human}"
+    );
+    assert!(human.contains("1 error, 0 warnings in 2 files"), "{human}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_an_io_error_finding() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("locked.bulletin");
+    std::fs::write(&path, CLEAN).expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if std::fs::read(&path).is_ok() {
+        // Root reads it anyway: nothing to test here.
+        return;
+    }
+    let run = bulletin_in(dir.path(), &["check", "--format", "json", "."], None);
+    assert_eq!(run.code, 2);
+    let items = json(&run);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["rule"], "io-error");
+    assert!(items[0]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("cannot read")));
+}
+
+#[test]
+fn junit_failures_follow_the_exit_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("slips.bulletin"), SLIPS).expect("write");
+    let failures = |args: &[&str]| {
+        let run = bulletin_in(dir.path(), args, None);
+        let doc = roxmltree::Document::parse(&run.stdout).expect("XML");
+        let failures = doc
+            .descendants()
+            .filter(|node| node.has_tag_name("failure"))
+            .count();
+        let out = doc
+            .descendants()
+            .filter(|node| node.has_tag_name("system-out"))
+            .count();
+        (run.code, failures, out)
+    };
+    // Warnings only: exit 0, a green test case, the warnings as its output.
+    assert_eq!(failures(&["check", "--format", "junit", "."]), (0, 0, 1));
+    assert_eq!(
+        failures(&["check", "--format", "junit", "--warnings-as-errors", "."]),
+        (1, 2, 0)
+    );
+}
+
+#[test]
+fn output_is_sorted_and_each_file_is_checked_once_whatever_the_spelling() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    for name in ["b.bulletin", "a.bulletin", "sub/c.bulletin"] {
+        std::fs::write(dir.path().join(name), SLIPS).expect("write");
+    }
+    let run = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "sub/c.bulletin",
+            "b.bulletin",
+            "./a.bulletin",
+            "a.bulletin",
+            "sub/../b.bulletin",
+        ],
+        None,
+    );
+    let mut paths = paths_of(&json(&run));
+    paths.dedup();
+    assert_eq!(paths, ["a.bulletin", "b.bulletin", "sub/c.bulletin"]);
+    let other = bulletin_in(
+        dir.path(),
+        &["check", "--format", "json", "./sub", "."],
+        None,
+    );
+    let mut paths = paths_of(&json(&other));
+    paths.dedup();
+    assert_eq!(paths, ["a.bulletin", "b.bulletin", "sub/c.bulletin"]);
+}
+
+// ------------------------------------------------------------------ --fix
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_hard_links_together() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("page.bulletin");
+    let link = dir.path().join("copy.txt");
+    std::fs::write(&page, SLIPS).expect("write");
+    std::fs::hard_link(&page, &link).expect("hard link");
+    let inode = std::fs::metadata(&page).expect("metadata").ino();
+    let run = bulletin_in(dir.path(), &["check", "--fix", "page.bulletin"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&link).expect("read"), fixed(SLIPS));
+    let after = std::fs::metadata(&page).expect("metadata");
+    assert_eq!((after.ino(), after.nlink()), (inode, 2));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        2,
+        "no temporary file left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("page.bulletin");
+    std::fs::write(&page, SLIPS).expect("write");
+    if std::os::unix::fs::chown(&page, Some(4321), Some(4322)).is_err() {
+        // Only root can give a file away: nothing to test otherwise.
+        return;
+    }
+    let run = bulletin_in(dir.path(), &["check", "--fix", "."], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = std::fs::metadata(&page).expect("metadata");
+    assert_eq!((after.uid(), after.gid()), (4321, 4322));
+    assert_eq!(std::fs::read_to_string(&page).expect("read"), fixed(SLIPS));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_in_a_read_only_folder_blames_the_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("pages");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let page = folder.join("page.bulletin");
+    std::fs::write(&page, SLIPS).expect("write");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    let run = bulletin_in(dir.path(), &["check", "--fix", "pages"], None);
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("cannot write fixes to pages/page.bulletin")
+            && run.stderr.contains("the folder")
+            && run.stderr.contains("read-only")
+            && !run.stderr.contains("the file is read-only"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&page).expect("read"), SLIPS);
+}
