@@ -323,3 +323,208 @@ fn fix_in_a_read_only_folder_blames_the_folder() {
     );
     assert_eq!(std::fs::read_to_string(&page).expect("read"), SLIPS);
 }
+
+// ------------------------------------------------------- rough edges (item 6)
+
+#[test]
+fn mistyped_rule_names_get_a_did_you_mean_everywhere() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), CLEAN).expect("write");
+    for args in [
+        &["check", "--select", "dateline_dash", "."][..],
+        &["check", "--ignore", "dateline-dahs", "."],
+        &["explain", "dateline-dahs"],
+    ] {
+        let run = bulletin_in(dir.path(), args, None);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains("did you mean `dateline-dash`?"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "cadence-days = 7\n\n[rules]\nissue-sequence = \"warning\"\ndateline_dash = \"off\"\n",
+    )
+    .expect("write");
+    let run = bulletin_in(dir.path(), &["check", "."], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("line 5:") && run.stderr.contains("did you mean `dateline-dash`?"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "[rules]\n\"dateline-dash\" = \"loud\"\n",
+    )
+    .expect("write");
+    let run = bulletin_in(dir.path(), &["check", "."], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("line 2:"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_per_file_ignores_globs_are_rejected_with_their_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), CLEAN).expect("write");
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "[per-file-ignores]\n\"legacy/**\" = [\"dateline-dash\"]\n\"old/[2018\" = [\"dateline-dash\"]\n",
+    )
+    .expect("write");
+    let run = bulletin_in(dir.path(), &["check", "."], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("line 3:") && run.stderr.contains("bad glob \"old/[2018\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn select_checks_a_rule_the_configuration_turns_off() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), SLIPS).expect("write");
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "[rules]\ndateline-dash = \"off\"\n",
+    )
+    .expect("write");
+    let rules = |args: &[&str]| -> Vec<String> {
+        json(&bulletin_in(dir.path(), args, None))
+            .iter()
+            .map(|item| item["rule"].as_str().expect("rule").to_string())
+            .collect()
+    };
+    assert_eq!(
+        rules(&["check", "--format", "json", "."]),
+        ["dateline-spacing"]
+    );
+    assert_eq!(
+        rules(&[
+            "check",
+            "--format",
+            "json",
+            "--select",
+            "dateline-dash",
+            "."
+        ]),
+        ["dateline-dash"]
+    );
+}
+
+#[test]
+fn conflicting_or_meaningless_flags_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), SLIPS).expect("write");
+    for (args, says) in [
+        (
+            &["check", "--fix", "--diff", "."][..],
+            "cannot be used with",
+        ),
+        (
+            &["check", "--stdin-filename", "x.bulletin", "."],
+            "--stdin-filename",
+        ),
+        (
+            &["check", "--statistics", "--format", "sarif", "."],
+            "--statistics",
+        ),
+        (
+            &["check", "--statistics", "--format", "junit", "."],
+            "--statistics",
+        ),
+        (&["lsp", "--log-level", "bogus"], "possible values"),
+    ] {
+        let run = bulletin_in(dir.path(), args, None);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.bulletin")).expect("read"),
+        SLIPS
+    );
+    // --statistics as JSON lines: one object per line.
+    let run = bulletin_in(
+        dir.path(),
+        &["check", "--statistics", "--format", "json-lines", "."],
+        None,
+    );
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+    for line in run.stdout.lines() {
+        let _: Value = serde_json::from_str(line).expect("one JSON object per line");
+    }
+}
+
+#[test]
+fn entities_carries_on_past_a_non_utf8_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.bulletin"), b"\xff\xfe not text\n").expect("write");
+    std::fs::write(dir.path().join("b.bulletin"), CLEAN).expect("write");
+    let run = bulletin_in(dir.path(), &["entities", "--format", "json", "."], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("a.bulletin"), "{}", run.stderr);
+    let items: Vec<Value> = serde_json::from_str(&run.stdout).expect("JSON");
+    assert!(
+        items.iter().any(|item| item["name"] == "Uzbekistan"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn hints_are_hints_and_counts_are_singular_when_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // One undefined acronym (a hint), in one file.
+    std::fs::write(
+        dir.path().join("a.bulletin"),
+        "Uzbek gas exports rise\n\nTASHKENT, NOV. 8 2018 (The Conway Bulletin) — The XYZQ sold more gas to China.\n",
+    )
+    .expect("write");
+    let human = bulletin_in(dir.path(), &["check", "--color", "never", "."], None).stdout;
+    let concise = bulletin_in(dir.path(), &["check", "--format", "concise", "."], None).stdout;
+    if !concise.contains("hint[") {
+        // The acronym rule did not fire on this text: nothing to compare.
+        return;
+    }
+    assert!(human.contains("hint[acronym-undefined]"), "{human}");
+    assert!(!human.contains("help[acronym-undefined]"), "{human}");
+    assert!(human.contains("1 hint in 1 file"), "{human}");
+    let statistics = bulletin_in(dir.path(), &["check", "--statistics", "."], None).stdout;
+    assert!(statistics.contains("in 1 file\n"), "{statistics}");
+}
+
+#[test]
+fn related_notes_name_the_path_only_for_another_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = |number: u32, date: &str| {
+        format!("Uzbek gas exports rise\n\nTASHKENT, NOV. 1 2018 (The Conway Bulletin) — Uzbekistan sold gas.\n\n(News report from Issue No. {number}, published on {date})\n")
+    };
+    std::fs::write(
+        dir.path().join("a.bulletin"),
+        page(400, "Nov. 9 2018") + "\n" + &page(400, "Nov. 16 2018"),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("b.bulletin"), page(400, "Nov. 23 2018")).expect("write");
+    let human = bulletin_in(dir.path(), &["check", "--color", "never", "."], None).stdout;
+    let notes: Vec<&str> = human
+        .lines()
+        .filter(|line| line.contains("= note:"))
+        .collect();
+    assert!(!notes.is_empty(), "{human}");
+    for note in &notes {
+        // A note into the same file says "line …"; into another, its path.
+        assert!(
+            note.contains("= note: line ")
+                || note.contains("= note: b.bulletin:")
+                || note.contains("= note: a.bulletin:"),
+            "{note}"
+        );
+    }
+    assert!(
+        notes.iter().any(|note| note.contains("= note: line ")),
+        "{human}"
+    );
+}

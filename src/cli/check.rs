@@ -103,6 +103,26 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         entity_problems: Vec::new(),
     };
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
+    if args.stdin_filename.is_some() && !from_stdin {
+        anyhow::bail!(
+            "--stdin-filename names standard input: give `-` as the only path to read it"
+        );
+    }
+    if args.statistics
+        && matches!(
+            args.format,
+            OutputFormat::Sarif | OutputFormat::Github | OutputFormat::Junit
+        )
+    {
+        anyhow::bail!(
+            "--statistics prints a table (--format human or concise) or JSON (--format json or json-lines), not {}",
+            match args.format {
+                OutputFormat::Sarif => "SARIF",
+                OutputFormat::Github => "GitHub annotations",
+                _ => "JUnit XML",
+            }
+        );
+    }
     let fixing = args.fix || args.diff;
     // With `--fix` on standard input, standard output carries the fixed text,
     // so the report goes to standard error.

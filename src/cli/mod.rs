@@ -62,9 +62,9 @@ pub enum Command {
     },
     /// Run the language server over standard input and output.
     Lsp {
-        /// error, warn, info, debug or trace (to stderr and the client's log).
-        #[arg(long, default_value = "info")]
-        log_level: String,
+        /// How much to log (to stderr and the client's log).
+        #[arg(long, value_enum, default_value_t = LogLevel::Info)]
+        log_level: LogLevel,
         /// Accepted and ignored: standard input and output are the only
         /// transport, and clients such as vscode-languageclient pass it.
         #[arg(long, hide = true)]
@@ -74,6 +74,27 @@ pub enum Command {
         #[arg(long, value_name = "BYTES", default_value_t = crate::lsp::transport::DEFAULT_MAX_MESSAGE_BYTES)]
         max_message_size: usize,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,7 +143,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
     /// Print how often each rule fired (and how many are fixable) instead of the diagnostics.
     #[arg(long)]
@@ -182,7 +203,7 @@ pub fn run() -> ExitCode {
             log_level,
             max_message_size,
             ..
-        } => return crate::lsp::run(&log_level, max_message_size),
+        } => return crate::lsp::run(log_level.as_str(), max_message_size),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -246,7 +267,7 @@ fn explain(name: &str) -> anyhow::Result<u8> {
             Ok(EXIT_OK)
         }
         None => {
-            eprintln!("bulletin: unknown rule `{name}`; `bulletin rules` lists them");
+            eprintln!("bulletin: {}", Rule::unknown_message(name));
             Ok(EXIT_TROUBLE)
         }
     }
@@ -275,9 +296,7 @@ fn parse_rules(names: &[String]) -> anyhow::Result<Vec<Rule>> {
         .iter()
         .filter(|name| !name.is_empty())
         .map(|name| {
-            Rule::from_name(name).ok_or_else(|| {
-                anyhow::anyhow!("unknown rule `{name}`; `bulletin rules` lists them")
-            })
+            Rule::from_name(name).ok_or_else(|| anyhow::anyhow!("{}", Rule::unknown_message(name)))
         })
         .collect()
 }

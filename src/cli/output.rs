@@ -207,7 +207,8 @@ fn render_human(
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
         Severity::Info => Level::INFO,
-        Severity::Hint => Level::HELP,
+        // One word per severity in every format: `hint`, as in JSON and the summary.
+        Severity::Hint => Level::HELP.with_name("hint"),
     };
     // Show only the lines the span covers: whole-file sources are slow on big archives.
     let first = file.index.line_col(diagnostic.range.start).line;
@@ -253,10 +254,13 @@ fn render_human(
         };
         if let Some(target) = target {
             let at = target.index.to_human(target.text, related.range.start);
-            group = group.element(Level::NOTE.message(format!(
-                "{}:{}:{}: {}",
-                target.name, at.line, at.column, related.message
-            )));
+            // The path only when the note points into another file.
+            let place = if target.name == file.name {
+                format!("line {}, column {}", at.line, at.column)
+            } else {
+                format!("{}:{}:{}", target.name, at.line, at.column)
+            };
+            group = group.element(Level::NOTE.message(format!("{place}: {}", related.message)));
         }
     }
     renderer.render(&[group]).to_string()
@@ -299,14 +303,17 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         }
     };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    let others = count(Severity::Info) + count(Severity::Hint);
+    let (infos, hints) = (count(Severity::Info), count(Severity::Hint));
     let mut line = format!(
         "{}, {}",
         plural(errors, "error"),
         plural(warnings, "warning")
     );
-    if others > 0 {
-        line.push_str(&format!(", {}", plural(others, "note")));
+    if infos > 0 {
+        line.push_str(&format!(", {}", plural(infos, "info")));
+    }
+    if hints > 0 {
+        line.push_str(&format!(", {}", plural(hints, "hint")));
     }
     line.push_str(&format!(" in {}", plural(report.files.len(), "file")));
     if report.fixed > 0 {
@@ -366,9 +373,15 @@ pub(super) fn statistics(
     }
     counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
     match format {
-        OutputFormat::Json | OutputFormat::JsonLines | OutputFormat::Sarif => {
+        OutputFormat::Json | OutputFormat::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &counts)?;
             writeln!(out)?;
+        }
+        OutputFormat::JsonLines => {
+            for count in &counts {
+                serde_json::to_writer(&mut *out, count)?;
+                writeln!(out)?;
+            }
         }
         OutputFormat::Human
         | OutputFormat::Concise
@@ -391,11 +404,11 @@ pub(super) fn statistics(
             if !report.quiet {
                 let total: usize = counts.iter().map(|count| count.count).sum();
                 let fixable: usize = counts.iter().map(|count| count.fixable).sum();
-                writeln!(
-                    out,
-                    "{total} in all, {fixable} fixable, in {} files",
-                    report.files.len()
-                )?;
+                let files = match report.files.len() {
+                    1 => "1 file".to_string(),
+                    n => format!("{n} files"),
+                };
+                writeln!(out, "{total} in all, {fixable} fixable, in {files}")?;
             }
         }
     }

@@ -93,14 +93,13 @@ fn identity(path: &Path) -> PathBuf {
 pub fn include_globs(include: &[String]) -> Result<globset::GlobSet, ConfigError> {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in include {
-        let glob = globset::Glob::new(glob).map_err(|err| ConfigError {
-            message: format!("bad glob {glob:?} in `include`: {err}"),
-        })?;
+        let glob = globset::Glob::new(glob)
+            .map_err(|err| ConfigError::new(format!("bad glob {glob:?} in `include`: {err}")))?;
         builder.add(glob);
     }
-    builder.build().map_err(|err| ConfigError {
-        message: format!("bad `include` globs: {err}"),
-    })
+    builder
+        .build()
+        .map_err(|err| ConfigError::new(format!("bad `include` globs: {err}")))
 }
 
 /// Whether a file found in a walk belongs to the archive: `*.bulletin`, or
