@@ -528,3 +528,117 @@ fn related_notes_name_the_path_only_for_another_file() {
         "{human}"
     );
 }
+
+// ------------------------------------------------------------------ baseline
+
+/// A legacy page: three old dash slips (warnings) in three articles.
+const LEGACY: &str = "Tajik cotton harvest beats forecast\n\nDUSHANBE, NOV. 6 2018 (The Conway Bulletin) – Farmers picked more cotton.\n\nKazakh tenge steadies\n\nASTANA, NOV. 7 2018 (The Conway Bulletin) – The tenge held its ground.\n\nKyrgyz gold output rises\n\nBISHKEK, NOV. 8 2018 (The Conway Bulletin) – Kumtor mined more gold.\n";
+
+fn reported(dir: &Path, args: &[&str]) -> (i32, Vec<Value>, String) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = bulletin_in(dir, &all, None);
+    (run.code, json(&run), run.stderr)
+}
+
+#[test]
+fn a_baseline_forgives_old_findings_and_reports_new_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("pages")).expect("mkdir");
+    let page = dir.path().join("pages/2018.bulletin");
+    std::fs::write(&page, LEGACY).expect("write");
+    let run = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--write-baseline",
+            "bulletin-baseline.json",
+            "pages",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("wrote 3 findings"), "{}", run.stderr);
+    let recorded: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("bulletin-baseline.json")).expect("read"),
+    )
+    .expect("JSON");
+    assert_eq!(recorded["version"], 1);
+    assert_eq!(recorded["findings"][0]["path"], "pages/2018.bulletin");
+    assert_eq!(recorded["findings"][0]["rule"], "dateline-dash");
+
+    let baseline = ["--baseline", "bulletin-baseline.json", "pages"];
+    let (code, items, _) = reported(dir.path(), &baseline);
+    assert_eq!((code, items.len()), (0, 0), "{items:?}");
+
+    // A moved paragraph and an edit elsewhere do not resurrect old findings.
+    let moved = LEGACY.replacen(
+        "Tajik cotton harvest beats forecast\n\nDUSHANBE, NOV. 6 2018 (The Conway Bulletin) – Farmers picked more cotton.\n\n",
+        "",
+        1,
+    ) + "\nTajik cotton harvest beats forecast\n\nDUSHANBE, NOV. 6 2018 (The Conway Bulletin) – Farmers picked more cotton.\n";
+    let moved = format!("Tag Archives: Central Asia\n\n{moved}");
+    std::fs::write(&page, &moved).expect("write");
+    let (code, items, _) = reported(dir.path(), &baseline);
+    assert_eq!((code, items.len()), (0, 0), "{items:?}");
+
+    // A new slip on another line is reported, and only it.
+    let slipped = format!(
+        "{moved}\nUzbek gas exports rise\n\nTASHKENT, NOV. 9 2018 (The Conway Bulletin) – Uzbekistan sold gas.\n"
+    );
+    std::fs::write(&page, &slipped).expect("write");
+    let (_, items, _) = reported(dir.path(), &baseline);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["rule"], "dateline-dash");
+    let tashkent = slipped
+        .lines()
+        .position(|line| line.starts_with("TASHKENT"))
+        .expect("the new article")
+        + 1;
+    assert_eq!(items[0]["start"]["line"], tashkent, "{items:?}");
+
+    // An old slip fixed: the baseline can be tightened, and says so.
+    let tidied = slipped.replacen(
+        "NOV. 7 2018 (The Conway Bulletin) –",
+        "NOV. 7 2018 (The Conway Bulletin) —",
+        1,
+    );
+    std::fs::write(&page, tidied).expect("write");
+    let (_, items, stderr) = reported(dir.path(), &baseline);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert!(
+        stderr.contains("1 finding recorded in bulletin-baseline.json no longer occurs"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_baseline_key_of_bulletin_toml_is_honoured() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("pages")).expect("mkdir");
+    std::fs::write(dir.path().join("pages/2018.txt"), LEGACY).expect("write");
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "include = [\"*.txt\"]\nbaseline = \"ci/baseline.json\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("ci")).expect("mkdir");
+    let run = bulletin_in(
+        dir.path(),
+        &["check", "--write-baseline", "ci/baseline.json", "."],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // From another working directory, the key still finds the baseline.
+    let (code, items, _) = reported(&dir.path().join("pages"), &["."]);
+    assert_eq!((code, items.len()), (0, 0), "{items:?}");
+    // Without the key, the findings are back.
+    std::fs::write(dir.path().join("bulletin.toml"), "include = [\"*.txt\"]\n").expect("write");
+    let (_, items, _) = reported(&dir.path().join("pages"), &["."]);
+    assert_eq!(items.len(), 3);
+    // A missing baseline is trouble, not a silent pass.
+    let run = bulletin_in(dir.path(), &["check", "--baseline", "nope.json", "."], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nope.json"), "{}", run.stderr);
+}

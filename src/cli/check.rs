@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::baseline;
+use super::baseline::Baseline;
 use super::output::{self, Report, ReportFile};
 use super::{
     CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
@@ -288,7 +290,67 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     progress.phase("checking", sources.len());
     let checked = analysis::check_files_observed(&sources, &|| progress.tick());
     progress.finish();
-    let files = report_files(&inputs, checked, &unreadable, &order);
+    let baseline_of: Vec<Option<PathBuf>> = order
+        .iter()
+        .map(|slot| match slot {
+            Slot::Checked(index) => args.baseline.clone().or_else(|| {
+                inputs
+                    .get(*index)
+                    .and_then(|input| input.config.baseline.clone())
+            }),
+            Slot::Unreadable(_) => None,
+        })
+        .collect();
+    let mut files = report_files(&inputs, checked, &unreadable, &order);
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &files)?;
+        if !args.quiet {
+            eprintln!(
+                "bulletin: wrote {} to {}",
+                match count {
+                    1 => "1 finding".to_string(),
+                    n => format!("{n} findings"),
+                },
+                path.display()
+            );
+        }
+        return Ok(if trouble { EXIT_TROUBLE } else { EXIT_OK });
+    }
+    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
+    for (file, wanted) in files.iter_mut().zip(&baseline_of) {
+        let Some(wanted) = wanted else { continue };
+        let at = match baselines.iter().position(|(path, _)| path == wanted) {
+            Some(at) => at,
+            None => {
+                baselines.push((wanted.clone(), Baseline::load(wanted)?));
+                baselines.len() - 1
+            }
+        };
+        if let Some((_, baseline)) = baselines.get_mut(at) {
+            let diagnostics = std::mem::take(&mut file.diagnostics);
+            file.diagnostics = diagnostics
+                .into_iter()
+                .filter(|diagnostic| !baseline.forgive(file, diagnostic))
+                .collect();
+        }
+    }
+    if !args.quiet {
+        for (path, baseline) in &baselines {
+            let gone = baseline.disappeared();
+            if gone > 0 {
+                eprintln!(
+                    "bulletin: {} recorded in {} no longer {}; tighten the baseline with --write-baseline {}",
+                    match gone {
+                        1 => "1 finding".to_string(),
+                        n => format!("{n} findings"),
+                    },
+                    path.display(),
+                    if gone == 1 { "occurs" } else { "occur" },
+                    path.display()
+                );
+            }
+        }
+    }
     let terminal = if report_to_stderr {
         std::io::stderr().is_terminal()
     } else {

@@ -2,6 +2,7 @@
 //! judgement comes from the analysis core; this layer only converts byte
 //! ranges to lines and columns and formats them.
 
+mod baseline;
 mod check;
 mod entities;
 mod output;
@@ -173,6 +174,12 @@ pub struct CheckArgs {
     /// error, exit 2: a check that checked nothing must not look green).
     #[arg(long)]
     pub allow_no_files: bool,
+    /// Record today's findings in FILE (a baseline) instead of reporting them; exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Report only the findings FILE does not record (overrides `baseline = "…"` in bulletin.toml).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 pub fn run() -> ExitCode {

@@ -43,6 +43,9 @@ pub struct Config {
     pub gazetteer: Arc<Gazetteer>,
     /// Problems found in the workspace's entity files, with their positions.
     pub entity_problems: Vec<(PathBuf, EntityProblem)>,
+    /// The baseline file of known findings (`baseline = "…"`), relative
+    /// to the configuration's directory once loaded.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             root: None,
             gazetteer: Gazetteer::built_in(),
             entity_problems: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -74,6 +78,8 @@ pub struct ConfigFile {
     pub cadence_days: Option<u32>,
     pub too_early_days: Option<u32>,
     pub include: Option<Vec<String>>,
+    /// A baseline file written by `bulletin check --write-baseline`.
+    pub baseline: Option<String>,
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -158,6 +164,9 @@ impl Config {
             None => err,
         })?;
         config.root = root.map(Path::to_path_buf);
+        if let (Some(root), Some(baseline)) = (root, &config.baseline) {
+            config.baseline = Some(root.join(baseline));
+        }
         Ok(config)
     }
 
@@ -185,6 +194,9 @@ impl Config {
         }
         if let Some(include) = file.include {
             self.include = include;
+        }
+        if let Some(baseline) = file.baseline {
+            self.baseline = Some(PathBuf::from(baseline));
         }
         for (name, level) in file.rules {
             let rule = Rule::from_name(&name).ok_or_else(|| {
