@@ -642,3 +642,163 @@ fn the_baseline_key_of_bulletin_toml_is_honoured() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("nope.json"), "{}", run.stderr);
 }
+
+// ------------------------------------------------- submissions and the archive
+
+fn issue_page(headline: &str, dateline: &str, issue: u32, published: &str) -> String {
+    format!("{headline}\n\n{dateline} (The Conway Bulletin) — Officials spoke.\n\n(News report from Issue No. {issue}, published on {published})\n")
+}
+
+/// An archive with a legacy warning (a doubled space) and issue 400 on Nov. 9 2018.
+fn archive_with_legacy(dir: &Path) {
+    std::fs::create_dir_all(dir.join("archive")).expect("mkdir");
+    std::fs::write(
+        dir.join("archive/2018-11.bulletin"),
+        issue_page("Tajik cotton", "DUSHANBE, NOV.  6 2018", 400, "Nov. 9 2018"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("archive/2018-11b.bulletin"),
+        issue_page("Kyrgyz gold", "BISHKEK, NOV. 12 2018", 401, "Nov. 16 2018"),
+    )
+    .expect("write");
+}
+
+#[test]
+fn a_submission_is_judged_against_the_archive() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    archive_with_legacy(dir.path());
+    // The submission dates issue 400 a week after the archive does.
+    std::fs::write(
+        dir.path().join("submission.bulletin"),
+        issue_page("Kazakh tenge", "ASTANA, NOV. 14 2018", 400, "Nov. 16 2018"),
+    )
+    .expect("write");
+    let (code, items, stderr) =
+        reported(dir.path(), &["--archive", "archive", "submission.bulletin"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        items
+            .iter()
+            .all(|item| item["path"] == "submission.bulletin"),
+        "only the submission's findings: {items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|item| item["rule"] == "issue-date-conflict"),
+        "{items:?}"
+    );
+    // The archive side of the conflict is related information.
+    let sarif = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "sarif",
+            "--archive",
+            "archive",
+            "submission.bulletin",
+        ],
+        None,
+    );
+    let sarif: Value = serde_json::from_str(&sarif.stdout).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let conflict = results
+        .iter()
+        .find(|result| result["ruleId"] == "issue-date-conflict")
+        .expect("the conflict");
+    let related = conflict["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .expect("a related location");
+    assert!(related.ends_with("archive/2018-11.bulletin"), "{related}");
+    // The human summary counts the submission only.
+    let human = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--color",
+            "never",
+            "--archive",
+            "archive",
+            "submission.bulletin",
+        ],
+        None,
+    )
+    .stdout;
+    assert!(human.contains("1 error, 0 warnings in 1 file"), "{human}");
+    assert!(human.contains("archive/2018-11.bulletin:5:"), "{human}");
+    // --archive and --fix do not mix (yet).
+    let run = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--archive",
+            "archive",
+            "submission.bulletin",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn changed_since_reports_only_the_changed_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .stdout(Stdio::null())
+            .status();
+        status.is_ok_and(|status| status.success())
+    };
+    if !git(&["init", "-q", "."]) {
+        // No git on this machine: nothing to test.
+        return;
+    }
+    archive_with_legacy(dir.path());
+    assert!(git(&["add", "."]) && git(&["commit", "-q", "-m", "archive"]));
+    // Nothing changed: nothing to check, unless allowed.
+    let run = bulletin_in(dir.path(), &["check", "--changed-since", "HEAD", "."], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("HEAD"), "{}", run.stderr);
+    let run = bulletin_in(
+        dir.path(),
+        &["check", "--changed-since", "HEAD", "--allow-no-files", "."],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A new page that conflicts with the archive.
+    std::fs::write(
+        dir.path().join("archive/2018-12.bulletin"),
+        issue_page("Kazakh tenge", "ASTANA, NOV. 14 2018", 400, "Nov. 16 2018"),
+    )
+    .expect("write");
+    let (code, items, stderr) = reported(dir.path(), &["--changed-since", "HEAD", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        items
+            .iter()
+            .all(|item| item["path"] == "archive/2018-12.bulletin"),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|item| item["rule"] == "issue-date-conflict"),
+        "{items:?}"
+    );
+    let run = bulletin_in(
+        dir.path(),
+        &["check", "--changed-since", "no-such-ref", "."],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-such-ref"), "{}", run.stderr);
+}

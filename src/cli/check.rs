@@ -31,6 +31,8 @@ struct Input {
     config_path: Option<PathBuf>,
     text: String,
     config: Arc<Config>,
+    /// `false` for a file of the archive the others are judged against.
+    shown: bool,
 }
 
 /// A progress bar on standard error, only for people watching a terminal.
@@ -157,6 +159,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
             config_path: args.stdin_filename.as_deref().map(absolute),
             text,
+            shown: true,
         });
         order.push(Slot::Checked(0));
     } else {
@@ -170,7 +173,44 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             eprintln!("bulletin: {problem}");
             trouble = true;
         }
-        let paths = collected.files;
+        let mut paths = collected.files;
+        // Submissions judged against an archive: the files to report, by identity.
+        let mut submitted: Option<std::collections::HashSet<PathBuf>> = None;
+        if let Some(archive) = &args.archive {
+            let around = bulletin_core::discovery::collect(
+                std::slice::from_ref(archive),
+                configs.explicit.as_deref(),
+            )?;
+            for problem in &around.problems {
+                eprintln!("bulletin: {problem}");
+                trouble = true;
+            }
+            submitted = Some(paths.iter().map(|path| identity(path)).collect());
+            paths.extend(around.files);
+            paths = bulletin_core::discovery::dedup(paths);
+        } else if let Some(reference) = &args.changed_since {
+            let changed = changed_since(reference)?;
+            submitted = Some(
+                paths
+                    .iter()
+                    .map(|path| identity(path))
+                    .filter(|path| changed.contains(path))
+                    .collect(),
+            );
+        }
+        if let Some(submitted) = &submitted {
+            if submitted.is_empty() && !trouble && !args.allow_no_files {
+                eprintln!(
+                    "bulletin: no submitted file to check{}; pass --allow-no-files to accept that",
+                    match &args.changed_since {
+                        Some(reference) =>
+                            format!(" (nothing the paths hold changed since `{reference}`)"),
+                        None => String::new(),
+                    }
+                );
+                return Ok(EXIT_TROUBLE);
+            }
+        }
         if paths.is_empty() {
             if trouble {
                 // Every path named was missing: nothing was checked, and
@@ -196,6 +236,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             })
             .collect();
         for (path, bytes) in read {
+            let shown = submitted
+                .as_ref()
+                .is_none_or(|submitted| submitted.contains(&identity(&path)));
             let problem = match bytes {
                 Err(err) => format!("cannot read the file: {err}"),
                 Ok(bytes) => match String::from_utf8(bytes) {
@@ -213,11 +256,17 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                             config_path: Some(config_path),
                             path: Some(path),
                             text,
+                            shown,
                         });
                         continue;
                     }
                 },
             };
+            if !shown {
+                // An unreadable page of the archive: said, but not a finding.
+                eprintln!("bulletin: {}: {problem}", display_name(&path));
+                continue;
+            }
             trouble = true;
             order.push(Slot::Unreadable(unreadable.len()));
             unreadable.push((display_name(&path), problem));
@@ -393,6 +442,53 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     })
 }
 
+/// What makes two spellings of a path the same file.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+}
+
+/// The files changed since the git `reference` (committed, staged or not,
+/// and new files git does not ignore), by identity.
+fn changed_since(reference: &str) -> anyhow::Result<std::collections::HashSet<PathBuf>> {
+    let git = |args: &[&str]| -> anyhow::Result<Vec<u8>> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .context("cannot run git for --changed-since")?;
+        if !output.status.success() {
+            anyhow::bail!(
+                "--changed-since {reference}: git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(output.stdout)
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
+    let mut names = git(&[
+        "diff",
+        "--name-only",
+        "-z",
+        "--diff-filter=d",
+        reference,
+        "--",
+    ])?;
+    names.push(0);
+    names.extend(git(&[
+        "ls-files",
+        "-z",
+        "--others",
+        "--exclude-standard",
+        "--full-name",
+    ])?);
+    Ok(names
+        .split(|&byte| byte == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| identity(&top.join(String::from_utf8_lossy(name).as_ref())))
+        .collect())
+}
+
 /// Fewer files than this are checked too fast for a progress bar to help.
 const PROGRESS_MIN_FILES: usize = 50;
 
@@ -444,11 +540,15 @@ fn report_files<'a>(
                         }
                     }
                 }
+                if !input.shown {
+                    result.diagnostics.clear();
+                }
                 files.push(ReportFile {
                     name: input.name.clone(),
                     text: &input.text,
                     index: LineIndex::new(&input.text),
                     diagnostics: result.diagnostics,
+                    shown: input.shown,
                 });
             }
             Slot::Unreadable(index) => {
@@ -464,6 +564,7 @@ fn report_files<'a>(
                         TextRange::empty(0),
                         problem.clone(),
                     )],
+                    shown: true,
                 });
             }
         }

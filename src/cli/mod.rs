@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the outline of a file: archive title and articles.
     Symbols {
         file: PathBuf,
@@ -177,6 +177,14 @@ pub struct CheckArgs {
     /// Record today's findings in FILE (a baseline) instead of reporting them; exit 0.
     #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     pub write_baseline: Option<PathBuf>,
+    /// Judge the files given against the archive in DIR: cross-file rules see
+    /// the whole archive, findings are reported for the given files only.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["fix", "diff", "changed_since"])]
+    pub archive: Option<PathBuf>,
+    /// Report only the files changed since the git REF (new files included),
+    /// judged against the rest of the paths given.
+    #[arg(long, value_name = "REF", conflicts_with_all = ["fix", "diff"])]
+    pub changed_since: Option<String>,
     /// Report only the findings FILE does not record (overrides `baseline = "…"` in bulletin.toml).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,

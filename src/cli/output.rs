@@ -22,6 +22,9 @@ pub(super) struct ReportFile<'a> {
     pub(super) text: &'a str,
     pub(super) index: LineIndex,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// `false` for a file of the archive a submission is judged against
+    /// (`--archive`, `--changed-since`): there only for related locations.
+    pub(super) shown: bool,
 }
 
 pub(super) struct Report<'a> {
@@ -44,6 +47,11 @@ impl<'a> Report<'a> {
                 .iter()
                 .map(move |diagnostic| (file, diagnostic))
         })
+    }
+
+    /// How many files the report is about (not the archive around them).
+    pub(super) fn shown_files(&self) -> usize {
+        self.files.iter().filter(|file| file.shown).count()
     }
 
     /// Whether `diagnostic` fails the check, as the exit code has it.
@@ -315,7 +323,7 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
     if hints > 0 {
         line.push_str(&format!(", {}", plural(hints, "hint")));
     }
-    line.push_str(&format!(" in {}", plural(report.files.len(), "file")));
+    line.push_str(&format!(" in {}", plural(report.shown_files(), "file")));
     if report.fixed > 0 {
         line.push_str(&format!(" ({} fixed)", plural(report.fixed, "problem")));
     }
@@ -404,7 +412,7 @@ pub(super) fn statistics(
             if !report.quiet {
                 let total: usize = counts.iter().map(|count| count.count).sum();
                 let fixable: usize = counts.iter().map(|count| count.fixable).sum();
-                let files = match report.files.len() {
+                let files = match report.shown_files() {
                     1 => "1 file".to_string(),
                     n => format!("{n} files"),
                 };

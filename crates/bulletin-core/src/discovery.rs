@@ -61,13 +61,20 @@ pub fn collect(paths: &[PathBuf], explicit: Option<&Config>) -> Result<Collected
         found.sort();
         files.extend(found);
     }
-    // One order, whatever the order of the arguments; one entry per file,
-    // whatever its spelling (`a`, `./a`, `dir/../a`, a path through a link).
+    Ok(Collected {
+        files: dedup(files),
+        problems,
+    })
+}
+
+/// One order, whatever the order of the arguments; one entry per file,
+/// whatever its spelling (`a`, `./a`, `dir/../a`, a path through a link).
+pub fn dedup(files: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = files.iter().map(|file| clean(file)).collect();
     files.sort();
     let mut seen = std::collections::HashSet::new();
     files.retain(|file| seen.insert(identity(file)));
-    Ok(Collected { files, problems })
+    files
 }
 
 /// `path` without `.` components (`./a/./b` is `a/b`); `.` itself stays.

@@ -32,7 +32,7 @@ pub(super) fn escape(text: &str) -> String {
 /// `--warnings-as-errors`). Other findings are listed in the case's
 /// `<system-out>`, so a green run stays green on the dashboard.
 pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let tests = report.files.len();
+    let tests = report.shown_files();
     let failures: usize = report
         .files
         .iter()
@@ -48,7 +48,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
         out,
         r#"  <testsuite name="bulletin" tests="{tests}" failures="{failures}" errors="0" skipped="0">"#
     )?;
-    for file in report.files {
+    for file in report.files.iter().filter(|file| file.shown) {
         let name = escape(&file.name);
         if file.diagnostics.is_empty() {
             writeln!(
