@@ -802,3 +802,127 @@ fn changed_since_reports_only_the_changed_files() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("no-such-ref"), "{}", run.stderr);
 }
+
+// ---------------------------------------------------------- discoverability
+
+#[test]
+fn init_proposes_txt_pages_and_the_publications_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(dir.path().join("pages")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("pages/2018.txt"),
+        "Tajik cotton\n\nDUSHANBE, NOV. 6 2018 (The Steppe Courier) — Farmers picked cotton.\n",
+    )
+    .expect("write");
+    let run = bulletin_in(dir.path(), &["init"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written = std::fs::read_to_string(dir.path().join("bulletin.toml")).expect("written");
+    assert!(written.contains("\ninclude = [\"*.txt\"]\n"), "{written}");
+    assert!(written.contains("\"The Steppe Courier\""), "{written}");
+    // The pages are now checked, with the publication known.
+    let (code, items, stderr) = reported(dir.path(), &["."]);
+    assert_eq!((code, items.len()), (0, 0), "{stderr} {items:?}");
+    // A second run does not overwrite.
+    assert_eq!(bulletin_in(dir.path(), &["init"], None).code, 2);
+    assert_eq!(bulletin_in(dir.path(), &["init", "--force"], None).code, 0);
+}
+
+#[test]
+fn show_files_and_show_settings_explain_themselves() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("bulletin.toml"),
+        "include = [\"*.txt\"]\ncadence-days = 14\n\n[rules]\ndateline-dash = \"error\"\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("a.txt"), CLEAN).expect("write");
+    std::fs::write(dir.path().join("b.bulletin"), CLEAN).expect("write");
+    std::fs::write(dir.path().join("notes.md"), "not a page").expect("write");
+    let run = bulletin_in(dir.path(), &["check", "--show-files", "."], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "a.txt  (matched by `include = [\"*.txt\"]`)\nb.bulletin  (a `*.bulletin` file)\n"
+    );
+    let run = bulletin_in(dir.path(), &["check", "--show-settings", "a.txt"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("cadence-days = 14  # "),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("bulletin.toml"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("too-early-days = 60  # default"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("dateline-dash = \"error\""),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn completions_man_page_output_file_and_help() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = bulletin_in(dir.path(), &["completions", "bash"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("bulletin") && run.stdout.contains("--write-baseline"));
+    let run = bulletin_in(dir.path(), &["man"], None);
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stdout.starts_with(".ie") || run.stdout.contains(".TH"),
+        "{}",
+        run.stdout
+    );
+    let run = bulletin_in(dir.path(), &["check", "--help"], None);
+    assert_eq!(run.code, 0);
+    for part in [
+        "Exit status:",
+        "[PATH]...",
+        "--color",
+        "NO_COLOR",
+        "`-` alone reads standard input",
+    ] {
+        assert!(run.stdout.contains(part), "{part}: {}", run.stdout);
+    }
+    std::fs::write(dir.path().join("a.bulletin"), SLIPS).expect("write");
+    let run = bulletin_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output-file",
+            "report.json",
+            ".",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "");
+    let report: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("report.json")).expect("report"),
+    )
+    .expect("JSON");
+    assert_eq!(report.len(), 2);
+    // Each human diagnostic ends with how to learn more.
+    let human = bulletin_in(
+        dir.path(),
+        &["check", "--color", "never", "a.bulletin"],
+        None,
+    )
+    .stdout;
+    assert_eq!(
+        human.matches("`bulletin explain dateline-dash`").count(),
+        1,
+        "{human}"
+    );
+    assert_eq!(
+        human.matches("`bulletin explain dateline-spacing`").count(),
+        1,
+        "{human}"
+    );
+}

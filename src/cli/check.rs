@@ -106,6 +106,15 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         ignore,
         entity_problems: Vec::new(),
     };
+    if let Some(file) = &args.show_settings {
+        let config = configs.for_dir(
+            &absolute(file)
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        )?;
+        show_settings(file, &config, args.config.as_deref())?;
+        return Ok(EXIT_OK);
+    }
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
     if args.stdin_filename.is_some() && !from_stdin {
         anyhow::bail!(
@@ -221,6 +230,33 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 eprintln!("bulletin: {}", super::no_files_message(&roots));
                 return Ok(EXIT_TROUBLE);
             }
+        }
+        if args.show_files {
+            let given: std::collections::HashSet<PathBuf> =
+                roots.iter().map(|root| identity(root)).collect();
+            let mut stdout = std::io::stdout().lock();
+            for path in &paths {
+                let role = match &submitted {
+                    Some(submitted) if !submitted.contains(&identity(path)) => {
+                        ", archive: for cross-file rules only"
+                    }
+                    _ => "",
+                };
+                let why = if given.contains(&identity(path)) {
+                    "named on the command line".to_string()
+                } else if path.extension().is_some_and(|ext| ext == "bulletin") {
+                    "a `*.bulletin` file".to_string()
+                } else {
+                    let config = configs.for_dir(
+                        &absolute(path)
+                            .parent()
+                            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                    )?;
+                    format!("matched by `include = {:?}`", config.include)
+                };
+                writeln!(stdout, "{}  ({why}{role})", display_name(path))?;
+            }
+            return Ok(if trouble { EXIT_TROUBLE } else { EXIT_OK });
         }
         progress = Progress::new(
             show_progress && paths.len() >= PROGRESS_MIN_FILES,
@@ -400,7 +436,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    let terminal = if report_to_stderr {
+    let terminal = if args.output_file.is_some() {
+        false
+    } else if report_to_stderr {
         std::io::stderr().is_terminal()
     } else {
         std::io::stdout().is_terminal()
@@ -413,7 +451,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         unsafe_fixes: args.unsafe_fixes,
         warnings_as_errors: args.warnings_as_errors,
     };
-    let mut out: Box<dyn Write> = if report_to_stderr {
+    let mut out: Box<dyn Write> = if let Some(path) = &args.output_file {
+        Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        ))
+    } else if report_to_stderr {
         Box::new(std::io::stderr().lock())
     } else {
         Box::new(std::io::stdout().lock())
@@ -440,6 +483,96 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// `--show-settings FILE`: the resolved configuration, each value with
+/// where it comes from, in `bulletin.toml` syntax.
+fn show_settings(file: &Path, config: &Config, explicit: Option<&Path>) -> anyhow::Result<()> {
+    use bulletin_core::config::RuleLevel;
+    use bulletin_core::rules::Rule;
+
+    let defaults = Config::default();
+    let source = match explicit {
+        Some(path) => path.display().to_string(),
+        None => match Config::discover(
+            &absolute(file)
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ) {
+            Some(path) => path.display().to_string(),
+            None => "none".to_string(),
+        },
+    };
+    let from = |is_default: bool| {
+        if is_default {
+            "default".to_string()
+        } else {
+            source.clone()
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# Settings for {}", file.display())?;
+    writeln!(out, "# configuration file: {source}")?;
+    writeln!(
+        out,
+        "publications = {:?}  # {}",
+        config.publications,
+        from(config.publications == defaults.publications)
+    )?;
+    writeln!(
+        out,
+        "house-dash = {:?}  # {}",
+        config.house_dash,
+        from(config.house_dash == defaults.house_dash)
+    )?;
+    writeln!(
+        out,
+        "cadence-days = {}  # {}",
+        config.cadence_days,
+        from(config.cadence_days == defaults.cadence_days)
+    )?;
+    writeln!(
+        out,
+        "too-early-days = {}  # {}",
+        config.too_early_days,
+        from(config.too_early_days == defaults.too_early_days)
+    )?;
+    writeln!(
+        out,
+        "include = {:?}  # {}",
+        config.include,
+        from(config.include.is_empty())
+    )?;
+    match &config.baseline {
+        Some(path) => writeln!(
+            out,
+            "baseline = {:?}  # {source}",
+            path.display().to_string()
+        )?,
+        None => writeln!(out, "# baseline: none")?,
+    }
+    let ignored = config.ignored_rules(&absolute(file));
+    writeln!(out, "\n[rules]")?;
+    for rule in Rule::ALL {
+        let (level, why) = match config.rule_levels.get(&rule) {
+            Some(RuleLevel::Off) => (
+                "off".to_string(),
+                "set (bulletin.toml, --select or --ignore)".to_string(),
+            ),
+            Some(RuleLevel::On(severity)) => (severity.as_str().to_string(), source.clone()),
+            None => (
+                rule.default_severity().as_str().to_string(),
+                "default".to_string(),
+            ),
+        };
+        let why = if ignored.contains(&rule) {
+            format!("{why}; ignored for this file by [per-file-ignores]")
+        } else {
+            why
+        };
+        writeln!(out, "{} = {level:?}  # {why}", rule.name())?;
+    }
+    Ok(())
 }
 
 /// What makes two spellings of a path the same file.

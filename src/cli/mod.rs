@@ -5,6 +5,7 @@
 mod baseline;
 mod check;
 mod entities;
+mod init;
 mod output;
 
 use std::io::Write;
@@ -14,6 +15,21 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use bulletin_core::rules::Rule;
+
+/// The end of `bulletin check --help`.
+const CHECK_AFTER_HELP: &str = "\
+Exit status:
+  0  nothing at error severity (warnings, infos and hints may be printed)
+  1  errors found; or warnings with --warnings-as-errors; or, with --diff, fixes to make
+  2  trouble: nothing to check, a path that does not exist, a file that cannot be read
+     or is not UTF-8, a bad bulletin.toml, an unknown rule, a fix that cannot be written
+
+Examples:
+  bulletin check                                  check the current directory
+  bulletin check --format sarif archive/ > bulletin.sarif
+  bulletin check --fix pages/2019-04.txt
+  bulletin check --archive archive/ submission.txt
+  bulletin explain dateline-dash                  what a rule flags, and why";
 
 /// Exit status: no error found.
 pub const EXIT_OK: u8 = 0;
@@ -61,6 +77,19 @@ pub enum Command {
         #[arg(long)]
         allow_no_files: bool,
     },
+    /// Write a commented bulletin.toml for this folder, proposed from the pages found here.
+    Init {
+        /// Replace an existing bulletin.toml.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from the command-line definition.
+    Man,
     /// Run the language server over standard input and output.
     Lsp {
         /// How much to log (to stderr and the client's log).
@@ -130,13 +159,28 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = CHECK_AFTER_HELP)]
 pub struct CheckArgs {
-    /// Files (any name) and directories (walked for `*.bulletin` and configured globs). `-` reads standard input.
+    /// Files (any name, taken as given) and directories (walked for `*.bulletin`
+    /// and the `include` globs of bulletin.toml, honouring .gitignore); default
+    /// the current directory. `-` alone reads standard input.
+    #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// The report's format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+    /// Colour in the human format: `auto` colours on a terminal unless NO_COLOR is set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print the files that would be checked, and why each is taken; check nothing.
+    #[arg(long)]
+    pub show_files: bool,
+    /// Print the configuration that applies to FILE, and where each value comes from; check nothing.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Apply safe fixes to the files, then report what is left.
     #[arg(long)]
     pub fix: bool,
@@ -209,6 +253,20 @@ pub fn run() -> ExitCode {
         Command::Parse { file } => check::parse(&file),
         Command::Rules { format } => rules_table(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Init { force } => init::run(force),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "bulletin", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(command)
+                .render(&mut out)
+                .map_err(anyhow::Error::from)
+                .map(|()| EXIT_OK)
+        }
         Command::Entities {
             paths,
             format,

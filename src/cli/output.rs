@@ -271,6 +271,10 @@ fn render_human(
             group = group.element(Level::NOTE.message(format!("{place}: {}", related.message)));
         }
     }
+    group = group.element(Level::HELP.message(format!(
+        "what this rule flags and why: `bulletin explain {}`",
+        diagnostic.rule.name()
+    )));
     renderer.render(&[group]).to_string()
 }
 
