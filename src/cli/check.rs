@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
+use super::baseline;
+use super::baseline::Baseline;
 use super::output::{self, Report, ReportFile};
 use super::{
     CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
@@ -29,6 +31,8 @@ struct Input {
     config_path: Option<PathBuf>,
     text: String,
     config: Arc<Config>,
+    /// `false` for a file of the archive the others are judged against.
+    shown: bool,
 }
 
 /// A progress bar on standard error, only for people watching a terminal.
@@ -102,7 +106,36 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         ignore,
         entity_problems: Vec::new(),
     };
+    if let Some(file) = &args.show_settings {
+        let config = configs.for_dir(
+            &absolute(file)
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        )?;
+        show_settings(file, &config, args.config.as_deref())?;
+        return Ok(EXIT_OK);
+    }
     let from_stdin = args.paths.len() == 1 && args.paths[0] == Path::new("-");
+    if args.stdin_filename.is_some() && !from_stdin {
+        anyhow::bail!(
+            "--stdin-filename names standard input: give `-` as the only path to read it"
+        );
+    }
+    if args.statistics
+        && matches!(
+            args.format,
+            OutputFormat::Sarif | OutputFormat::Github | OutputFormat::Junit
+        )
+    {
+        anyhow::bail!(
+            "--statistics prints a table (--format human or concise) or JSON (--format json or json-lines), not {}",
+            match args.format {
+                OutputFormat::Sarif => "SARIF",
+                OutputFormat::Github => "GitHub annotations",
+                _ => "JUnit XML",
+            }
+        );
+    }
     let fixing = args.fix || args.diff;
     // With `--fix` on standard input, standard output carries the fixed text,
     // so the report goes to standard error.
@@ -113,6 +146,10 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         && !report_to_stderr;
     let mut trouble = false;
     let mut inputs = Vec::new();
+    // Files that could not be read, as (name, why): `io-error` findings.
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    // The report's order of files: the discovery's, readable or not.
+    let mut order: Vec<Slot> = Vec::new();
     let progress;
     if from_stdin {
         progress = Progress::new(false, 0, "");
@@ -131,7 +168,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
             config_path: args.stdin_filename.as_deref().map(absolute),
             text,
+            shown: true,
         });
+        order.push(Slot::Checked(0));
     } else {
         let roots = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -143,8 +182,87 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             eprintln!("bulletin: {problem}");
             trouble = true;
         }
-        let paths = collected.files;
-        progress = Progress::new(show_progress, paths.len(), "reading");
+        let mut paths = collected.files;
+        // Submissions judged against an archive: the files to report, by identity.
+        let mut submitted: Option<std::collections::HashSet<PathBuf>> = None;
+        if let Some(archive) = &args.archive {
+            let around = bulletin_core::discovery::collect(
+                std::slice::from_ref(archive),
+                configs.explicit.as_deref(),
+            )?;
+            for problem in &around.problems {
+                eprintln!("bulletin: {problem}");
+                trouble = true;
+            }
+            submitted = Some(paths.iter().map(|path| identity(path)).collect());
+            paths.extend(around.files);
+            paths = bulletin_core::discovery::dedup(paths);
+        } else if let Some(reference) = &args.changed_since {
+            let changed = changed_since(reference)?;
+            submitted = Some(
+                paths
+                    .iter()
+                    .map(|path| identity(path))
+                    .filter(|path| changed.contains(path))
+                    .collect(),
+            );
+        }
+        if let Some(submitted) = &submitted {
+            if submitted.is_empty() && !trouble && !args.allow_no_files {
+                eprintln!(
+                    "bulletin: no submitted file to check{}; pass --allow-no-files to accept that",
+                    match &args.changed_since {
+                        Some(reference) =>
+                            format!(" (nothing the paths hold changed since `{reference}`)"),
+                        None => String::new(),
+                    }
+                );
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+        if paths.is_empty() {
+            if trouble {
+                // Every path named was missing: nothing was checked, and
+                // standard output carries no report saying otherwise.
+                return Ok(EXIT_TROUBLE);
+            }
+            if !args.allow_no_files {
+                eprintln!("bulletin: {}", super::no_files_message(&roots));
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+        if args.show_files {
+            let given: std::collections::HashSet<PathBuf> =
+                roots.iter().map(|root| identity(root)).collect();
+            let mut stdout = std::io::stdout().lock();
+            for path in &paths {
+                let role = match &submitted {
+                    Some(submitted) if !submitted.contains(&identity(path)) => {
+                        ", archive: for cross-file rules only"
+                    }
+                    _ => "",
+                };
+                let why = if given.contains(&identity(path)) {
+                    "named on the command line".to_string()
+                } else if path.extension().is_some_and(|ext| ext == "bulletin") {
+                    "a `*.bulletin` file".to_string()
+                } else {
+                    let config = configs.for_dir(
+                        &absolute(path)
+                            .parent()
+                            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                    )?;
+                    format!("matched by `include = {:?}`", config.include)
+                };
+                writeln!(stdout, "{}  ({why}{role})", display_name(path))?;
+            }
+            return Ok(if trouble { EXIT_TROUBLE } else { EXIT_OK });
+        }
+        progress = Progress::new(
+            show_progress && paths.len() >= PROGRESS_MIN_FILES,
+            paths.len(),
+            "reading",
+        );
         let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
             .into_par_iter()
             .map(|path| {
@@ -154,21 +272,19 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             })
             .collect();
         for (path, bytes) in read {
-            match bytes {
-                Err(err) => {
-                    eprintln!("bulletin: cannot read {}: {err}", display_name(&path));
-                    trouble = true;
-                }
+            let shown = submitted
+                .as_ref()
+                .is_none_or(|submitted| submitted.contains(&identity(&path)));
+            let problem = match bytes {
+                Err(err) => format!("cannot read the file: {err}"),
                 Ok(bytes) => match String::from_utf8(bytes) {
-                    Err(_) => {
-                        eprintln!(
-                            "bulletin: {} is not UTF-8 text; skipped",
-                            display_name(&path)
-                        );
-                        trouble = true;
-                    }
+                    Err(err) => format!(
+                        "the file is not UTF-8 text (the first bad byte is at offset {}); it was not checked",
+                        err.utf8_error().valid_up_to()
+                    ),
                     Ok(text) => {
                         let config_path = absolute(&path);
+                        order.push(Slot::Checked(inputs.len()));
                         inputs.push(Input {
                             name: display_name(&path),
                             config: configs
@@ -176,10 +292,20 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                             config_path: Some(config_path),
                             path: Some(path),
                             text,
+                            shown,
                         });
+                        continue;
                     }
                 },
+            };
+            if !shown {
+                // An unreadable page of the archive: said, but not a finding.
+                eprintln!("bulletin: {}: {problem}", display_name(&path));
+                continue;
             }
+            trouble = true;
+            order.push(Slot::Unreadable(unreadable.len()));
+            unreadable.push((display_name(&path), problem));
         }
     }
 
@@ -252,17 +378,70 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     progress.phase("checking", sources.len());
     let checked = analysis::check_files_observed(&sources, &|| progress.tick());
     progress.finish();
-    let files: Vec<ReportFile> = inputs
+    let baseline_of: Vec<Option<PathBuf>> = order
         .iter()
-        .zip(checked)
-        .map(|(input, checked)| ReportFile {
-            name: input.name.clone(),
-            text: &input.text,
-            index: LineIndex::new(&input.text),
-            diagnostics: checked.diagnostics,
+        .map(|slot| match slot {
+            Slot::Checked(index) => args.baseline.clone().or_else(|| {
+                inputs
+                    .get(*index)
+                    .and_then(|input| input.config.baseline.clone())
+            }),
+            Slot::Unreadable(_) => None,
         })
         .collect();
-    let terminal = if report_to_stderr {
+    let mut files = report_files(&inputs, checked, &unreadable, &order);
+    if let Some(path) = &args.write_baseline {
+        let count = baseline::write(path, &files)?;
+        if !args.quiet {
+            eprintln!(
+                "bulletin: wrote {} to {}",
+                match count {
+                    1 => "1 finding".to_string(),
+                    n => format!("{n} findings"),
+                },
+                path.display()
+            );
+        }
+        return Ok(if trouble { EXIT_TROUBLE } else { EXIT_OK });
+    }
+    let mut baselines: Vec<(PathBuf, Baseline)> = Vec::new();
+    for (file, wanted) in files.iter_mut().zip(&baseline_of) {
+        let Some(wanted) = wanted else { continue };
+        let at = match baselines.iter().position(|(path, _)| path == wanted) {
+            Some(at) => at,
+            None => {
+                baselines.push((wanted.clone(), Baseline::load(wanted)?));
+                baselines.len() - 1
+            }
+        };
+        if let Some((_, baseline)) = baselines.get_mut(at) {
+            let diagnostics = std::mem::take(&mut file.diagnostics);
+            file.diagnostics = diagnostics
+                .into_iter()
+                .filter(|diagnostic| !baseline.forgive(file, diagnostic))
+                .collect();
+        }
+    }
+    if !args.quiet {
+        for (path, baseline) in &baselines {
+            let gone = baseline.disappeared();
+            if gone > 0 {
+                eprintln!(
+                    "bulletin: {} recorded in {} no longer {}; tighten the baseline with --write-baseline {}",
+                    match gone {
+                        1 => "1 finding".to_string(),
+                        n => format!("{n} findings"),
+                    },
+                    path.display(),
+                    if gone == 1 { "occurs" } else { "occur" },
+                    path.display()
+                );
+            }
+        }
+    }
+    let terminal = if args.output_file.is_some() {
+        false
+    } else if report_to_stderr {
         std::io::stderr().is_terminal()
     } else {
         std::io::stdout().is_terminal()
@@ -273,8 +452,14 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         quiet: args.quiet,
         fixed: fixed_total,
         unsafe_fixes: args.unsafe_fixes,
+        warnings_as_errors: args.warnings_as_errors,
     };
-    let mut out: Box<dyn Write> = if report_to_stderr {
+    let mut out: Box<dyn Write> = if let Some(path) = &args.output_file {
+        Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?,
+        ))
+    } else if report_to_stderr {
         Box::new(std::io::stderr().lock())
     } else {
         Box::new(std::io::stdout().lock())
@@ -301,6 +486,226 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_OK
     })
+}
+
+/// `--show-settings FILE`: the resolved configuration, each value with
+/// where it comes from, in `bulletin.toml` syntax.
+fn show_settings(file: &Path, config: &Config, explicit: Option<&Path>) -> anyhow::Result<()> {
+    use bulletin_core::config::RuleLevel;
+    use bulletin_core::rules::Rule;
+
+    let defaults = Config::default();
+    let source = match explicit {
+        Some(path) => path.display().to_string(),
+        None => match Config::discover(
+            &absolute(file)
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        ) {
+            Some(path) => path.display().to_string(),
+            None => "none".to_string(),
+        },
+    };
+    let from = |is_default: bool| {
+        if is_default {
+            "default".to_string()
+        } else {
+            source.clone()
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "# Settings for {}", file.display())?;
+    writeln!(out, "# configuration file: {source}")?;
+    writeln!(
+        out,
+        "publications = {:?}  # {}",
+        config.publications,
+        from(config.publications == defaults.publications)
+    )?;
+    writeln!(
+        out,
+        "house-dash = {:?}  # {}",
+        config.house_dash,
+        from(config.house_dash == defaults.house_dash)
+    )?;
+    writeln!(
+        out,
+        "cadence-days = {}  # {}",
+        config.cadence_days,
+        from(config.cadence_days == defaults.cadence_days)
+    )?;
+    writeln!(
+        out,
+        "too-early-days = {}  # {}",
+        config.too_early_days,
+        from(config.too_early_days == defaults.too_early_days)
+    )?;
+    writeln!(
+        out,
+        "include = {:?}  # {}",
+        config.include,
+        from(config.include.is_empty())
+    )?;
+    match &config.baseline {
+        Some(path) => writeln!(
+            out,
+            "baseline = {:?}  # {source}",
+            path.display().to_string()
+        )?,
+        None => writeln!(out, "# baseline: none")?,
+    }
+    let ignored = config.ignored_rules(&absolute(file));
+    writeln!(out, "\n[rules]")?;
+    for rule in Rule::ALL {
+        let (level, why) = match config.rule_levels.get(&rule) {
+            Some(RuleLevel::Off) => (
+                "off".to_string(),
+                "set (bulletin.toml, --select or --ignore)".to_string(),
+            ),
+            Some(RuleLevel::On(severity)) => (severity.as_str().to_string(), source.clone()),
+            None => (
+                rule.default_severity().as_str().to_string(),
+                "default".to_string(),
+            ),
+        };
+        let why = if ignored.contains(&rule) {
+            format!("{why}; ignored for this file by [per-file-ignores]")
+        } else {
+            why
+        };
+        writeln!(out, "{} = {level:?}  # {why}", rule.name())?;
+    }
+    Ok(())
+}
+
+/// What makes two spellings of a path the same file.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| absolute(path))
+}
+
+/// The files changed since the git `reference` (committed, staged or not,
+/// and new files git does not ignore), by identity.
+fn changed_since(reference: &str) -> anyhow::Result<std::collections::HashSet<PathBuf>> {
+    let git = |args: &[&str]| -> anyhow::Result<Vec<u8>> {
+        let output = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .context("cannot run git for --changed-since")?;
+        if !output.status.success() {
+            anyhow::bail!(
+                "--changed-since {reference}: git {} failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        Ok(output.stdout)
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
+    let mut names = git(&[
+        "diff",
+        "--name-only",
+        "-z",
+        "--diff-filter=d",
+        reference,
+        "--",
+    ])?;
+    names.push(0);
+    names.extend(git(&[
+        "ls-files",
+        "-z",
+        "--others",
+        "--exclude-standard",
+        "--full-name",
+    ])?);
+    Ok(names
+        .split(|&byte| byte == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| identity(&top.join(String::from_utf8_lossy(name).as_ref())))
+        .collect())
+}
+
+/// Fewer files than this are checked too fast for a progress bar to help.
+const PROGRESS_MIN_FILES: usize = 50;
+
+/// Where a file of the report comes from.
+enum Slot {
+    /// An index into the inputs checked.
+    Checked(usize),
+    /// An index into the files that could not be read.
+    Unreadable(usize),
+}
+
+/// The report's files in discovery order: those checked, with their
+/// findings (related locations renumbered to the report's order), and those
+/// that could not be read, each with one `io-error` finding.
+fn report_files<'a>(
+    inputs: &'a [Input],
+    checked: Vec<analysis::CheckedFile>,
+    unreadable: &'a [(String, String)],
+    order: &[Slot],
+) -> Vec<ReportFile<'a>> {
+    use bulletin_core::diagnostic::{Diagnostic, FileId};
+    use bulletin_core::rules::Rule;
+    use bulletin_core::text_range::TextRange;
+
+    let mut position_of = vec![0u32; inputs.len()];
+    for (at, slot) in order.iter().enumerate() {
+        if let Slot::Checked(index) = slot {
+            if let Some(place) = position_of.get_mut(*index) {
+                *place = u32::try_from(at).unwrap_or(u32::MAX);
+            }
+        }
+    }
+    let mut checked: Vec<Option<analysis::CheckedFile>> = checked.into_iter().map(Some).collect();
+    let mut files = Vec::with_capacity(order.len());
+    for slot in order {
+        match *slot {
+            Slot::Checked(index) => {
+                let (Some(input), Some(Some(mut result))) =
+                    (inputs.get(index), checked.get_mut(index).map(Option::take))
+                else {
+                    continue;
+                };
+                for diagnostic in &mut result.diagnostics {
+                    for related in &mut diagnostic.related {
+                        if let Some(FileId(other)) = related.file {
+                            if let Some(&at) = position_of.get(other as usize) {
+                                related.file = Some(FileId(at));
+                            }
+                        }
+                    }
+                }
+                if !input.shown {
+                    result.diagnostics.clear();
+                }
+                files.push(ReportFile {
+                    name: input.name.clone(),
+                    text: &input.text,
+                    index: LineIndex::new(&input.text),
+                    diagnostics: result.diagnostics,
+                    shown: input.shown,
+                });
+            }
+            Slot::Unreadable(index) => {
+                let Some((name, problem)) = unreadable.get(index) else {
+                    continue;
+                };
+                files.push(ReportFile {
+                    name: name.clone(),
+                    text: "",
+                    index: LineIndex::new(""),
+                    diagnostics: vec![Diagnostic::new(
+                        Rule::IoError,
+                        TextRange::empty(0),
+                        problem.clone(),
+                    )],
+                    shown: true,
+                });
+            }
+        }
+    }
+    files
 }
 
 /// The inputs as the analysis takes them.
@@ -384,14 +789,19 @@ fn display_name(path: &Path) -> String {
 
 /// Writes `text` to a temporary file beside `path`, then renames it over
 /// `path`: readers see the old file or the new one, never half of one. A
-/// symbolic link is followed, so the link stays a link. A read-only file is
-/// refused even when we could write it anyway (as root does).
+/// symbolic link is followed, so the link stays a link. The new file keeps
+/// the old one's mode, owner and group. A file with other hard links is
+/// rewritten in place (after the temporary copy is safely on disk), so
+/// every link keeps seeing it. A read-only file, or a file in a read-only
+/// folder, is refused even when we could write it anyway (as root does),
+/// and the message says which of the two is read-only.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let permissions = std::fs::metadata(&path)?.permissions();
+    let metadata = std::fs::metadata(&path)?;
+    let permissions = metadata.permissions();
     if permissions.readonly() {
         anyhow::bail!("the file is read-only");
     }
@@ -399,6 +809,14 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
         .parent()
         .filter(|dir| !dir.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    let folder_read_only =
+        || std::fs::metadata(dir).is_ok_and(|folder| folder.permissions().readonly());
+    if folder_read_only() {
+        anyhow::bail!(
+            "the folder {} is read-only, so no temporary file can be written beside the file",
+            dir.display()
+        );
+    }
     let file_name = path
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -410,20 +828,66 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     ));
     let result = (|| -> anyhow::Result<()> {
         // `create_new`: never write through something already at the temporary name.
-        let mut file = std::fs::OpenOptions::new()
+        let mut file = match std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)?;
+            .open(&temp)
+        {
+            Ok(file) => file,
+            Err(err) if err.kind() == std::io::ErrorKind::PermissionDenied => {
+                anyhow::bail!(
+                    "the folder {} is not writable, so no temporary file can be written beside the file: {err}",
+                    dir.display()
+                )
+            }
+            Err(err) => return Err(err.into()),
+        };
         file.write_all(text.as_bytes())?;
         file.sync_all()?;
-        std::fs::set_permissions(&temp, permissions)?;
-        std::fs::rename(&temp, &path)?;
+        std::fs::set_permissions(&temp, permissions.clone())?;
+        if rewrite_in_place(&metadata, &file) {
+            // Other hard links (or an owner we cannot give the new file):
+            // the temporary copy is on disk; now the file itself is rewritten.
+            let mut target = std::fs::OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(&path)?;
+            target.write_all(text.as_bytes())?;
+            target.sync_all()?;
+            std::fs::remove_file(&temp)?;
+        } else {
+            std::fs::rename(&temp, &path)?;
+        }
         Ok(())
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result
+}
+
+/// Whether a fix must rewrite the file in place rather than rename a new
+/// file over it: when it has other hard links (a rename would split them
+/// from it), or when the new file cannot be given the old one's owner and
+/// group.
+#[cfg(unix)]
+fn rewrite_in_place(old: &std::fs::Metadata, new: &std::fs::File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    if old.nlink() > 1 {
+        return true;
+    }
+    let owned_alike = new
+        .metadata()
+        .is_ok_and(|meta| meta.uid() == old.uid() && meta.gid() == old.gid());
+    if owned_alike {
+        return false;
+    }
+    std::os::unix::fs::fchown(new, Some(old.uid()), Some(old.gid())).is_err()
+}
+
+#[cfg(not(unix))]
+fn rewrite_in_place(_old: &std::fs::Metadata, _new: &std::fs::File) -> bool {
+    false
 }
 
 fn read_text(file: &Path) -> anyhow::Result<String> {

@@ -3,10 +3,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use serde::Serialize;
 
-use super::{SymbolsFormat, EXIT_OK};
+use super::{SymbolsFormat, EXIT_OK, EXIT_TROUBLE};
 use bulletin_core::analysis;
 use bulletin_core::config::Config;
 use bulletin_core::entities;
@@ -20,7 +19,11 @@ struct JsonEntity<'a> {
     files: Vec<String>,
 }
 
-pub(super) fn run(paths: &[PathBuf], format: SymbolsFormat) -> anyhow::Result<u8> {
+pub(super) fn run(
+    paths: &[PathBuf],
+    format: SymbolsFormat,
+    allow_no_files: bool,
+) -> anyhow::Result<u8> {
     let roots = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -31,18 +34,39 @@ pub(super) fn run(paths: &[PathBuf], format: SymbolsFormat) -> anyhow::Result<u8
         anyhow::bail!("{problem}");
     }
     let files = collected.files;
+    if files.is_empty() && !allow_no_files {
+        eprintln!("bulletin: {}", super::no_files_message(&roots));
+        return Ok(EXIT_TROUBLE);
+    }
     let first_dir = files
         .first()
         .and_then(|file| file.parent())
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let config = Config::load_for(&std::path::absolute(&first_dir).unwrap_or(first_dir))?;
+    // A file that cannot be read, or is not UTF-8, is reported and skipped,
+    // as `check` does: the others are still listed, and the exit code says 2.
     let mut texts = Vec::with_capacity(files.len());
-    for file in &files {
-        texts.push(
-            std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read {}", file.display()))?,
-        );
+    let mut read = Vec::with_capacity(files.len());
+    let mut trouble = false;
+    for file in files {
+        match std::fs::read(&file) {
+            Err(err) => {
+                eprintln!("bulletin: cannot read {}: {err}", file.display());
+                trouble = true;
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => {
+                    eprintln!("bulletin: {} is not UTF-8 text; skipped", file.display());
+                    trouble = true;
+                }
+                Ok(text) => {
+                    texts.push(text);
+                    read.push(file);
+                }
+            },
+        }
     }
+    let files = read;
     let analyses: Vec<analysis::FileAnalysis> = texts
         .iter()
         .map(|text| analysis::analyze(text, &config).1)
@@ -92,5 +116,5 @@ pub(super) fn run(paths: &[PathBuf], format: SymbolsFormat) -> anyhow::Result<u8
             }
         }
     }
-    Ok(EXIT_OK)
+    Ok(if trouble { EXIT_TROUBLE } else { EXIT_OK })
 }

@@ -22,6 +22,9 @@ pub(super) struct ReportFile<'a> {
     pub(super) text: &'a str,
     pub(super) index: LineIndex,
     pub(super) diagnostics: Vec<Diagnostic>,
+    /// `false` for a file of the archive a submission is judged against
+    /// (`--archive`, `--changed-since`): there only for related locations.
+    pub(super) shown: bool,
 }
 
 pub(super) struct Report<'a> {
@@ -32,6 +35,8 @@ pub(super) struct Report<'a> {
     pub(super) fixed: usize,
     /// Whether unsafe fixes count as fixable (`--unsafe-fixes`).
     pub(super) unsafe_fixes: bool,
+    /// Whether warnings fail the check (`--warnings-as-errors`).
+    pub(super) warnings_as_errors: bool,
 }
 
 impl<'a> Report<'a> {
@@ -42,6 +47,17 @@ impl<'a> Report<'a> {
                 .iter()
                 .map(move |diagnostic| (file, diagnostic))
         })
+    }
+
+    /// How many files the report is about (not the archive around them).
+    pub(super) fn shown_files(&self) -> usize {
+        self.files.iter().filter(|file| file.shown).count()
+    }
+
+    /// Whether `diagnostic` fails the check, as the exit code has it.
+    fn fails(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.severity == Severity::Error
+            || (self.warnings_as_errors && diagnostic.severity == Severity::Warning)
     }
 
     /// Whether `--fix` (with the `--unsafe-fixes` given) would fix `diagnostic`.
@@ -199,7 +215,8 @@ fn render_human(
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
         Severity::Info => Level::INFO,
-        Severity::Hint => Level::HELP,
+        // One word per severity in every format: `hint`, as in JSON and the summary.
+        Severity::Hint => Level::HELP.with_name("hint"),
     };
     // Show only the lines the span covers: whole-file sources are slow on big archives.
     let first = file.index.line_col(diagnostic.range.start).line;
@@ -245,12 +262,19 @@ fn render_human(
         };
         if let Some(target) = target {
             let at = target.index.to_human(target.text, related.range.start);
-            group = group.element(Level::NOTE.message(format!(
-                "{}:{}:{}: {}",
-                target.name, at.line, at.column, related.message
-            )));
+            // The path only when the note points into another file.
+            let place = if target.name == file.name {
+                format!("line {}, column {}", at.line, at.column)
+            } else {
+                format!("{}:{}:{}", target.name, at.line, at.column)
+            };
+            group = group.element(Level::NOTE.message(format!("{place}: {}", related.message)));
         }
     }
+    group = group.element(Level::HELP.message(format!(
+        "what this rule flags and why: `bulletin explain {}`",
+        diagnostic.rule.name()
+    )));
     renderer.render(&[group]).to_string()
 }
 
@@ -291,16 +315,19 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         }
     };
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    let others = count(Severity::Info) + count(Severity::Hint);
+    let (infos, hints) = (count(Severity::Info), count(Severity::Hint));
     let mut line = format!(
         "{}, {}",
         plural(errors, "error"),
         plural(warnings, "warning")
     );
-    if others > 0 {
-        line.push_str(&format!(", {}", plural(others, "note")));
+    if infos > 0 {
+        line.push_str(&format!(", {}", plural(infos, "info")));
     }
-    line.push_str(&format!(" in {}", plural(report.files.len(), "file")));
+    if hints > 0 {
+        line.push_str(&format!(", {}", plural(hints, "hint")));
+    }
+    line.push_str(&format!(" in {}", plural(report.shown_files(), "file")));
     if report.fixed > 0 {
         line.push_str(&format!(" ({} fixed)", plural(report.fixed, "problem")));
     }
@@ -358,9 +385,15 @@ pub(super) fn statistics(
     }
     counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.rule.cmp(b.rule)));
     match format {
-        OutputFormat::Json | OutputFormat::JsonLines | OutputFormat::Sarif => {
+        OutputFormat::Json | OutputFormat::Sarif => {
             serde_json::to_writer_pretty(&mut *out, &counts)?;
             writeln!(out)?;
+        }
+        OutputFormat::JsonLines => {
+            for count in &counts {
+                serde_json::to_writer(&mut *out, count)?;
+                writeln!(out)?;
+            }
         }
         OutputFormat::Human
         | OutputFormat::Concise
@@ -383,11 +416,11 @@ pub(super) fn statistics(
             if !report.quiet {
                 let total: usize = counts.iter().map(|count| count.count).sum();
                 let fixable: usize = counts.iter().map(|count| count.fixable).sum();
-                writeln!(
-                    out,
-                    "{total} in all, {fixable} fixable, in {} files",
-                    report.files.len()
-                )?;
+                let files = match report.shown_files() {
+                    1 => "1 file".to_string(),
+                    n => format!("{n} files"),
+                };
+                writeln!(out, "{total} in all, {fixable} fixable, in {files}")?;
             }
         }
     }

@@ -1502,7 +1502,10 @@ fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> Code
     if any_safe && wanted(&fix_all_kind) {
         if let Some((fixes, edit)) = fix_all_edit(state, uri) {
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: format!("Fix all bulletin problems ({fixes} fixes)"),
+                title: match fixes {
+                    1 => "Fix all bulletin problems (1 fix)".to_string(),
+                    n => format!("Fix all bulletin problems ({n} fixes)"),
+                },
                 kind: Some(fix_all_kind),
                 edit: Some(WorkspaceEdit {
                     changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),

@@ -43,6 +43,9 @@ pub struct Config {
     pub gazetteer: Arc<Gazetteer>,
     /// Problems found in the workspace's entity files, with their positions.
     pub entity_problems: Vec<(PathBuf, EntityProblem)>,
+    /// The baseline file of known findings (`baseline = "…"`), relative
+    /// to the configuration's directory once loaded.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             root: None,
             gazetteer: Gazetteer::built_in(),
             entity_problems: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -74,6 +78,8 @@ pub struct ConfigFile {
     pub cadence_days: Option<u32>,
     pub too_early_days: Option<u32>,
     pub include: Option<Vec<String>>,
+    /// A baseline file written by `bulletin check --write-baseline`.
+    pub baseline: Option<String>,
     #[serde(default)]
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
@@ -85,6 +91,55 @@ pub struct ConfigFile {
 #[derive(Debug)]
 pub struct ConfigError {
     pub message: String,
+    /// The table and key at fault, for finding its line.
+    pub key: Option<(String, String)>,
+}
+
+impl ConfigError {
+    pub fn new(message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            key: None,
+        }
+    }
+
+    fn at(table: &str, key: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            message: message.into(),
+            key: Some((table.to_string(), key.to_string())),
+        }
+    }
+}
+
+/// The 1-based line of `key` in the table `[table]` of a TOML text, found
+/// by reading the lines (bare or quoted keys).
+fn line_of_key(text: &str, table: &str, key: &str) -> Option<usize> {
+    let mut current = String::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[') {
+            current = header.trim_end_matches(']').trim().to_string();
+            continue;
+        }
+        if current != table {
+            continue;
+        }
+        let rest = if let Some(quoted) = line.strip_prefix('"') {
+            quoted
+                .strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('"'))
+        } else if let Some(quoted) = line.strip_prefix('\'') {
+            quoted
+                .strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix('\''))
+        } else {
+            line.strip_prefix(key)
+        };
+        if rest.is_some_and(|rest| rest.trim_start().starts_with('=')) {
+            return Some(number + 1);
+        }
+    }
+    None
 }
 
 impl std::fmt::Display for ConfigError {
@@ -98,12 +153,20 @@ impl std::error::Error for ConfigError {}
 impl Config {
     /// Parses the text of a `bulletin.toml`; `root` is the directory it lives in.
     pub fn from_toml(text: &str, root: Option<&Path>) -> Result<Config, ConfigError> {
-        let file: ConfigFile = toml::from_str(text).map_err(|err| ConfigError {
-            message: err.to_string(),
-        })?;
+        let file: ConfigFile =
+            toml::from_str(text).map_err(|err| ConfigError::new(err.to_string()))?;
         let mut config = Config::default();
-        config.apply(file)?;
+        config.apply(file).map_err(|err| match err.key {
+            Some((ref table, ref key)) => match line_of_key(text, table, key) {
+                Some(line) => ConfigError::new(format!("line {line}: {}", err.message)),
+                None => err,
+            },
+            None => err,
+        })?;
         config.root = root.map(Path::to_path_buf);
+        if let (Some(root), Some(baseline)) = (root, &config.baseline) {
+            config.baseline = Some(root.join(baseline));
+        }
         Ok(config)
     }
 
@@ -114,17 +177,15 @@ impl Config {
         }
         if let Some(dash) = file.house_dash {
             if dash.trim().is_empty() {
-                return Err(ConfigError {
-                    message: "house-dash must not be empty".to_string(),
-                });
+                return Err(ConfigError::new("house-dash must not be empty".to_string()));
             }
             self.house_dash = dash;
         }
         if let Some(days) = file.cadence_days {
             if days == 0 {
-                return Err(ConfigError {
-                    message: "cadence-days must be at least 1".to_string(),
-                });
+                return Err(ConfigError::new(
+                    "cadence-days must be at least 1".to_string(),
+                ));
             }
             self.cadence_days = days;
         }
@@ -134,22 +195,48 @@ impl Config {
         if let Some(include) = file.include {
             self.include = include;
         }
+        if let Some(baseline) = file.baseline {
+            self.baseline = Some(PathBuf::from(baseline));
+        }
         for (name, level) in file.rules {
-            let rule = parse_rule(&name)?;
+            let rule = Rule::from_name(&name).ok_or_else(|| {
+                ConfigError::at(
+                    "rules",
+                    &name,
+                    format!("[rules] {}", Rule::unknown_message(&name)),
+                )
+            })?;
             let level = match level.as_str() {
                 "off" => RuleLevel::Off,
-                other => RuleLevel::On(Severity::parse(other).ok_or_else(|| ConfigError {
-                    message: format!(
+                other => RuleLevel::On(Severity::parse(other).ok_or_else(|| ConfigError::at(
+                    "rules",
+                    &name,
+                    format!(
                         "[rules] {name} = {other:?}: expected \"error\", \"warning\", \"info\", \"hint\" or \"off\""
                     ),
-                })?),
+                ))?),
             };
             self.rule_levels.insert(rule, level);
         }
         for (glob, names) in file.per_file_ignores {
+            if let Err(err) = globset::Glob::new(&glob) {
+                return Err(ConfigError::at(
+                    "per-file-ignores",
+                    &glob,
+                    format!("[per-file-ignores] bad glob {glob:?}: {}", err.kind()),
+                ));
+            }
             let rules = names
                 .iter()
-                .map(|name| parse_rule(name))
+                .map(|name| {
+                    Rule::from_name(name).ok_or_else(|| {
+                        ConfigError::at(
+                            "per-file-ignores",
+                            &glob,
+                            format!("[per-file-ignores] {}", Rule::unknown_message(name)),
+                        )
+                    })
+                })
                 .collect::<Result<_, _>>()?;
             self.per_file_ignores.push((glob, rules));
         }
@@ -163,6 +250,11 @@ impl Config {
         for rule in Rule::ALL {
             if (!select.is_empty() && !select.contains(&rule)) || ignore.contains(&rule) {
                 self.rule_levels.insert(rule, RuleLevel::Off);
+            } else if select.contains(&rule) && self.rule_levels.get(&rule) == Some(&RuleLevel::Off)
+            {
+                // Naming a rule on the command line checks it, even when the
+                // configuration turns it off (at its default severity).
+                self.rule_levels.remove(&rule);
             }
         }
         self
@@ -194,13 +286,12 @@ impl Config {
         let (mut config, config_text, entities_dir) = match Config::discover(dir) {
             None => (Config::default(), None, dir.to_path_buf()),
             Some(path) => {
-                let text = std::fs::read_to_string(&path).map_err(|err| ConfigError {
-                    message: format!("cannot read {}: {err}", path.display()),
+                let text = std::fs::read_to_string(&path).map_err(|err| {
+                    ConfigError::new(format!("cannot read {}: {err}", path.display()))
                 })?;
-                let config =
-                    Config::from_toml(&text, path.parent()).map_err(|err| ConfigError {
-                        message: format!("{}: {}", path.display(), err.message),
-                    })?;
+                let config = Config::from_toml(&text, path.parent()).map_err(|err| {
+                    ConfigError::new(format!("{}: {}", path.display(), err.message))
+                })?;
                 let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 (config, Some((path, text)), parent)
             }
@@ -261,12 +352,6 @@ fn entities_table(config_text: &str) -> Option<String> {
     let mut file = toml::Table::new();
     file.insert("entity".to_string(), entities.get("entity")?.clone());
     toml::to_string(&file).ok()
-}
-
-fn parse_rule(name: &str) -> Result<Rule, ConfigError> {
-    Rule::from_name(name).ok_or_else(|| ConfigError {
-        message: format!("unknown rule {name:?} (see `bulletin rules`)"),
-    })
 }
 
 pub fn normalize_publication(name: &str) -> String {

@@ -61,23 +61,52 @@ pub fn collect(paths: &[PathBuf], explicit: Option<&Config>) -> Result<Collected
         found.sort();
         files.extend(found);
     }
+    Ok(Collected {
+        files: dedup(files),
+        problems,
+    })
+}
+
+/// One order, whatever the order of the arguments; one entry per file,
+/// whatever its spelling (`a`, `./a`, `dir/../a`, a path through a link).
+pub fn dedup(files: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = files.iter().map(|file| clean(file)).collect();
+    files.sort();
     let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.clone()));
-    Ok(Collected { files, problems })
+    files.retain(|file| seen.insert(identity(file)));
+    files
+}
+
+/// `path` without `.` components (`./a/./b` is `a/b`); `.` itself stays.
+pub fn clean(path: &Path) -> PathBuf {
+    let cleaned: PathBuf = path
+        .components()
+        .filter(|part| !matches!(part, std::path::Component::CurDir))
+        .collect();
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// What makes two spellings the same file: the canonical path when it can
+/// be had, else the absolute one.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| crate::config::absolute(path))
 }
 
 /// The `include` globs of a configuration, compiled.
 pub fn include_globs(include: &[String]) -> Result<globset::GlobSet, ConfigError> {
     let mut builder = globset::GlobSetBuilder::new();
     for glob in include {
-        let glob = globset::Glob::new(glob).map_err(|err| ConfigError {
-            message: format!("bad glob {glob:?} in `include`: {err}"),
-        })?;
+        let glob = globset::Glob::new(glob)
+            .map_err(|err| ConfigError::new(format!("bad glob {glob:?} in `include`: {err}")))?;
         builder.add(glob);
     }
-    builder.build().map_err(|err| ConfigError {
-        message: format!("bad `include` globs: {err}"),
-    })
+    builder
+        .build()
+        .map_err(|err| ConfigError::new(format!("bad `include` globs: {err}")))
 }
 
 /// Whether a file found in a walk belongs to the archive: `*.bulletin`, or

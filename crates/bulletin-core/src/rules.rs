@@ -22,6 +22,9 @@ pub enum Rule {
     EntitySpelling,
     AcronymUndefined,
     HonorificUnresolved,
+    /// A file that could not be read, or is not UTF-8 text: reported by
+    /// the command line, so that machine-readable reports show it.
+    IoError,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +74,7 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
         Rule::DatelineInvalidDate,
@@ -89,6 +92,7 @@ impl Rule {
         Rule::EntitySpelling,
         Rule::AcronymUndefined,
         Rule::HonorificUnresolved,
+        Rule::IoError,
     ];
 
     fn info(self) -> RuleInfo {
@@ -209,6 +213,13 @@ impl Rule {
                 Article,
                 "`Mr X` with no earlier full-name mention of X"
             ),
+            Rule::IoError => rule_info!(
+                "io-error",
+                Error,
+                None,
+                Archive,
+                "A file that cannot be read, or is not UTF-8 text"
+            ),
         }
     }
 
@@ -243,6 +254,33 @@ impl Rule {
         Rule::ALL.into_iter().find(|rule| rule.name() == name)
     }
 
+    /// The rule a mistyped name most likely meant: the same name written
+    /// with underscores or capitals (`dateline_dash`), or the closest name
+    /// a few typing slips away (`dateline-dahs`).
+    pub fn suggest(name: &str) -> Option<Rule> {
+        let normalized = name.trim().to_lowercase().replace(['_', ' '], "-");
+        if let Some(rule) = Rule::from_name(&normalized) {
+            return Some(rule);
+        }
+        Rule::ALL
+            .into_iter()
+            .map(|rule| (strsim::damerau_levenshtein(&normalized, rule.name()), rule))
+            .filter(|(distance, rule)| *distance <= 3.max(rule.name().len() / 5))
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, rule)| rule)
+    }
+
+    /// "unknown rule `X`; did you mean `Y`?", for every place a rule is named.
+    pub fn unknown_message(name: &str) -> String {
+        match Rule::suggest(name) {
+            Some(rule) => format!(
+                "unknown rule `{name}`; did you mean `{}`? (`bulletin rules` lists them)",
+                rule.name()
+            ),
+            None => format!("unknown rule `{name}`; `bulletin rules` lists them"),
+        }
+    }
+
     /// Where the rule's documentation is published, for editors and SARIF.
     pub fn doc_url(self) -> String {
         format!("{DOCS_BASE_URL}/{}.md", self.name())
@@ -255,6 +293,16 @@ pub const DOCS_BASE_URL: &str = "https://github.com/bulletin-markup/bulletin/blo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mistyped_names_get_a_suggestion() {
+        assert_eq!(Rule::suggest("dateline_dash"), Some(Rule::DatelineDash));
+        assert_eq!(Rule::suggest("Dateline-Dash"), Some(Rule::DatelineDash));
+        assert_eq!(Rule::suggest("dateline-dahs"), Some(Rule::DatelineDash));
+        assert_eq!(Rule::suggest("isue-sequence"), Some(Rule::IssueSequence));
+        assert_eq!(Rule::suggest("banana"), None);
+        assert!(Rule::unknown_message("dateline-dahs").contains("did you mean `dateline-dash`?"));
+    }
 
     #[test]
     fn every_rule_has_a_unique_name_and_complete_documentation() {

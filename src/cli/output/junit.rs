@@ -27,9 +27,18 @@ pub(super) fn escape(text: &str) -> String {
     out
 }
 
+/// One test case per file; a `<failure>` per finding that fails the check
+/// as the exit code has it (errors, and warnings under
+/// `--warnings-as-errors`). Other findings are listed in the case's
+/// `<system-out>`, so a green run stays green on the dashboard.
 pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let tests = report.files.len();
-    let failures: usize = report.files.iter().map(|file| file.diagnostics.len()).sum();
+    let tests = report.shown_files();
+    let failures: usize = report
+        .files
+        .iter()
+        .flat_map(|file| &file.diagnostics)
+        .filter(|diagnostic| report.fails(diagnostic))
+        .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -39,7 +48,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
         out,
         r#"  <testsuite name="bulletin" tests="{tests}" failures="{failures}" errors="0" skipped="0">"#
     )?;
-    for file in report.files {
+    for file in report.files.iter().filter(|file| file.shown) {
         let name = escape(&file.name);
         if file.diagnostics.is_empty() {
             writeln!(
@@ -52,14 +61,26 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
             out,
             r#"    <testcase name="{name}" classname="bulletin" file="{name}">"#
         )?;
+        let mut others = Vec::new();
         for diagnostic in &file.diagnostics {
             let body = super::concise_line(file, diagnostic);
+            if !report.fails(diagnostic) {
+                others.push(body);
+                continue;
+            }
             writeln!(
                 out,
                 r#"      <failure message="{}" type="{}">{}</failure>"#,
                 escape(&diagnostic.message),
                 diagnostic.rule.name(),
                 escape(&body)
+            )?;
+        }
+        if !others.is_empty() {
+            writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape(&others.join("\n"))
             )?;
         }
         writeln!(out, "    </testcase>")?;
