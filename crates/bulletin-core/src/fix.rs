@@ -25,11 +25,16 @@ pub fn apply_fixes(
     let mut accepted: Vec<&Edit> = Vec::new();
     let mut applied = 0;
     for edits in fixes {
-        let fits = edits.iter().all(|edit| {
+        // Against the edits already accepted and this fix's own earlier ones.
+        let fits = edits.iter().enumerate().all(|(at, edit)| {
             text.is_char_boundary(edit.range.start)
                 && text.is_char_boundary(edit.range.end)
                 && edit.range.end <= text.len()
-                && accepted.iter().all(|taken| !overlaps(taken, edit))
+                && accepted
+                    .iter()
+                    .copied()
+                    .chain(&edits[..at])
+                    .all(|taken| !overlaps(taken, edit))
         });
         if fits {
             accepted.extend(edits);
@@ -48,12 +53,16 @@ pub fn apply_fixes(
     (out, applied)
 }
 
-/// Two edits conflict when their ranges overlap, or when both insert at one point.
+/// Two edits conflict when their ranges overlap, when both insert at one
+/// point, or when one inserts at the start of or inside the other's range
+/// (spliced in order, the insertion would cut the replaced text).
 fn overlaps(a: &Edit, b: &Edit) -> bool {
-    if a.range.is_empty() || b.range.is_empty() {
-        return a.range.touches(b.range.start) && b.range.touches(a.range.start);
+    match (a.range.is_empty(), b.range.is_empty()) {
+        (true, true) => a.range.start == b.range.start,
+        (true, false) => b.range.contains(a.range.start),
+        (false, true) => a.range.contains(b.range.start),
+        (false, false) => a.range.start < b.range.end && b.range.start < a.range.end,
     }
-    a.range.start < b.range.end && b.range.start < a.range.end
 }
 
 /// The result of fixing one text until nothing fixable is left.
@@ -129,4 +138,45 @@ pub fn fix_files(files: &[SourceFile<'_>], include_unsafe: bool) -> Vec<FixOutco
         }
     }
     outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Fix;
+    use crate::rules::Rule;
+    use crate::text_range::TextRange;
+
+    fn finding(edits: Vec<Edit>) -> Diagnostic {
+        Diagnostic::new(Rule::DatelineDash, TextRange::new(0, 1), "x")
+            .with_fix(Fix::safe("fix", edits))
+    }
+
+    /// Found by the `fix` fuzz target: an insertion inside another fix's
+    /// replaced range was not a conflict, and splicing both panicked.
+    #[test]
+    fn an_insertion_inside_a_replacement_conflicts() {
+        let text = "abcdefgh";
+        let replace = finding(vec![Edit::replace(TextRange::new(2, 6), "XY")]);
+        let insert = finding(vec![Edit::insert(4, ")")]);
+        let (out, applied) = apply_fixes(text, &[replace.clone(), insert.clone()], false);
+        assert_eq!((out.as_str(), applied), ("abXYgh", 1));
+        let (out, applied) = apply_fixes(text, &[insert, replace], false);
+        assert_eq!((out.as_str(), applied), ("abXYgh", 1));
+        // At the replacement's end, both apply.
+        let after = finding(vec![Edit::insert(6, ")")]);
+        let replace = finding(vec![Edit::replace(TextRange::new(2, 6), "XY")]);
+        assert_eq!(apply_fixes(text, &[replace, after], false).0, "abXY)gh");
+    }
+
+    /// A fix whose own edits overlap is not applied (rather than panicking).
+    #[test]
+    fn a_fix_with_overlapping_edits_is_skipped() {
+        let text = "abcdefgh";
+        let broken = finding(vec![
+            Edit::replace(TextRange::new(1, 5), "X"),
+            Edit::insert(3, "Y"),
+        ]);
+        assert_eq!(apply_fixes(text, &[broken], false), (text.to_string(), 0));
+    }
 }
