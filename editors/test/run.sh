@@ -161,6 +161,14 @@ if want nvim; then
   status=$?
   set -e
   if [ $status -eq 0 ]; then RESULTS+=("neovim suite: ok"); else RESULTS+=("neovim suite: FAILED (exit $status)"); FAILED=1; fi
+  # The lazy-loading path: only ftdetect/ at startup, the plugin loaded by the FileType event.
+  set +e
+  XDG_STATE_HOME="$NV/state" XDG_DATA_HOME="$NV/data" XDG_CONFIG_HOME="$NV/config" XDG_CACHE_HOME="$NV/cache" \
+    BULLETIN_ROOT="$ROOT" BULLETIN_FIXTURES="$NV/work" BULLETIN_CMD="$SERVER" \
+    timeout 60 "$NVIM" --headless --clean -l "$ROOT/editors/test/nvim/lazy.lua" 2>"$ART/nvim-lazy-stderr.log"
+  status=$?
+  set -e
+  if [ $status -eq 0 ]; then RESULTS+=("neovim lazy-loading: ok"); else RESULTS+=("neovim lazy-loading: FAILED (exit $status)"); FAILED=1; fi
   done_phase "Neovim suite"
 fi
 
