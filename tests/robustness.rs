@@ -44,6 +44,7 @@ const PIECES: &[&str] = &[
     "(The Bulletin) ",
     "JAN. 1 ",
     "\u{feff}",
+    "MARCH 3 2014 (The Conway Bulletin) — ",
     "",
 ];
 

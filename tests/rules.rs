@@ -57,6 +57,7 @@ fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 const CASES: &[(Rule, &[usize])] = &[
+    (Rule::HeadlineMissing, &[3]),
     (Rule::DatelineMissing, &[3, 11]),
     (Rule::DatelineMalformed, &[3, 11]),
     (Rule::DatelineInvalidDate, &[3, 11]),
@@ -285,4 +286,34 @@ fn the_readme_rule_table_matches_the_registry() {
         );
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
+}
+
+#[test]
+fn a_page_that_starts_with_a_lead_is_read_as_an_article_without_headline() {
+    let text = "SEPT. 8 2015 (The Conway Bulletin) — A lead whose headline is on the page before.\n\nENDS\n\n(News report from Issue No. 250, published on Sept. 11 2015)\n\nNext headline\n\nOSH, SEPT. 9 2015 (The Conway Bulletin) — Next story.\n";
+    let config = Config::default();
+    let (tree, analysis) = analyze(text, &config);
+    let document = bulletin_core::model::Document::build(text, tree.as_ref());
+    assert_eq!(document.articles.len(), 2);
+    let first = &document.articles[0];
+    assert!(!first.has_headline);
+    assert_eq!(first.title(), "SEPT. 8 2015");
+    assert_eq!(first.issue_number(), Some(250));
+    let missing: Vec<&Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.rule == Rule::HeadlineMissing)
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(
+        missing[0].severity,
+        bulletin_core::diagnostic::Severity::Info
+    );
+    // Every other rule runs on it: a wrong dash is still reported.
+    let dashed = text.replacen('—', "-", 1);
+    let (_, analysis) = analyze(&dashed, &config);
+    assert!(analysis
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.rule == Rule::DatelineDash));
 }

@@ -1051,7 +1051,12 @@ static bool start_line(Scanner *s, TSLexer *lexer, enum TokenType kind,
         s->phase = PH_BODY;
       }
       break;
-    default: /* paragraph, dateline */
+    case DATELINE_START:
+      /* before any headline, a dateline starts a headless article */
+      s->flags &= (uint8_t)~F_PREV_TRAILER;
+      s->phase = PH_BODY;
+      break;
+    default: /* paragraph */
       s->flags &= (uint8_t)~F_PREV_TRAILER;
       if (s->phase != PH_NONE) s->phase = PH_BODY;
       break;
@@ -1155,7 +1160,11 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     standfirst_tokens(l, list);
     return start_line(s, lexer, STANDFIRST_START, list);
   }
-  if ((s->phase == PH_AFTER_HEADLINE || s->phase == PH_AFTER_STANDFIRST) &&
+  /* A dateline right after a headline (or standfirst), or before any
+   * headline of the page: the page was cut from a paginated listing and
+   * starts with an article whose headline is on the previous page. */
+  if ((s->phase == PH_AFTER_HEADLINE || s->phase == PH_AFTER_STANDFIRST ||
+       s->phase == PH_NONE) &&
       valid[DATELINE_START] && dateline_tokens(l, list)) {
     return start_line(s, lexer, DATELINE_START, list);
   }

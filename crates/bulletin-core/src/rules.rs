@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
+    HeadlineMissing,
     DatelineMissing,
     DatelineMalformed,
     DatelineInvalidDate,
@@ -71,7 +72,8 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 18] = [
+        Rule::HeadlineMissing,
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
         Rule::DatelineInvalidDate,
@@ -93,6 +95,13 @@ impl Rule {
 
     fn info(self) -> RuleInfo {
         match self {
+            Rule::HeadlineMissing => rule_info!(
+                "headline-missing",
+                Warning,
+                None,
+                Article,
+                "An article whose lead paragraph has no headline above it"
+            ),
             Rule::DatelineMissing => rule_info!(
                 "dateline-missing",
                 Warning,
