@@ -45,6 +45,8 @@ const PIECES: &[&str] = &[
     "JAN. 1 ",
     "\u{feff}",
     "MARCH 3 2014 (The Conway Bulletin) — ",
+    "OCT. 2 20\n",
+    "(The Con",
     "",
 ];
 

@@ -59,7 +59,7 @@ fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
 const CASES: &[(Rule, &[usize])] = &[
     (Rule::HeadlineMissing, &[3]),
     (Rule::DatelineMissing, &[3, 11]),
-    (Rule::DatelineMalformed, &[3, 11]),
+    (Rule::DatelineMalformed, &[3, 11, 19, 25, 32, 38, 44, 50]),
     (Rule::DatelineInvalidDate, &[3, 11]),
     (Rule::DatelineMonthStyle, &[3, 11, 19, 27]),
     (Rule::DatelineDash, &[3, 11, 19]),

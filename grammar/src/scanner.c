@@ -492,9 +492,23 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     if (i < l->n && (month_at(l, i) || l->c[i] == '(')) continue;
     return false;
   }
+  bool cut = false; /* a cut-off or broken dateline: judged by the core */
   if (mend) {
     i = parse_date(l, i, mend, list);
     i = skip_ws_at(l, i);
+    /* a year cut short ("OCT. 2 20", "FEB. 3 201 (…)") is still the year */
+    if (list->n > 0 && list->e[list->n - 1].kind != YEAR && i < l->n &&
+        is_digit(l->c[i])) {
+      uint32_t y = i;
+      while (y < l->n && is_digit(l->c[y])) y++;
+      if (y - i < 4 && (y >= l->n || is_ws(l->c[y]) || l->c[y] == '(' ||
+                        is_dash_char(l->c[y]))) {
+        add(list, YEAR, i, y);
+        i = skip_ws_at(l, y);
+      }
+    }
+    /* "DEC. 11" and nothing more on the line */
+    if (i >= l->n && !l->truncated && places_upper) cut = true;
     if (i < l->n && l->c[i] == ',') {
       add(list, T_COMMA, i, i + 1);
       i = skip_ws_at(l, i + 1);
@@ -518,7 +532,22 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     while (close < l->n && close <= DATELINE_WINDOW && l->c[close] != ')') {
       close++;
     }
-    if (close >= l->n || l->c[close] != ')') return false;
+    if (close >= l->n || l->c[close] != ')') {
+      /* a bracket never closed: after a date, the publication runs to a
+       * dash (after a space) or to the end of the line */
+      if (!mend || l->truncated) return false;
+      uint32_t e = i + 1;
+      while (e < l->n && !(is_dash_char(l->c[e]) && is_ws(l->c[e - 1]))) e++;
+      if (e > DATELINE_WINDOW) return false;
+      add(list, T_LPAREN, i, i + 1);
+      uint32_t a = skip_ws_at(l, i + 1);
+      uint32_t b = trim_back(l, a, e);
+      if (a < b) add(list, PUBLICATION, a, b);
+      has_pub = true;
+      cut = true;
+      i = skip_ws_at(l, e);
+      goto dash;
+    }
     add(list, T_LPAREN, i, i + 1);
     uint32_t a = skip_ws_at(l, i + 1);
     uint32_t b = trim_back(l, a, close);
@@ -527,6 +556,7 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     has_pub = true;
     i = skip_ws_at(l, close + 1);
   }
+dash:
   if (i < l->n && is_dash_char(l->c[i])) {
     uint32_t start = i, last = i;
     uint32_t j = i;
@@ -544,7 +574,7 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     has_dash = true;
     i = last;
   }
-  if (!has_pub && !has_dash) return false;
+  if (!has_pub && !has_dash && !cut) return false;
   if (!mend && !(has_pub && has_dash)) return false;
   if (i > DATELINE_WINDOW) return false;
   return !list->overflow;

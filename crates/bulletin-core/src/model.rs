@@ -420,8 +420,11 @@ fn resolve_dateline_date(dateline: &mut Dateline, published: Option<Date>) {
         return;
     };
     match dateline.year.as_ref().map(|year| year.text.parse::<i16>()) {
-        Some(Ok(year)) => dateline.date = Date::new(year, month.month, day).ok(),
-        Some(Err(_)) => {}
+        // A year cut short (`OCT. 2 20`) gives no date.
+        Some(Ok(year)) if dateline.year.as_ref().is_some_and(|y| y.text.len() == 4) => {
+            dateline.date = Date::new(year, month.month, day).ok();
+        }
+        Some(_) => {}
         None => {
             dateline.date =
                 published.and_then(|published| dates::infer_year(month.month, day, published));

@@ -17,9 +17,26 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
         missing(context, out);
         return;
     };
+    let cut = cut_off(dateline, out);
     month_and_day(dateline, out);
-    publication(context, dateline, out);
-    dash(context, dateline, out);
+    if !cut {
+        publication(context, dateline, out);
+        dash(context, dateline, out);
+    } else {
+        // What is there is still judged; what is missing was said once.
+        if let Some(name) = dateline
+            .publication
+            .as_ref()
+            .filter(|_| dateline.dash.is_some())
+        {
+            if !context.config.knows_publication(&name.text) {
+                publication(context, dateline, out);
+            }
+        }
+        if dateline.dash.is_some() {
+            dash(context, dateline, out);
+        }
+    }
     spacing(context, dateline, out);
     against_issue_date(context, dateline, out);
 }
@@ -50,6 +67,67 @@ fn first_words(text: &str, range: TextRange) -> TextRange {
         .nth(2)
         .map_or(line.len(), |(at, _)| at);
     TextRange::new(range.start, range.start + end)
+}
+
+/// A year written with fewer than four digits: cut off (`OCT. 2 20`).
+fn year_cut(dateline: &Dateline) -> Option<&Span> {
+    dateline
+        .year
+        .as_ref()
+        .filter(|year| year.text.len() < 4 && year.text.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A dateline cut off or broken after its date: a year cut short, a
+/// publication bracket never closed, or nothing after the date. Reports
+/// what is missing in one finding; true when it did.
+fn cut_off(dateline: &Dateline, out: &mut Vec<Diagnostic>) -> bool {
+    let has = |wanted: DatelinePiece| dateline.pieces.iter().any(|(piece, _)| *piece == wanted);
+    let open = has(DatelinePiece::OpenParen) && !has(DatelinePiece::CloseParen);
+    let ends_line = dateline.dash.is_none() && dateline.text_start.is_none();
+    let year = year_cut(dateline);
+    if year.is_none() && !open && !(ends_line && dateline.publication.is_none()) {
+        return false;
+    }
+    if dateline.month.is_none() || dateline.day.is_none() {
+        return false;
+    }
+    let mut missing = Vec::new();
+    if let Some(year) = year {
+        missing.push(format!("the year is cut off after `{}`", year.text));
+    }
+    match (&dateline.publication, open) {
+        (Some(name), true) if ends_line => {
+            missing.push(format!("the publication is cut off after `{}`", name.text));
+        }
+        (Some(name), true) => {
+            missing.push(format!("the bracket after `{}` is never closed", name.text))
+        }
+        (None, true) => missing.push("the publication's bracket is open and empty".to_string()),
+        (None, false) => missing.push("the publication in brackets is missing".to_string()),
+        (Some(_), false) => {}
+    }
+    if dateline.dash.is_none() {
+        missing.push("the dash before the story is missing".to_string());
+    }
+    let list = match missing.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}, and {last}", rest.join(", ")),
+        None => return false,
+    };
+    let mut diagnostic = Diagnostic::new(
+        Rule::DatelineMalformed,
+        dateline.range,
+        format!("This dateline is cut off or broken: {list}; house style is `{HOUSE_EXAMPLE}`"),
+    );
+    // Only a bracket left open before the dash can be mended without guessing.
+    if let (true, Some(name), Some(_), None) = (open, &dateline.publication, &dateline.dash, year) {
+        diagnostic = diagnostic.with_fix(Fix::safe(
+            "Close the bracket after the publication",
+            vec![Edit::insert(name.range.end, ")")],
+        ));
+    }
+    out.push(diagnostic);
+    true
 }
 
 fn date_range(dateline: &Dateline) -> TextRange {
@@ -99,6 +177,8 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
         None => dateline.date.map(|date| date.year()),
         Some(year) => match year.text.parse::<i16>() {
             Ok(value) if year.text.len() == 4 => Some(value),
+            // Cut short: `cut_off` said so.
+            _ if year_cut(dateline).is_some() => return,
             _ => {
                 out.push(Diagnostic::new(
                     Rule::DatelineInvalidDate,
