@@ -67,7 +67,7 @@ const CASES: &[(Rule, &[usize])] = &[
     (Rule::DatelinePublication, &[3]),
     (Rule::DatelineAfterPublication, &[3]),
     (Rule::DatelineTooEarly, &[3]),
-    (Rule::IssueRefMalformed, &[7, 15, 23]),
+    (Rule::IssueRefMalformed, &[7, 15, 23, 29, 35]),
     (Rule::IssueRefInvalidDate, &[7, 15]),
     (Rule::ArticleKindMismatch, &[1, 11]),
     (Rule::AcronymUndefined, &[3, 9]),
@@ -316,4 +316,20 @@ fn a_page_that_starts_with_a_lead_is_read_as_an_article_without_headline() {
         .diagnostics
         .iter()
         .any(|diagnostic| diagnostic.rule == Rule::DatelineDash));
+}
+
+#[test]
+fn an_issue_reference_without_number_takes_no_number_from_its_date() {
+    let text = "Tea prices climb\n\nDUSHANBE, JAN. 8 2019 (The Conway Bulletin) — Tea cost more.\n\n>>This story was first published in issue of The Conway Bulletin on Jan. 11 2019\n";
+    let config = Config::default();
+    let (tree, analysis) = analyze(text, &config);
+    let document = bulletin_core::model::Document::build(text, tree.as_ref());
+    let article = &document.articles[0];
+    assert_eq!(article.issue_number(), None);
+    assert_eq!(
+        article.issue_date().map(|date| date.to_string()),
+        Some("2019-01-11".to_string())
+    );
+    let rules: Vec<Rule> = analysis.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, vec![Rule::IssueRefMalformed]);
 }

@@ -622,6 +622,15 @@ static void issue_tail(const Line *l, uint32_t i, EntryList *list) {
   }
 }
 
+/* Where the first month word followed by a day stands at or after `i`
+ * (the end of the line if none). */
+static uint32_t first_month(const Line *l, uint32_t i) {
+  for (uint32_t q = i; q < l->n; q++) {
+    if (month_at(l, q)) return q;
+  }
+  return l->n;
+}
+
 static bool issue_ref_tokens(const Line *l, EntryList *list) {
   list_reset(list);
   if (l->truncated || l->len > TRAILER_MAX) return false;
@@ -635,9 +644,16 @@ static bool issue_ref_tokens(const Line *l, EntryList *list) {
     uint32_t a = skip_ws_at(l, i + 1);
     uint32_t b = trim_back(l, a, (uint32_t)p);
     if (a < b) add(list, ISSUE_KIND, a, b);
+    /* the number stands before the date: never take the date's day */
+    uint32_t date_at = first_month(l, (uint32_t)p);
     uint32_t d = (uint32_t)p;
-    while (d < l->n && !is_digit(l->c[d]) && l->c[d] != ')') d++;
-    if (d >= l->n || !is_digit(l->c[d])) return false;
+    while (d < date_at && !is_digit(l->c[d]) && l->c[d] != ')') d++;
+    if (d >= date_at || !is_digit(l->c[d])) {
+      if (date_at >= l->n) return false;
+      /* no number: words, then the date */
+      issue_tail(l, (uint32_t)p, list);
+      return !list->overflow;
+    }
     add(list, WORDS, (uint32_t)p, trim_back(l, (uint32_t)p, d));
     uint32_t j = d;
     while (j < l->n && is_alnum(l->c[j])) j++;
@@ -649,13 +665,27 @@ static bool issue_ref_tokens(const Line *l, EntryList *list) {
       match_ci(l, i, "this article was") < 0) {
     return false;
   }
+  /* the number stands before the date: never take the date's day */
+  uint32_t limit = first_month(l, i);
   uint32_t d = i;
-  while (d < l->n && !is_digit(l->c[d])) d++;
-  if (d >= l->n) return false;
-  add(list, WORDS, i, trim_back(l, i, d));
-  uint32_t j = d;
-  while (j < l->n && is_alnum(l->c[j])) j++;
-  add(list, ISSUE_NUMBER, d, j);
+  while (d < limit && !is_digit(l->c[d])) d++;
+  uint32_t j;
+  if (d < limit) {
+    add(list, WORDS, i, trim_back(l, i, d));
+    j = d;
+    while (j < l->n && is_alnum(l->c[j])) j++;
+    add(list, ISSUE_NUMBER, d, j);
+  } else {
+    /* no number ("first published in issue of … on Jan. 11 2019") */
+    if (limit >= l->n) return false;
+    int32_t of = find_ci(l, i, limit, "of ");
+    if (of < 0) {
+      issue_tail(l, i, list);
+      return !list->overflow;
+    }
+    add(list, WORDS, i, trim_back(l, i, (uint32_t)of));
+    j = (uint32_t)of;
+  }
   uint32_t k = skip_ws_at(l, j);
   int32_t of_end = match_ci(l, k, "of ");
   if (of_end < 0) {

@@ -21,7 +21,14 @@ fn number(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             Rule::IssueRefMalformed,
             issue.range,
-            "This issue reference gives no issue number",
+            match issue.form {
+                IssueRefForm::Bracketed => {
+                    "This issue reference gives no issue number: write it after `Issue No.`, as in `Issue No. 321`"
+                }
+                IssueRefForm::Story => {
+                    "This issue reference gives no issue number: write it after `issue`, as in `first published in issue 396 of …`"
+                }
+            },
         ));
         return;
     };
