@@ -333,3 +333,59 @@ fn an_issue_reference_without_number_takes_no_number_from_its_date() {
     let rules: Vec<Rule> = analysis.diagnostics.iter().map(|d| d.rule).collect();
     assert_eq!(rules, vec![Rule::IssueRefMalformed]);
 }
+
+fn page(stories: &[(&str, u32, &str)]) -> String {
+    stories
+        .iter()
+        .map(|(filed, number, published)| {
+            format!(
+                "Story filed on {filed}\n\nALMATY, {filed} (The Conway Bulletin) — Officials said so.\n\n(News report from Issue No. {number}, published on {published})\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
+    let texts = [
+        page(&[
+            ("MARCH 2 2016", 300, "March 4 2016"),
+            ("MARCH 23 2016", 303, "March 25 2016"),
+        ]),
+        page(&[("MARCH 22 2016", 303, "March 25 2016")]),
+        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
+    ];
+    let config = Config::default();
+    let files: Vec<SourceFile<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(at, text)| SourceFile {
+            name: format!("page{at}.bulletin"),
+            path: None,
+            text,
+            config: &config,
+        })
+        .collect();
+    let checked = check_files(&files);
+    let sequence: Vec<Vec<usize>> = checked
+        .iter()
+        .zip(&texts)
+        .map(|(checked, text)| lines_of(text, &checked.diagnostics, Rule::IssueSequence))
+        .collect();
+    assert_eq!(sequence, vec![vec![], vec![], vec![5]]);
+    let odd = &checked[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == Rule::IssueSequence)
+        .expect("the odd mention is reported")
+        .message;
+    assert!(odd.contains("issue 300"), "{odd}");
+    assert!(odd.contains("March 25 2016"), "{odd}");
+    // The disagreement itself is issue-date-conflict's.
+    assert!(checked[2]
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == Rule::IssueDateConflict));
+    insta::assert_snapshot!("issue-sequence-odd-mention", odd.clone());
+}
