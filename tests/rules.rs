@@ -61,7 +61,7 @@ const CASES: &[(Rule, &[usize])] = &[
     (Rule::DatelineMissing, &[3, 11]),
     (Rule::DatelineMalformed, &[3, 11, 19, 25, 32, 38, 44, 50]),
     (Rule::DatelineInvalidDate, &[3, 11]),
-    (Rule::DatelineMonthStyle, &[3, 11, 19, 27]),
+    (Rule::DatelineMonthStyle, &[3, 11, 19, 27, 35, 41]),
     (Rule::DatelineDash, &[3, 11, 19]),
     (Rule::DatelineSpacing, &[3, 11, 19, 27, 35]),
     (Rule::DatelinePublication, &[3]),

@@ -226,14 +226,17 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
 /// the place before it) and a month not in AP style.
 fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates::MonthWord> {
     if let Some(month) = dates::read_month(&span.text) {
-        if month.style != MonthStyle::Ap {
-            let ap = dates::ap_month_like(month.month, &span.text);
+        // A dateline's month is in capitals (`MAY`, `OCT.`); issue
+        // references keep mixed case and are not judged here.
+        let ap = dates::ap_month(month.month).to_uppercase();
+        let lower_case = span.text.chars().any(char::is_lowercase);
+        if month.style != MonthStyle::Ap || lower_case {
             let why = match month.style {
                 MonthStyle::Unabbreviated => "is abbreviated in AP style",
                 MonthStyle::MissingPeriod => "needs its period",
                 MonthStyle::NotAp => "is not an AP abbreviation",
                 MonthStyle::StrayPeriod => "is never abbreviated, so takes no period",
-                MonthStyle::Ap => "",
+                MonthStyle::Ap => "is written in capitals in a dateline",
             };
             out.push(
                 Diagnostic::new(
