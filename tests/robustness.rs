@@ -47,6 +47,8 @@ const PIECES: &[&str] = &[
     "MARCH 3 2014 (The Conway Bulletin) — ",
     "OCT. 2 20\n",
     "(The Con",
+    "published on  Sep.",
+    "Nov.17 ",
     "",
 ];
 

@@ -69,6 +69,8 @@ const CASES: &[(Rule, &[usize])] = &[
     (Rule::DatelineTooEarly, &[3]),
     (Rule::IssueRefMalformed, &[7, 15, 23, 29, 35]),
     (Rule::IssueRefInvalidDate, &[7, 15]),
+    (Rule::IssueRefSpacing, &[5, 11, 17]),
+    (Rule::IssueRefMonthStyle, &[5, 11]),
     (Rule::ArticleKindMismatch, &[1, 11]),
     (Rule::AcronymUndefined, &[3, 9]),
     (Rule::HonorificUnresolved, &[3]),

@@ -17,6 +17,8 @@ pub enum Rule {
     DatelineTooEarly,
     IssueRefMalformed,
     IssueRefInvalidDate,
+    IssueRefSpacing,
+    IssueRefMonthStyle,
     IssueDateConflict,
     IssueSequence,
     ArticleKindMismatch,
@@ -72,7 +74,7 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 20] = [
         Rule::HeadlineMissing,
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
@@ -85,6 +87,8 @@ impl Rule {
         Rule::DatelineTooEarly,
         Rule::IssueRefMalformed,
         Rule::IssueRefInvalidDate,
+        Rule::IssueRefSpacing,
+        Rule::IssueRefMonthStyle,
         Rule::IssueDateConflict,
         Rule::IssueSequence,
         Rule::ArticleKindMismatch,
@@ -175,6 +179,20 @@ impl Rule {
                 Sometimes,
                 Article,
                 "An issue reference whose date does not exist or cannot be read"
+            ),
+            Rule::IssueRefSpacing => rule_info!(
+                "issue-ref-spacing",
+                Warning,
+                Always,
+                Article,
+                "Doubled or missing spaces around the date of an issue reference"
+            ),
+            Rule::IssueRefMonthStyle => rule_info!(
+                "issue-ref-month-style",
+                Warning,
+                Always,
+                Article,
+                "An issue reference month not written in AP style"
             ),
             Rule::IssueDateConflict => rule_info!(
                 "issue-date-conflict",
