@@ -49,6 +49,8 @@ const PIECES: &[&str] = &[
     "(The Con",
     "published on  Sep.",
     "Nov.17 ",
+    "APRIL 2 2016, DUSHANBE ",
+    "ASTANA/Kazakhstan, ",
     "",
 ];
 

@@ -67,6 +67,8 @@ const CASES: &[(Rule, &[usize])] = &[
     (Rule::DatelinePublication, &[3]),
     (Rule::DatelineAfterPublication, &[3]),
     (Rule::DatelineTooEarly, &[3]),
+    (Rule::DatelinePlaceOrder, &[3, 9]),
+    (Rule::DatelinePlaceCase, &[3, 9]),
     (Rule::IssueRefMalformed, &[7, 15, 23, 29, 35]),
     (Rule::IssueRefInvalidDate, &[7, 15]),
     (Rule::IssueRefSpacing, &[5, 11, 17]),

@@ -15,6 +15,8 @@ pub enum Rule {
     DatelinePublication,
     DatelineAfterPublication,
     DatelineTooEarly,
+    DatelinePlaceOrder,
+    DatelinePlaceCase,
     IssueRefMalformed,
     IssueRefInvalidDate,
     IssueRefSpacing,
@@ -74,7 +76,7 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 20] = [
+    pub const ALL: [Rule; 22] = [
         Rule::HeadlineMissing,
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
@@ -85,6 +87,8 @@ impl Rule {
         Rule::DatelinePublication,
         Rule::DatelineAfterPublication,
         Rule::DatelineTooEarly,
+        Rule::DatelinePlaceOrder,
+        Rule::DatelinePlaceCase,
         Rule::IssueRefMalformed,
         Rule::IssueRefInvalidDate,
         Rule::IssueRefSpacing,
@@ -165,6 +169,20 @@ impl Rule {
                 None,
                 Article,
                 "A dateline long before the issue it was published in"
+            ),
+            Rule::DatelinePlaceOrder => rule_info!(
+                "dateline-place-order",
+                Warning,
+                Always,
+                Article,
+                "A dateline with the place after the date"
+            ),
+            Rule::DatelinePlaceCase => rule_info!(
+                "dateline-place-case",
+                Warning,
+                Always,
+                Article,
+                "A dateline place not written in capitals"
             ),
             Rule::IssueRefMalformed => rule_info!(
                 "issue-ref-malformed",

@@ -1,6 +1,7 @@
 //! dateline-missing, dateline-malformed, dateline-invalid-date,
 //! dateline-month-style, dateline-dash, dateline-spacing,
-//! dateline-publication, dateline-after-publication, dateline-too-early.
+//! dateline-publication, dateline-after-publication, dateline-too-early,
+//! dateline-place-order, dateline-place-case.
 
 use super::ArticleContext;
 use crate::dates::{self, MonthStyle};
@@ -39,6 +40,97 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
     }
     spacing(context, dateline, out);
     against_issue_date(context, dateline, out);
+    place_order(context.text, dateline, out);
+    place_case(dateline, out);
+}
+
+/// `APRIL 2 2016, DUSHANBE (…)`: the place goes first.
+fn place_order(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    if !dateline.place_after_date {
+        return;
+    }
+    let Some(month_at) = dateline
+        .pieces
+        .iter()
+        .position(|(piece, _)| *piece == DatelinePiece::Month)
+    else {
+        return;
+    };
+    let (before, after) = dateline.pieces.split_at(month_at);
+    let first_place = after
+        .iter()
+        .position(|(piece, _)| *piece == DatelinePiece::Place);
+    let Some(first_place) = first_place else {
+        return;
+    };
+    let date_end = after[..first_place]
+        .iter()
+        .filter(|(piece, _)| {
+            matches!(
+                piece,
+                DatelinePiece::Month | DatelinePiece::Day | DatelinePiece::Year
+            )
+        })
+        .map(|(_, range)| range.end)
+        .max();
+    let place_end = after[first_place..]
+        .iter()
+        .take_while(|(piece, _)| matches!(piece, DatelinePiece::Place | DatelinePiece::Slash))
+        .filter(|(piece, _)| *piece == DatelinePiece::Place)
+        .map(|(_, range)| range.end)
+        .max();
+    let (Some(date_end), Some(place_end)) = (date_end, place_end) else {
+        return;
+    };
+    let date = TextRange::new(after[0].1.start, date_end);
+    let place = TextRange::new(after[first_place].1.start, place_end);
+    let place_text = place.slice(text);
+    let mut diagnostic = Diagnostic::new(
+        Rule::DatelinePlaceOrder,
+        place,
+        format!(
+            "The place `{place_text}` comes after the date: house style puts it first, as in `{place_text}, {}`",
+            date.slice(text)
+        ),
+    );
+    // Only a dateline with no place before its date can be reordered safely.
+    let only_after = !before
+        .iter()
+        .any(|(piece, _)| *piece == DatelinePiece::Place);
+    if only_after && text.get(date.start..place.end).is_some() {
+        diagnostic = diagnostic.with_fix(Fix::unsafe_(
+            format!("Move `{place_text}` before the date"),
+            vec![Edit::replace(
+                TextRange::new(date.start, place.end),
+                format!("{place_text}, {}", date.slice(text)),
+            )],
+        ));
+    }
+    out.push(diagnostic);
+}
+
+/// `ASTANA/Kazakhstan`: every dateline place is in capitals.
+fn place_case(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    for place in &dateline.places {
+        if !place.text.chars().any(char::is_lowercase) {
+            continue;
+        }
+        let upper = place.text.to_uppercase();
+        out.push(
+            Diagnostic::new(
+                Rule::DatelinePlaceCase,
+                place.range,
+                format!(
+                    "The dateline place `{}` is not in capitals: write `{upper}`",
+                    place.text
+                ),
+            )
+            .with_fix(Fix::safe(
+                format!("Write `{upper}`"),
+                vec![Edit::replace(place.range, upper.clone())],
+            )),
+        );
+    }
 }
 
 fn missing(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
