@@ -393,3 +393,19 @@ fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
         .any(|d| d.rule == Rule::IssueDateConflict));
     insta::assert_snapshot!("issue-sequence-odd-mention", odd.clone());
 }
+
+#[test]
+fn era_practice_stays_silent() {
+    // Year-less datelines of 2019, day ranges, zero-padded issue numbers and
+    // the `>`, `>>` and `— ` prefixes of the issue note are house practice.
+    let (_, text) = fixture("era/practice.bulletin");
+    let config = Config::default();
+    let files = [SourceFile {
+        name: "practice.bulletin".to_string(),
+        path: None,
+        text: &text,
+        config: &config,
+    }];
+    let checked = check_files(&files);
+    assert_eq!(render(&text, &checked[0].diagnostics), "");
+}
