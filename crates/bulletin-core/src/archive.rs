@@ -73,13 +73,29 @@ pub fn check_archive(
             let Some(other) = group.iter().find(|other| other.date != mention.date) else {
                 continue;
             };
+            let same = group.iter().filter(|m| m.date == mention.date).count();
+            let other_count = group.iter().filter(|m| m.date == other.date).count();
+            let verdict = if same > other_count {
+                format!(
+                    "; {same} of {} mentions give this date, so the other is likely wrong",
+                    group.len()
+                )
+            } else if other_count > same {
+                format!(
+                    "; {other_count} of {} mentions give {}, so this date is likely wrong",
+                    group.len(),
+                    dates::long_date(other.date)
+                )
+            } else {
+                String::new()
+            };
             out.push(ArchiveDiagnostic {
                 file: mention.file,
                 diagnostic: Diagnostic::new(
                     Rule::IssueDateConflict,
                     mention.date_range,
                     format!(
-                        "Issue {number} is dated {} here, but {} in {}",
+                        "Issue {number} is dated {} here, but {} in {}{verdict}",
                         dates::long_date(mention.date),
                         dates::long_date(other.date),
                         display_name(other.file)

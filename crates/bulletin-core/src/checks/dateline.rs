@@ -379,10 +379,18 @@ fn publication(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<
         )),
         Some(name) if !context.config.knows_publication(&name.text) => {
             let known = context.config.publications.join("`, `");
+            let hint = match closest_publication(&name.text, &context.config.publications) {
+                Some(closest) => format!("did you mean `{closest}`? If"),
+                None => "if".to_string(),
+            };
             out.push(Diagnostic::new(
                 Rule::DatelinePublication,
                 name.range,
-                format!("`{}` is not a known publication (known: `{known}`)", name.text),
+                format!(
+                    "`{}` is not a known publication (known: `{known}`); {hint} it is a real name, \
+                     add it to `publications` in bulletin.toml",
+                    name.text
+                ),
             ));
         }
         Some(_) => {}
@@ -635,4 +643,34 @@ pub(crate) fn plural_days(days: i64) -> String {
     } else {
         format!("{days} days")
     }
+}
+
+/// The known publication nearest to `name` in spelling, when it is near
+/// enough to be a slip (at most a third of its letters differ).
+fn closest_publication<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    known
+        .iter()
+        .map(|candidate| {
+            let letters: Vec<char> = candidate.to_lowercase().chars().collect();
+            (edit_distance(&wanted, &letters), candidate)
+        })
+        .filter(|(distance, candidate)| *distance * 3 <= candidate.chars().count())
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+/// Levenshtein distance between two strings of characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
