@@ -35,21 +35,40 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
         .kind
         .as_deref()
         .is_some_and(|kind| OPINION_KINDS.contains(&kind));
+    // Which side is likely wrong: opinion pieces are signed (a byline),
+    // news reports are not.
+    let signed = article.byline.is_some();
     let (range, message) = match (&headline.kind_prefix, headline_is_opinion) {
-        (Some(prefix), true) if issue_is_news => (
-            prefix.range,
-            format!(
-                "The headline says `{}` but the issue reference calls this a `{}`",
-                prefix.text, issue_kind.text
-            ),
-        ),
-        (None, _) if issue_is_opinion => (
-            headline.text.range,
-            format!(
-                "The issue reference calls this an `{}`, but the headline has no `{}:` prefix",
-                issue_kind.text, issue_kind.text
-            ),
-        ),
+        (Some(prefix), true) if issue_is_news => {
+            let likely = if signed {
+                "it is signed, as opinion pieces are, so the issue reference is likely wrong"
+            } else {
+                "it is unsigned, as news reports are, so the headline's prefix is likely wrong"
+            };
+            (
+                prefix.range,
+                format!(
+                    "The headline says `{}` but the issue reference calls this a `{}`: {likely}",
+                    prefix.text, issue_kind.text
+                ),
+            )
+        }
+        (None, _) if issue_is_opinion => {
+            let likely = if signed {
+                "it is signed, as opinion pieces are, so the headline likely lacks its prefix"
+            } else if said == "editorial" {
+                "editorials are unsigned, like news reports, so check which this is"
+            } else {
+                "it is unsigned, as news reports are, so the issue reference is likely wrong"
+            };
+            (
+                headline.text.range,
+                format!(
+                    "The issue reference calls this an `{}`, but the headline has no `{}:` prefix: {likely}",
+                    issue_kind.text, issue_kind.text
+                ),
+            )
+        }
         _ => return,
     };
     out.push(
