@@ -2,47 +2,14 @@
 //! pages, unreadable files in every output format, stable order, `--fix`
 //! that keeps links and owners, and the rough edges a daily user hits.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn bulletin_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the binary runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped stdin")
-            .write_all(input.as_bytes())
-            .expect("stdin written");
-    }
-    let output = child.wait_with_output().expect("the binary finishes");
-    Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
-}
+#[path = "common/cli_run.rs"]
+mod cli_run;
+use cli_run::{bulletin_in, Run};
 
 /// A page with two fixable slips: an en dash and a doubled space.
 const SLIPS: &str = "Tajik cotton harvest beats forecast\n\nDUSHANBE, NOV. 6 2018 (The Conway Bulletin) – Farmers picked more cotton than the ministry expected.\n\nKazakh tenge steadies\n\nASTANA, NOV. 7  2018 (The Conway Bulletin) — The tenge held its ground.\n";

@@ -1,9 +1,7 @@
 //! The `bulletin` command as CI runs it: the real binary, every output
 //! format pinned by a snapshot, exit codes, `--fix` on disk, configuration.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
@@ -12,11 +10,9 @@ use serde_json::Value;
 mod line_ends;
 use line_ends::with_line_ends;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "common/cli_run.rs"]
+mod cli_run;
+use cli_run::{bulletin_in, Run};
 
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -26,36 +22,6 @@ fn manifest_dir() -> &'static Path {
 /// cross-file conflict (related locations) and multi-byte text.
 fn cli_fixtures() -> PathBuf {
     manifest_dir().join("tests/fixtures/cli")
-}
-
-fn bulletin_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_bulletin"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the binary runs");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("piped stdin")
-            .write_all(input.as_bytes())
-            .expect("stdin written");
-    }
-    let output = child.wait_with_output().expect("the binary finishes");
-    Run {
-        code: output.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-    }
 }
 
 fn check_fixture(format: &str) -> Run {
