@@ -53,6 +53,14 @@ fn answer_to(client: &mut LspClient, bytes: &[u8], id: Value) -> i64 {
     error_code(&response)
 }
 
+/// A fresh server answers the frame carrying `body` with error `code`
+/// under `id`, and goes on serving.
+fn rejected(body: &[u8], id: Value, code: i64) {
+    let mut client = ready();
+    assert_eq!(answer_to(&mut client, &frame(body), id), code);
+    still_serving(client);
+}
+
 /// The same server still answers a real request (an outline of the open
 /// page), then shuts down with status 0.
 fn still_serving(mut client: LspClient) {
@@ -105,10 +113,7 @@ fn malformed_json_without_an_id() {
 
 #[test]
 fn non_utf8_bytes_in_a_body() {
-    let mut client = ready();
-    let body = b"{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"textDocument/hover\",\"params\":\"\xff\xfe\"}";
-    assert_eq!(answer_to(&mut client, &frame(body), json!(51)), -32700);
-    still_serving(client);
+    rejected(b"{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"textDocument/hover\",\"params\":\"\xff\xfe\"}", json!(51), -32700);
 }
 
 #[test]
@@ -128,76 +133,79 @@ fn deeply_nested_json() {
 
 #[test]
 fn an_empty_body() {
-    let mut client = ready();
-    assert_eq!(answer_to(&mut client, &frame(b""), Value::Null), -32700);
-    still_serving(client);
+    rejected(b"", Value::Null, -32700);
 }
 
 // JSON that is not a request: -32600.
 
 #[test]
 fn a_batch_array() {
-    let mut client = ready();
-    let body = br#"[{"jsonrpc":"2.0","id":53,"method":"shutdown"}]"#;
-    assert_eq!(answer_to(&mut client, &frame(body), Value::Null), -32600);
-    still_serving(client);
+    rejected(
+        br#"[{"jsonrpc":"2.0","id":53,"method":"shutdown"}]"#,
+        Value::Null,
+        -32600,
+    );
 }
 
 #[test]
 fn a_request_without_a_method() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":54,"params":{}}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(54)), -32600);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":54,"params":{}}"#,
+        json!(54),
+        -32600,
+    );
 }
 
 #[test]
 fn a_method_that_is_not_a_string() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":55,"method":["hover"]}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(55)), -32600);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":55,"method":["hover"]}"#,
+        json!(55),
+        -32600,
+    );
 }
 
 #[test]
 fn a_fractional_id() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":5.5,"method":"shutdown"}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), Value::Null), -32600);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":5.5,"method":"shutdown"}"#,
+        Value::Null,
+        -32600,
+    );
 }
 
 #[test]
 fn json_rpc_one() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"1.0","id":56,"method":"shutdown"}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(56)), -32600);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"1.0","id":56,"method":"shutdown"}"#,
+        json!(56),
+        -32600,
+    );
 }
 
 #[test]
 fn a_json_null_body() {
-    let mut client = ready();
-    assert_eq!(answer_to(&mut client, &frame(b"null"), Value::Null), -32600);
-    still_serving(client);
+    rejected(b"null", Value::Null, -32600);
 }
 
 // Methods: unknown ones -32601, `$/` notifications ignored.
 
 #[test]
 fn an_unknown_dollar_request() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":57,"method":"$/somethingNew","params":{}}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(57)), -32601);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":57,"method":"$/somethingNew","params":{}}"#,
+        json!(57),
+        -32601,
+    );
 }
 
 #[test]
 fn an_unknown_request() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":58,"method":"textDocument/noSuchThing","params":{}}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(58)), -32601);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":58,"method":"textDocument/noSuchThing","params":{}}"#,
+        json!(58),
+        -32601,
+    );
 }
 
 #[test]
@@ -232,10 +240,7 @@ fn a_notification_with_bad_params_or_method() {
 
 #[test]
 fn wrongly_typed_params() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":59,"method":"textDocument/hover","params":{"textDocument":5,"position":"here"}}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(59)), -32602);
-    still_serving(client);
+    rejected(br#"{"jsonrpc":"2.0","id":59,"method":"textDocument/hover","params":{"textDocument":5,"position":"here"}}"#, json!(59), -32602);
 }
 
 #[test]
@@ -397,10 +402,11 @@ fn a_request_before_initialize() {
 
 #[test]
 fn a_second_initialize() {
-    let mut client = ready();
-    let body = br#"{"jsonrpc":"2.0","id":72,"method":"initialize","params":{"capabilities":{}}}"#;
-    assert_eq!(answer_to(&mut client, &frame(body), json!(72)), -32600);
-    still_serving(client);
+    rejected(
+        br#"{"jsonrpc":"2.0","id":72,"method":"initialize","params":{"capabilities":{}}}"#,
+        json!(72),
+        -32600,
+    );
 }
 
 #[test]
