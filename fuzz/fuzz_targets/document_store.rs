@@ -15,9 +15,9 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use bulletin_core::config::Config;
 use bulletin::lsp::convert::{Encoding, Lines, TextLines};
 use bulletin::lsp::document::{Document, SegmentLimits};
+use bulletin_core::config::Config;
 use libfuzzer_sys::fuzz_target;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
@@ -121,10 +121,25 @@ struct Input {
 
 /// The LSP position of byte `offset` (a character boundary), computed here
 /// from the text: lines end at `\n` only.
+/// The start of each line: after `\n`, after `\r\n`, and after a lone `\r`
+/// (the protocol's three line ends), written independently of the core's
+/// line index so that the two can be compared.
+fn line_start_before(text: &str, offset: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut line = 0;
+    let mut start = 0;
+    for (at, &byte) in bytes[..offset].iter().enumerate() {
+        let ends_line = byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+        if ends_line {
+            line += 1;
+            start = at + 1;
+        }
+    }
+    (line, start)
+}
+
 fn position_of(text: &str, offset: usize, encoding: Encoding) -> Position {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let (line, line_start) = line_start_before(text, offset);
     let prefix = &text[line_start..offset];
     let character = match encoding {
         Encoding::Utf8 => prefix.len(),
@@ -133,9 +148,15 @@ fn position_of(text: &str, offset: usize, encoding: Encoding) -> Position {
     Position::new(line as u32, character as u32)
 }
 
+/// Whether `at` falls between the `\r` and the `\n` of one line end, which
+/// no position can name.
+fn inside_crlf(text: &str, at: usize) -> bool {
+    at > 0 && text.as_bytes().get(at - 1) == Some(&b'\r') && text.as_bytes().get(at) == Some(&b'\n')
+}
+
 fn floor(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
-    while !text.is_char_boundary(at) {
+    while !text.is_char_boundary(at) || inside_crlf(text, at) {
         at -= 1;
     }
     at
@@ -143,7 +164,7 @@ fn floor(text: &str, mut at: usize) -> usize {
 
 fn ceil(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
-    while !text.is_char_boundary(at) {
+    while !text.is_char_boundary(at) || inside_crlf(text, at) {
         at += 1;
     }
     at

@@ -59,7 +59,9 @@ fuzz_target!(|data: &[u8]| {
                 if let Incoming::Invalid { error, .. } = classify(body) {
                     assert!(matches!(
                         error.code,
-                        ErrorCode::ParseError | ErrorCode::InvalidRequest | ErrorCode::MethodNotFound
+                        ErrorCode::ParseError
+                            | ErrorCode::InvalidRequest
+                            | ErrorCode::MethodNotFound
                     ));
                 }
             }
