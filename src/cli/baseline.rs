@@ -127,7 +127,7 @@ fn entry(dir: &Path, file: &ReportFile<'_>, diagnostic: &Diagnostic) -> Entry {
         .map(|part| part.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()
         .join("/");
-    let text = file.text;
+    let text = file.text.as_deref().unwrap_or("");
     let start = floor_char(text, diagnostic.range.start.min(text.len()));
     let end = floor_char(text, diagnostic.range.end.clamp(start, text.len()));
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |at| at + 1);

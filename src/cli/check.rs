@@ -1,5 +1,6 @@
 //! `bulletin check`, `bulletin symbols`, `bulletin parse`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,13 +10,13 @@ use anyhow::Context;
 
 use super::baseline;
 use super::baseline::Baseline;
-use super::output::{self, Report, ReportFile};
+use super::output::{self, Positions, Report, ReportFile};
 use super::{
     CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
-use bulletin_core::analysis::{self, SourceFile};
+use bulletin_core::analysis::{self, FileSummary, SourceFile};
 use bulletin_core::config::{absolute, Config};
-use bulletin_core::diagnostic::Severity;
+use bulletin_core::diagnostic::{Diagnostic, FileId, Severity};
 use bulletin_core::fix;
 use bulletin_core::line_index::LineIndex;
 use bulletin_core::outline;
@@ -29,10 +30,70 @@ struct Input {
     /// Absolute, for matching `[per-file-ignores]`: the file's path, or
     /// `--stdin-filename` for standard input.
     config_path: Option<PathBuf>,
-    text: String,
+    /// The text when it is held (standard input; every file with `--fix`),
+    /// or why it cannot be read; `None` for a file read when it is judged
+    /// and let go once judged.
+    text: Option<Result<String, String>>,
     config: Arc<Config>,
     /// `false` for a file of the archive the others are judged against.
     shown: bool,
+}
+
+/// One file judged on its own, its text and model let go.
+enum Judged {
+    /// Read and judged: its own findings (default severities), what the
+    /// cross-file rules need, and where its findings are on its lines.
+    Text {
+        own: Vec<Diagnostic>,
+        summary: FileSummary,
+        positions: Positions,
+        len: usize,
+    },
+    /// Why it could not be read.
+    Unreadable(String),
+}
+
+/// Reads one file as text, or says why it cannot be checked.
+fn read_input(path: &Path) -> Result<String, String> {
+    match std::fs::read(path) {
+        Err(err) => Err(format!("cannot read the file: {err}")),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|err| {
+            format!(
+                "the file is not UTF-8 text (the first bad byte is at offset {}); it was not checked",
+                err.utf8_error().valid_up_to()
+            )
+        }),
+    }
+}
+
+/// Judges one file on its own with the analysis every face shares, and
+/// keeps only its findings, its summary for the cross-file rules and the
+/// places of the offsets those point at: the text and model are let go.
+fn judge(input: &Input, file: FileId) -> Judged {
+    let read;
+    let text = match &input.text {
+        Some(Ok(text)) => text.as_str(),
+        Some(Err(problem)) => return Judged::Unreadable(problem.clone()),
+        None => match input.path.as_deref().map(read_input) {
+            Some(Ok(text)) => {
+                read = text;
+                read.as_str()
+            }
+            Some(Err(problem)) => return Judged::Unreadable(problem),
+            None => "",
+        },
+    };
+    let (_, analysis) = analysis::analyze(text, &input.config);
+    let summary = FileSummary::of(file, &analysis);
+    let own = analysis.diagnostics;
+    // Cross-file findings are few: their files are read again to place them.
+    let positions = Positions::of(text, output::finding_offsets(&own));
+    Judged::Text {
+        own,
+        summary,
+        positions,
+        len: text.len(),
+    }
 }
 
 /// A progress bar on standard error, only for people watching a terminal.
@@ -146,10 +207,6 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         && !report_to_stderr;
     let mut trouble = false;
     let mut inputs = Vec::new();
-    // Files that could not be read, as (name, why): `io-error` findings.
-    let mut unreadable: Vec<(String, String)> = Vec::new();
-    // The report's order of files: the discovery's, readable or not.
-    let mut order: Vec<Slot> = Vec::new();
     let progress;
     if from_stdin {
         progress = Progress::new(false, 0, "");
@@ -167,10 +224,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             path: None,
             config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
             config_path: args.stdin_filename.as_deref().map(absolute),
-            text,
+            text: Some(Ok(text)),
             shown: true,
         });
-        order.push(Slot::Checked(0));
     } else {
         let roots = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -261,51 +317,28 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         progress = Progress::new(
             show_progress && paths.len() >= PROGRESS_MIN_FILES,
             paths.len(),
-            "reading",
+            if fixing { "reading" } else { "checking" },
         );
-        let read: Vec<(PathBuf, std::io::Result<Vec<u8>>)> = paths
-            .into_par_iter()
-            .map(|path| {
-                let bytes = std::fs::read(&path);
-                progress.tick();
-                (path, bytes)
-            })
-            .collect();
-        for (path, bytes) in read {
+        for path in paths {
             let shown = submitted
                 .as_ref()
                 .is_none_or(|submitted| submitted.contains(&identity(&path)));
-            let problem = match bytes {
-                Err(err) => format!("cannot read the file: {err}"),
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Err(err) => format!(
-                        "the file is not UTF-8 text (the first bad byte is at offset {}); it was not checked",
-                        err.utf8_error().valid_up_to()
-                    ),
-                    Ok(text) => {
-                        let config_path = absolute(&path);
-                        order.push(Slot::Checked(inputs.len()));
-                        inputs.push(Input {
-                            name: display_name(&path),
-                            config: configs
-                                .for_dir(config_path.parent().unwrap_or(&config_path))?,
-                            config_path: Some(config_path),
-                            path: Some(path),
-                            text,
-                            shown,
-                        });
-                        continue;
-                    }
-                },
-            };
-            if !shown {
-                // An unreadable page of the archive: said, but not a finding.
-                eprintln!("bulletin: {}: {problem}", display_name(&path));
-                continue;
-            }
-            trouble = true;
-            order.push(Slot::Unreadable(unreadable.len()));
-            unreadable.push((display_name(&path), problem));
+            let config_path = absolute(&path);
+            inputs.push(Input {
+                name: display_name(&path),
+                config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
+                config_path: Some(config_path),
+                path: Some(path),
+                text: None,
+                shown,
+            });
+        }
+        if fixing {
+            // Fixes need every text at once: they are held.
+            inputs.par_iter_mut().for_each(|input| {
+                input.text = input.path.as_deref().map(read_input);
+                progress.tick();
+            });
         }
     }
 
@@ -325,32 +358,36 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             progress.tick();
         }
         let mut stdout = std::io::stdout().lock();
-        for (input, outcome) in inputs.iter_mut().zip(outcomes) {
-            let changed = outcome.text != input.text;
+        let readable = inputs.iter_mut().filter_map(|input| match &mut input.text {
+            Some(Ok(text)) => Some((&input.name, &input.path, text)),
+            _ => None,
+        });
+        for ((name, path, text), outcome) in readable.zip(outcomes) {
+            let changed = outcome.text != *text;
             if args.diff {
                 if changed {
                     would_change = true;
                     fixed_total += outcome.fixes_applied;
-                    write_diff(&mut stdout, &input.name, &input.text, &outcome.text)?;
+                    write_diff(&mut stdout, name, text, &outcome.text)?;
                 }
                 continue;
             }
-            if input.path.is_none() {
+            if path.is_none() {
                 // Standard input: the (possibly unchanged) text goes back out.
                 stdout.write_all(outcome.text.as_bytes())?;
             }
             if !changed {
                 continue;
             }
-            if let Some(path) = &input.path {
+            if let Some(path) = path {
                 if let Err(err) = write_atomically(path, &outcome.text) {
-                    eprintln!("bulletin: cannot write fixes to {}: {err:#}", input.name);
+                    eprintln!("bulletin: cannot write fixes to {name}: {err:#}");
                     trouble = true;
                     continue;
                 }
             }
             fixed_total += outcome.fixes_applied;
-            input.text = outcome.text;
+            *text = outcome.text;
         }
         stdout.flush()?;
     }
@@ -374,10 +411,70 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         });
     }
 
-    let sources = sources_of(&inputs);
-    progress.phase("checking", sources.len());
-    let checked = analysis::check_files_observed(&sources, &|| progress.tick());
+    // Each file judged on its own, in parallel, as a stream: a file's text
+    // is read, judged and let go; what is kept is small.
+    progress.phase("checking", inputs.len());
+    let judged: Vec<Judged> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let judged = judge(input, FileId(u32::try_from(index).unwrap_or(u32::MAX)));
+            progress.tick();
+            judged
+        })
+        .collect();
     progress.finish();
+    // Files that could not be read, as (name, why): `io-error` findings.
+    let mut unreadable: Vec<(String, String)> = Vec::new();
+    // The report's order of files: the discovery's, readable or not.
+    let mut order: Vec<Slot> = Vec::new();
+    let mut checked: Vec<Option<Checked>> = Vec::with_capacity(inputs.len());
+    let mut summaries: Vec<FileSummary> = Vec::with_capacity(inputs.len());
+    let mut archive_config: Option<&Config> = None;
+    for (index, (input, judged)) in inputs.iter().zip(judged).enumerate() {
+        match judged {
+            Judged::Text {
+                own,
+                summary,
+                positions,
+                len,
+            } => {
+                archive_config.get_or_insert(&input.config);
+                order.push(Slot::Checked(index));
+                summaries.push(summary);
+                checked.push(Some(Checked {
+                    own,
+                    positions,
+                    len,
+                }));
+            }
+            Judged::Unreadable(problem) => {
+                summaries.push(FileSummary::default());
+                checked.push(None);
+                if !input.shown {
+                    // An unreadable page of the archive: said, but not a finding.
+                    eprintln!("bulletin: {}: {problem}", input.name);
+                    continue;
+                }
+                trouble = true;
+                order.push(Slot::Unreadable(unreadable.len()));
+                unreadable.push((input.name.clone(), problem));
+            }
+        }
+    }
+    // The cross-file rules over the summaries, as the server runs them.
+    let name_of = |file: FileId| {
+        inputs
+            .get(file.0 as usize)
+            .map_or_else(String::new, |input| input.name.clone())
+    };
+    let default_config = Config::default();
+    let cross = analysis::cross_file_diagnostics(
+        summaries,
+        inputs.len(),
+        archive_config.unwrap_or(&default_config),
+        &name_of,
+    );
     let baseline_of: Vec<Option<PathBuf>> = order
         .iter()
         .map(|slot| match slot {
@@ -389,7 +486,15 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             Slot::Unreadable(_) => None,
         })
         .collect();
-    let mut files = report_files(&inputs, checked, &unreadable, &order);
+    let mut files = report_files(&inputs, checked, cross, &unreadable, &order);
+    if args.write_baseline.is_some() || baseline_of.iter().any(Option::is_some) {
+        // A baseline matches findings by the text around them: read again.
+        for file in &mut files {
+            if file.text.is_none() && !file.diagnostics.is_empty() {
+                file.text = file.text_again().map(|text| Cow::Owned(text.into_owned()));
+            }
+        }
+    }
     if let Some(path) = &args.write_baseline {
         let count = baseline::write(path, &files)?;
         if !args.quiet {
@@ -462,7 +567,8 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     } else if report_to_stderr {
         Box::new(std::io::stderr().lock())
     } else {
-        Box::new(std::io::stdout().lock())
+        // A report of many findings is many small writes.
+        Box::new(std::io::BufWriter::new(std::io::stdout().lock()))
     };
     if args.statistics {
         output::statistics(args.format, &report, &mut out)?;
@@ -636,16 +742,25 @@ enum Slot {
     Unreadable(usize),
 }
 
+/// What the report keeps of a file judged: its own findings and the places
+/// of the offsets findings point at.
+struct Checked {
+    own: Vec<Diagnostic>,
+    positions: Positions,
+    len: usize,
+}
+
 /// The report's files in discovery order: those checked, with their
-/// findings (related locations renumbered to the report's order), and those
-/// that could not be read, each with one `io-error` finding.
+/// findings (own and cross-file, configured, related locations renumbered
+/// to the report's order), and those that could not be read, each with one
+/// `io-error` finding.
 fn report_files<'a>(
     inputs: &'a [Input],
-    checked: Vec<analysis::CheckedFile>,
+    checked: Vec<Option<Checked>>,
+    cross: Vec<Vec<Diagnostic>>,
     unreadable: &'a [(String, String)],
     order: &[Slot],
 ) -> Vec<ReportFile<'a>> {
-    use bulletin_core::diagnostic::{Diagnostic, FileId};
     use bulletin_core::rules::Rule;
     use bulletin_core::text_range::TextRange;
 
@@ -657,17 +772,25 @@ fn report_files<'a>(
             }
         }
     }
-    let mut checked: Vec<Option<analysis::CheckedFile>> = checked.into_iter().map(Some).collect();
+    let mut checked = checked;
+    let mut cross = cross;
     let mut files = Vec::with_capacity(order.len());
     for slot in order {
         match *slot {
             Slot::Checked(index) => {
-                let (Some(input), Some(Some(mut result))) =
+                let (Some(input), Some(Some(result))) =
                     (inputs.get(index), checked.get_mut(index).map(Option::take))
                 else {
                     continue;
                 };
-                for diagnostic in &mut result.diagnostics {
+                let cross = cross.get_mut(index).map(std::mem::take).unwrap_or_default();
+                let mut diagnostics = analysis::finish(
+                    result.own,
+                    cross,
+                    &input.config,
+                    input.config_path.as_deref(),
+                );
+                for diagnostic in &mut diagnostics {
                     for related in &mut diagnostic.related {
                         if let Some(FileId(other)) = related.file {
                             if let Some(&at) = position_of.get(other as usize) {
@@ -677,13 +800,18 @@ fn report_files<'a>(
                     }
                 }
                 if !input.shown {
-                    result.diagnostics.clear();
+                    diagnostics.clear();
                 }
                 files.push(ReportFile {
                     name: input.name.clone(),
-                    text: &input.text,
-                    index: LineIndex::new(&input.text),
-                    diagnostics: result.diagnostics,
+                    path: input.path.clone(),
+                    text: match &input.text {
+                        Some(Ok(text)) => Some(Cow::Borrowed(text.as_str())),
+                        _ => None,
+                    },
+                    len: result.len,
+                    positions: result.positions,
+                    diagnostics,
                     shown: input.shown,
                 });
             }
@@ -693,8 +821,10 @@ fn report_files<'a>(
                 };
                 files.push(ReportFile {
                     name: name.clone(),
-                    text: "",
-                    index: LineIndex::new(""),
+                    path: None,
+                    text: Some(Cow::Borrowed("")),
+                    len: 0,
+                    positions: Positions::default(),
                     diagnostics: vec![Diagnostic::new(
                         Rule::IoError,
                         TextRange::empty(0),
@@ -705,18 +835,62 @@ fn report_files<'a>(
             }
         }
     }
+    place_the_rest(&mut files);
     files
 }
 
-/// The inputs as the analysis takes them.
+/// Places the offsets the report points at that were not placed when their
+/// file was judged (cross-file findings, related locations in other files):
+/// those files are read again, in parallel.
+fn place_the_rest(files: &mut [ReportFile<'_>]) {
+    use rayon::prelude::*;
+    let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (at, file) in files.iter().enumerate() {
+        for diagnostic in &file.diagnostics {
+            if let Some(offsets) = wanted.get_mut(at) {
+                offsets.extend(output::finding_offsets(std::slice::from_ref(diagnostic)));
+            }
+            for related in &diagnostic.related {
+                if let Some(FileId(other)) = related.file {
+                    if let Some(offsets) = wanted.get_mut(other as usize) {
+                        offsets.extend([related.range.start, related.range.end]);
+                    }
+                }
+            }
+        }
+    }
+    files
+        .par_iter_mut()
+        .zip(wanted)
+        .for_each(|(file, offsets)| {
+            let missing: Vec<usize> = offsets
+                .into_iter()
+                .filter(|offset| !file.positions.has(*offset))
+                .collect();
+            if missing.is_empty() {
+                return;
+            }
+            let placed = file
+                .text_again()
+                .map(|text| Positions::of(&text, missing.into_iter()));
+            if let Some(placed) = placed {
+                file.positions.merge(placed);
+            }
+        });
+}
+
+/// The readable inputs as the analysis takes them.
 fn sources_of(inputs: &[Input]) -> Vec<SourceFile<'_>> {
     inputs
         .iter()
-        .map(|input| SourceFile {
-            name: input.name.clone(),
-            path: input.config_path.as_deref(),
-            text: &input.text,
-            config: &input.config,
+        .filter_map(|input| match &input.text {
+            Some(Ok(text)) => Some(SourceFile {
+                name: input.name.clone(),
+                path: input.config_path.as_deref(),
+                text,
+                config: &input.config,
+            }),
+            _ => None,
         })
         .collect()
 }

@@ -13,18 +13,109 @@ use serde::Serialize;
 
 use super::OutputFormat;
 use bulletin_core::diagnostic::{Diagnostic, Severity};
-use bulletin_core::line_index::LineIndex;
+use bulletin_core::line_index::{HumanPosition, LineIndex};
 use bulletin_core::outline::Outline;
 use bulletin_core::text_range::TextRange;
 
 pub(super) struct ReportFile<'a> {
     pub(super) name: String,
-    pub(super) text: &'a str,
-    pub(super) index: LineIndex,
+    /// Where the text can be read again, for the human format's snippets.
+    pub(super) path: Option<std::path::PathBuf>,
+    /// The text, when it is at hand (standard input, fixed texts, or read
+    /// again for a baseline); otherwise it was let go once judged.
+    pub(super) text: Option<Cow<'a, str>>,
+    /// The text's length when it was judged: a file read again with
+    /// another length changed meanwhile, and gives no snippets.
+    pub(super) len: usize,
+    /// Every offset the findings point at, placed while the text was judged.
+    pub(super) positions: Positions,
     pub(super) diagnostics: Vec<Diagnostic>,
     /// `false` for a file of the archive a submission is judged against
     /// (`--archive`, `--changed-since`): there only for related locations.
     pub(super) shown: bool,
+}
+
+impl ReportFile<'_> {
+    /// The line and column of `offset`.
+    pub(super) fn at(&self, offset: usize) -> HumanPosition {
+        if let Some(position) = self.positions.get(offset) {
+            return position;
+        }
+        // Not placed when judged (no finding points there): place it anew.
+        let text = self.text_again();
+        let text = text.as_deref().unwrap_or("");
+        LineIndex::new(text).to_human(text, offset)
+    }
+
+    /// The text as it was judged: held, or read again (`None` when it
+    /// cannot be read or has changed since).
+    pub(super) fn text_again(&self) -> Option<Cow<'_, str>> {
+        if let Some(text) = &self.text {
+            return Some(Cow::Borrowed(text.as_ref()));
+        }
+        let text = std::fs::read_to_string(self.path.as_ref()?).ok()?;
+        (text.len() == self.len).then_some(Cow::Owned(text))
+    }
+}
+
+/// Lines and columns of chosen offsets of one text, kept when the text is
+/// let go: what the report needs to place each finding.
+#[derive(Debug, Default)]
+pub(super) struct Positions(Vec<(usize, HumanPosition)>);
+
+impl Positions {
+    /// Places each of `offsets` in `text`.
+    pub(super) fn of(text: &str, offsets: impl Iterator<Item = usize>) -> Positions {
+        let mut offsets: Vec<usize> = offsets.collect();
+        offsets.sort_unstable();
+        offsets.dedup();
+        if offsets.is_empty() {
+            return Positions::default();
+        }
+        let index = LineIndex::new(text);
+        Positions(
+            offsets
+                .into_iter()
+                .map(|offset| (offset, index.to_human(text, offset)))
+                .collect(),
+        )
+    }
+
+    pub(super) fn has(&self, offset: usize) -> bool {
+        self.get(offset).is_some()
+    }
+
+    /// Adds the places of `other`.
+    pub(super) fn merge(&mut self, other: Positions) {
+        self.0.extend(other.0);
+        self.0.sort_unstable_by_key(|(at, _)| *at);
+        self.0.dedup_by_key(|(at, _)| *at);
+    }
+
+    fn get(&self, offset: usize) -> Option<HumanPosition> {
+        let at = self.0.binary_search_by_key(&offset, |(at, _)| *at).ok()?;
+        self.0.get(at).map(|(_, position)| *position)
+    }
+}
+
+/// Every offset a finding points at: its range, its fix's edits, its
+/// related locations.
+pub(super) fn finding_offsets(diagnostics: &[Diagnostic]) -> impl Iterator<Item = usize> + '_ {
+    diagnostics.iter().flat_map(|diagnostic| {
+        let edits = diagnostic
+            .fix
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .flat_map(|edit| [edit.range.start, edit.range.end]);
+        let related = diagnostic
+            .related
+            .iter()
+            .flat_map(|related| [related.range.start, related.range.end]);
+        [diagnostic.range.start, diagnostic.range.end]
+            .into_iter()
+            .chain(edits)
+            .chain(related)
+    })
 }
 
 pub(super) struct Report<'a> {
@@ -102,7 +193,7 @@ struct JsonDiagnostic<'a> {
 }
 
 fn position(file: &ReportFile<'_>, offset: usize) -> JsonPosition {
-    let human = file.index.to_human(file.text, offset);
+    let human = file.at(offset);
     JsonPosition {
         line: human.line,
         column: human.column,
@@ -173,12 +264,21 @@ pub(super) fn emit(
             } else {
                 Renderer::plain()
             };
-            for (file, diagnostic) in all() {
-                writeln!(
-                    out,
-                    "{}\n",
-                    render_human(&renderer, report.files, file, diagnostic)
-                )?;
+            // One file's text at a time, read again for its snippets.
+            for file in report.files {
+                if file.diagnostics.is_empty() {
+                    continue;
+                }
+                let text = file.text_again();
+                let text = text.as_deref().unwrap_or("");
+                let index = LineIndex::new(text);
+                for diagnostic in &file.diagnostics {
+                    writeln!(
+                        out,
+                        "{}\n",
+                        render_human(&renderer, report.files, file, (text, &index), diagnostic)
+                    )?;
+                }
             }
             if !report.quiet {
                 summary(report, out)?;
@@ -191,7 +291,7 @@ pub(super) fn emit(
 /// `path:line:col: severity[rule] message`, as the concise format and the
 /// JUnit failure bodies print it.
 pub(super) fn concise_line(file: &ReportFile<'_>, diagnostic: &Diagnostic) -> String {
-    let start = file.index.to_human(file.text, diagnostic.range.start);
+    let start = file.at(diagnostic.range.start);
     format!(
         "{}:{}:{}: {}[{}] {}",
         file.name,
@@ -209,6 +309,7 @@ fn render_human(
     renderer: &Renderer,
     files: &[ReportFile<'_>],
     file: &ReportFile<'_>,
+    (text, index): (&str, &LineIndex),
     diagnostic: &Diagnostic,
 ) -> String {
     let level = match diagnostic.severity {
@@ -219,14 +320,11 @@ fn render_human(
         Severity::Hint => Level::HELP.with_name("hint"),
     };
     // Show only the lines the span covers: whole-file sources are slow on big archives.
-    let first = file.index.line_col(diagnostic.range.start).line;
-    let last = file.index.line_col(diagnostic.range.end).line;
-    let start = file.index.line_range(first).map_or(0, |line| line.start);
-    let end = file
-        .index
-        .line_range(last)
-        .map_or(file.text.len(), |line| line.end);
-    let source = snippet_source(TextRange::new(start, end).slice(file.text));
+    let first = index.line_col(diagnostic.range.start).line;
+    let last = index.line_col(diagnostic.range.end).line;
+    let start = index.line_range(first).map_or(0, |line| line.start);
+    let end = index.line_range(last).map_or(text.len(), |line| line.end);
+    let source = snippet_source(TextRange::new(start, end).slice(text));
     let span_start = diagnostic
         .range
         .start
@@ -261,7 +359,7 @@ fn render_human(
             Some(other) => files.get(other.0 as usize),
         };
         if let Some(target) = target {
-            let at = target.index.to_human(target.text, related.range.start);
+            let at = target.at(related.range.start);
             // The path only when the note points into another file.
             let place = if target.name == file.name {
                 format!("line {}, column {}", at.line, at.column)

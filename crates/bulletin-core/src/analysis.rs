@@ -148,26 +148,23 @@ pub fn check_files_observed(
             .get(file.0 as usize)
             .map_or_else(String::new, |file| file.name.clone())
     };
-    let indexed: Vec<(FileId, &FileAnalysis)> = analyses
+    let summaries: Vec<FileSummary> = analyses
         .iter()
         .enumerate()
-        .map(|(index, analysis)| (FileId(index as u32), analysis))
+        .map(|(index, analysis)| FileSummary::of(FileId(index as u32), analysis))
         .collect();
-    let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
-    for (file, diagnostic) in archive_diagnostics(&indexed, &archive_config, &name_of) {
-        if let Some(slot) = cross.get_mut(file.0 as usize) {
-            slot.push(diagnostic);
-        }
-    }
+    let mut cross = cross_file_diagnostics(summaries, files.len(), &archive_config, &name_of);
     analyses
         .into_iter()
-        .zip(cross)
+        .zip(cross.iter_mut())
         .zip(files)
         .map(|((analysis, cross), file)| {
-            let mut diagnostics = analysis.diagnostics.clone();
-            diagnostics.extend(cross);
-            let mut diagnostics = configure(diagnostics, file.config, file.path);
-            sort(&mut diagnostics);
+            let diagnostics = finish(
+                analysis.diagnostics.clone(),
+                std::mem::take(cross),
+                file.config,
+                file.path,
+            );
             CheckedFile {
                 analysis,
                 diagnostics,
@@ -176,9 +173,87 @@ pub fn check_files_observed(
         .collect()
 }
 
+/// What the cross-file rules need of one file: its readable issue claims
+/// and its acronym definitions. A check that streams its files keeps this
+/// (a few dozen bytes per article) and lets go of the text and the model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileSummary {
+    pub mentions: Vec<IssueMention>,
+    pub claims: Vec<AcronymClaim>,
+}
+
+impl FileSummary {
+    /// The summary of `analysis`, the analysis of the file `file`.
+    pub fn of(file: FileId, analysis: &FileAnalysis) -> FileSummary {
+        let mut mentions = archive::issue_mentions(&analysis.document, file);
+        mentions.shrink_to_fit();
+        FileSummary {
+            mentions,
+            claims: acronym_claims(file, analysis),
+        }
+    }
+}
+
+/// The acronym definitions of a file, as the cross-file spelling rule takes them.
+pub fn acronym_claims(file: FileId, analysis: &FileAnalysis) -> Vec<AcronymClaim> {
+    analysis
+        .entities
+        .iter()
+        .flat_map(|article| {
+            article.acronyms.iter().map(move |definition| AcronymClaim {
+                file,
+                abbr: definition.abbr.clone(),
+                expansion: definition.expansion.clone(),
+                expansion_range: definition.expansion_range,
+            })
+        })
+        .collect()
+}
+
+/// The cross-file rules over the summaries of `count` files, whose
+/// `FileId`s are their indices: each file's findings, at default severity.
+pub fn cross_file_diagnostics(
+    summaries: Vec<FileSummary>,
+    count: usize,
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<Vec<Diagnostic>> {
+    // Moved, not copied: the summaries are most of what a streamed check holds.
+    let mut mentions: Vec<IssueMention> =
+        Vec::with_capacity(summaries.iter().map(|summary| summary.mentions.len()).sum());
+    let mut claims: Vec<AcronymClaim> =
+        Vec::with_capacity(summaries.iter().map(|summary| summary.claims.len()).sum());
+    for summary in summaries {
+        mentions.extend(summary.mentions);
+        claims.extend(summary.claims);
+    }
+    let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
+    for (file, diagnostic) in run_cross_file_rules(&mentions, &claims, config, display_name) {
+        if let Some(slot) = cross.get_mut(file.0 as usize) {
+            slot.push(diagnostic);
+        }
+    }
+    cross
+}
+
+/// One file's findings, complete: its own and the cross-file ones,
+/// configured for its path and sorted.
+pub fn finish(
+    own: Vec<Diagnostic>,
+    cross: Vec<Diagnostic>,
+    config: &Config,
+    path: Option<&Path>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = own;
+    diagnostics.extend(cross);
+    let mut diagnostics = configure(diagnostics, config, path);
+    sort(&mut diagnostics);
+    diagnostics
+}
+
 /// The cross-file rules over files analysed on their own: issue dates and
-/// sequence, and acronyms expanded two ways. The language server calls this
-/// over its workspace index, `check_files` over the files given.
+/// sequence, and acronyms expanded two ways. The language server runs the
+/// same two rules over its workspace index, `check_files` over the files given.
 pub fn archive_diagnostics(
     files: &[(FileId, &FileAnalysis)],
     config: &Config,
@@ -190,24 +265,23 @@ pub fn archive_diagnostics(
         .collect();
     let claims: Vec<AcronymClaim> = files
         .iter()
-        .flat_map(|(file, analysis)| {
-            analysis.entities.iter().flat_map(move |article| {
-                article.acronyms.iter().map(move |definition| AcronymClaim {
-                    file: *file,
-                    abbr: definition.abbr.clone(),
-                    expansion: definition.expansion.clone(),
-                    expansion_range: definition.expansion_range,
-                })
-            })
-        })
+        .flat_map(|(file, analysis)| acronym_claims(*file, analysis))
         .collect();
-    let mut out: Vec<(FileId, Diagnostic)> =
-        archive::check_archive(&mentions, config, display_name)
-            .into_iter()
-            .map(|found| (found.file, found.diagnostic))
-            .collect();
+    run_cross_file_rules(&mentions, &claims, config, display_name)
+}
+
+fn run_cross_file_rules(
+    mentions: &[IssueMention],
+    claims: &[AcronymClaim],
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<(FileId, Diagnostic)> {
+    let mut out: Vec<(FileId, Diagnostic)> = archive::check_archive(mentions, config, display_name)
+        .into_iter()
+        .map(|found| (found.file, found.diagnostic))
+        .collect();
     out.extend(entities::check_acronym_spellings(
-        &claims,
+        claims,
         &config.gazetteer,
         display_name,
     ));
