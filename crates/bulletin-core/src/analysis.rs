@@ -12,7 +12,7 @@ use crate::archive::{self, IssueMention};
 use crate::checks;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::entities::{self, AcronymClaim, ArticleEntities};
+use crate::entities::{self, AcronymClaim, AcronymTally, ArticleEntities};
 use crate::line_index::LineIndex;
 use crate::model::{Article, Document};
 use crate::syntax;
@@ -179,7 +179,7 @@ pub fn check_files_observed(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileSummary {
     pub mentions: Vec<IssueMention>,
-    pub claims: Vec<AcronymClaim>,
+    pub acronyms: AcronymTally,
 }
 
 impl FileSummary {
@@ -187,10 +187,20 @@ impl FileSummary {
     pub fn of(file: FileId, analysis: &FileAnalysis) -> FileSummary {
         let mut mentions = archive::issue_mentions(&analysis.document, file);
         mentions.shrink_to_fit();
-        FileSummary {
-            mentions,
-            claims: acronym_claims(file, analysis),
+        let mut acronyms = AcronymTally::default();
+        for definition in analysis
+            .entities
+            .iter()
+            .flat_map(|article| &article.acronyms)
+        {
+            acronyms.add(
+                file,
+                &definition.abbr,
+                &definition.expansion,
+                definition.expansion_range,
+            );
         }
+        FileSummary { mentions, acronyms }
     }
 }
 
@@ -221,14 +231,17 @@ pub fn cross_file_diagnostics(
     // Moved, not copied: the summaries are most of what a streamed check holds.
     let mut mentions: Vec<IssueMention> =
         Vec::with_capacity(summaries.iter().map(|summary| summary.mentions.len()).sum());
-    let mut claims: Vec<AcronymClaim> =
-        Vec::with_capacity(summaries.iter().map(|summary| summary.claims.len()).sum());
+    let mut acronyms = AcronymTally::default();
     for summary in summaries {
         mentions.extend(summary.mentions);
-        claims.extend(summary.claims);
+        acronyms.append(summary.acronyms);
     }
     let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-    for (file, diagnostic) in run_cross_file_rules(&mentions, &claims, config, display_name) {
+    let found = archive::check_archive(&mentions, config, display_name)
+        .into_iter()
+        .map(|found| (found.file, found.diagnostic))
+        .chain(acronyms.check(&config.gazetteer, display_name));
+    for (file, diagnostic) in found {
         if let Some(slot) = cross.get_mut(file.0 as usize) {
             slot.push(diagnostic);
         }
@@ -267,21 +280,13 @@ pub fn archive_diagnostics(
         .iter()
         .flat_map(|(file, analysis)| acronym_claims(*file, analysis))
         .collect();
-    run_cross_file_rules(&mentions, &claims, config, display_name)
-}
-
-fn run_cross_file_rules(
-    mentions: &[IssueMention],
-    claims: &[AcronymClaim],
-    config: &Config,
-    display_name: &dyn Fn(FileId) -> String,
-) -> Vec<(FileId, Diagnostic)> {
-    let mut out: Vec<(FileId, Diagnostic)> = archive::check_archive(mentions, config, display_name)
-        .into_iter()
-        .map(|found| (found.file, found.diagnostic))
-        .collect();
+    let mut out: Vec<(FileId, Diagnostic)> =
+        archive::check_archive(&mentions, config, display_name)
+            .into_iter()
+            .map(|found| (found.file, found.diagnostic))
+            .collect();
     out.extend(entities::check_acronym_spellings(
-        claims,
+        &claims,
         &config.gazetteer,
         display_name,
     ));
