@@ -4,6 +4,9 @@
 //! seeded share of every defect the rules know and a manifest of where each
 //! one is. The same seed and size always give the same bytes.
 
+// Each bench uses part of it.
+#![allow(dead_code)]
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -437,6 +440,31 @@ fn article(rng: &mut Rng, index: usize, defect: Option<&'static str>, seq: &mut 
     a.text
 }
 
+/// Whether the next article carries a defect, and which: the rules in turn.
+fn next_defect(rng: &mut Rng, next_rule: &mut usize) -> Option<&'static str> {
+    if !rng.next().is_multiple_of(DEFECT_EVERY) {
+        return None;
+    }
+    let rule = RULES[*next_rule % RULES.len()];
+    *next_rule += 1;
+    Some(rule)
+}
+
+/// One text of about `bytes` bytes, articles as the archive's pages have
+/// them (defects seeded alike), for benches of one file.
+pub fn text(bytes: usize, seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let mut out = String::with_capacity(bytes + 4096);
+    out.push_str("Tag Archives: CENTRAL ASIA\n\n");
+    let (mut index, mut next_rule, mut seq) = (0, 0, 0);
+    while out.len() < bytes {
+        let defect = next_defect(&mut rng, &mut next_rule);
+        out.push_str(&article(&mut rng, index, defect, &mut seq));
+        index += 1;
+    }
+    out
+}
+
 /// Writes an archive of about `bytes` bytes under `root` (emptied first).
 pub fn generate(root: &Path, bytes: u64, seed: u64) -> std::io::Result<Corpus> {
     if root.exists() {
@@ -466,13 +494,7 @@ pub fn generate(root: &Path, bytes: u64, seed: u64) -> std::io::Result<Corpus> {
         let mut line = 3usize;
         let budget = PAGE_BYTES.min((bytes - corpus.bytes) as usize + 1);
         while text.len() < budget {
-            let defect = if rng.next() % DEFECT_EVERY == 0 {
-                let rule = RULES[next_rule % RULES.len()];
-                next_rule += 1;
-                Some(rule)
-            } else {
-                None
-            };
+            let defect = next_defect(&mut rng, &mut next_rule);
             let body = article(&mut rng, corpus.articles, defect, &mut seq);
             let lines = body.matches('\n').count();
             if let Some(rule) = defect {
