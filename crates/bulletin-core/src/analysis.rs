@@ -204,22 +204,6 @@ impl FileSummary {
     }
 }
 
-/// The acronym definitions of a file, as the cross-file spelling rule takes them.
-pub fn acronym_claims(file: FileId, analysis: &FileAnalysis) -> Vec<AcronymClaim> {
-    analysis
-        .entities
-        .iter()
-        .flat_map(|article| {
-            article.acronyms.iter().map(move |definition| AcronymClaim {
-                file,
-                abbr: definition.abbr.clone(),
-                expansion: definition.expansion.clone(),
-                expansion_range: definition.expansion_range,
-            })
-        })
-        .collect()
-}
-
 /// The cross-file rules over the summaries of `count` files, whose
 /// `FileId`s are their indices: each file's findings, at default severity.
 pub fn cross_file_diagnostics(
@@ -237,11 +221,7 @@ pub fn cross_file_diagnostics(
         acronyms.append(summary.acronyms);
     }
     let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-    let found = archive::check_archive(&mentions, config, display_name)
-        .into_iter()
-        .map(|found| (found.file, found.diagnostic))
-        .chain(acronyms.check(&config.gazetteer, display_name));
-    for (file, diagnostic) in found {
+    for (file, diagnostic) in cross_file_tallied(&mentions, &acronyms, config, display_name) {
         if let Some(slot) = cross.get_mut(file.0 as usize) {
             slot.push(diagnostic);
         }
@@ -278,18 +258,50 @@ pub fn archive_diagnostics(
         .collect();
     let claims: Vec<AcronymClaim> = files
         .iter()
-        .flat_map(|(file, analysis)| acronym_claims(*file, analysis))
+        .flat_map(|(file, analysis)| {
+            analysis
+                .entities
+                .iter()
+                .flat_map(move |article| article.claims(*file))
+        })
         .collect();
-    let mut out: Vec<(FileId, Diagnostic)> =
-        archive::check_archive(&mentions, config, display_name)
-            .into_iter()
-            .map(|found| (found.file, found.diagnostic))
-            .collect();
-    out.extend(entities::check_acronym_spellings(
-        &claims,
-        &config.gazetteer,
-        display_name,
-    ));
+    cross_file(&mentions, &claims, config, display_name)
+}
+
+/// The archive-wide rules over the issue mentions and acronym claims of
+/// every file judged together: what `bulletin check` and the language
+/// server's workspace both run (the server from per-article caches).
+pub fn cross_file(
+    mentions: &[IssueMention],
+    claims: &[AcronymClaim],
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<(FileId, Diagnostic)> {
+    let mut acronyms = AcronymTally::default();
+    for claim in claims {
+        acronyms.add(
+            claim.file,
+            &claim.abbr,
+            &claim.expansion,
+            claim.expansion_range,
+        );
+    }
+    cross_file_tallied(mentions, &acronyms, config, display_name)
+}
+
+/// The archive-wide rules, the acronym claims tallied: the one place both
+/// `cross_file` and a streamed check (`cross_file_diagnostics`) run them.
+fn cross_file_tallied(
+    mentions: &[IssueMention],
+    acronyms: &AcronymTally,
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<(FileId, Diagnostic)> {
+    let mut out: Vec<(FileId, Diagnostic)> = archive::check_archive(mentions, config, display_name)
+        .into_iter()
+        .map(|found| (found.file, found.diagnostic))
+        .collect();
+    out.extend(acronyms.check(&config.gazetteer, display_name));
     out
 }
 
