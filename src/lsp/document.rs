@@ -143,10 +143,15 @@ impl SegmentSummary {
             }
             last = Some(node);
         }
+        // An article without a headline only starts a page: a segment that
+        // starts with one is the rest of the previous segment's last article.
         let starts_with_article = only_articles
-            && root
-                .named_child(0)
-                .is_none_or(|first| first.start_byte() == 0);
+            && root.named_child(0).is_none_or(|first| {
+                first.start_byte() == 0
+                    && first
+                        .named_child(0)
+                        .is_none_or(|child| child.kind() == "headline")
+            });
         SegmentSummary {
             articles,
             starts_with_article,

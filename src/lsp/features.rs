@@ -327,7 +327,7 @@ fn walk_articles(
         let range = lsp::Range::new(start, lines.position(article.range.end));
         let detail = article_detail(article);
         sink.open(SymbolHead {
-            name: non_empty(&article.headline.text.text, "(untitled)"),
+            name: non_empty(&article.title(), "(untitled)"),
             detail: (!detail.is_empty()).then_some(detail.as_str()),
             kind: SymbolKind::CLASS,
             range,
@@ -644,7 +644,7 @@ pub(crate) fn workspace_symbols(state: &State, query: &str) -> Vec<SymbolInforma
     let mut found: Vec<(i64, SymbolInformation)> = Vec::new();
     for (uri, file) in state.files() {
         for article in file.articles() {
-            let name = &article.headline.text.text;
+            let name = &article.title();
             let Some(score) = fuzzy_score(query, name) else {
                 continue;
             };
@@ -693,7 +693,7 @@ pub(crate) fn folding_ranges(document: &Document) -> Vec<FoldingRange> {
                 end_line: end,
                 end_character: None,
                 kind: Some(FoldingRangeKind::Region),
-                collapsed_text: Some(article.headline.text.text.clone()),
+                collapsed_text: Some(article.title()),
             })
         })
         .collect()

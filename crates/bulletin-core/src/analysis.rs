@@ -95,7 +95,7 @@ pub fn configure(
         .into_iter()
         .filter(|diagnostic| !ignored.contains(&diagnostic.rule))
         .filter_map(|mut diagnostic| {
-            diagnostic.severity = config.severity(diagnostic.rule)?;
+            diagnostic.severity = config.severity_of(diagnostic.rule, diagnostic.severity)?;
             Some(diagnostic)
         })
         .collect()

@@ -328,10 +328,17 @@ impl Config {
 
     /// The severity `rule` reports at, or `None` when it is turned off.
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        self.severity_of(rule, rule.default_severity())
+    }
+
+    /// The severity of a finding of `rule` that the rule itself gave
+    /// `found` (a rule may soften one case, e.g. `headline-missing` at the
+    /// top of a page): the configured level wins, otherwise `found`.
+    pub fn severity_of(&self, rule: Rule, found: Severity) -> Option<Severity> {
         match self.rule_levels.get(&rule) {
             Some(RuleLevel::Off) => None,
             Some(RuleLevel::On(severity)) => Some(*severity),
-            None => Some(rule.default_severity()),
+            None => Some(found),
         }
     }
 
