@@ -1269,6 +1269,10 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
 /* API                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* A text starts as if a trailer line stood before it. The language
+ * server's store parses a long page in segments and cuts only after an
+ * article ending with a trailer, where the whole page's parse is in this
+ * same state for a headline line; keep the two in step. */
 static void init_state(Scanner *s) {
   s->phase = PH_NONE;
   s->flags = F_PREV_TRAILER | F_AFTER_BLANK;

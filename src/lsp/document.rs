@@ -12,17 +12,24 @@
 //! The invariant: every segment but the first starts at an article start of
 //! the whole-document parse, and parsing the segments on their own yields
 //! the same articles as parsing the whole text (`tests/lsp_document.rs`
-//! checks it after random edits). An article's parse depends on its own text
-//! and on two pieces of context the segment parse cannot see:
+//! checks it after random edits). It holds by construction because a
+//! segment starts only where the whole parse is in the parser's initial
+//! state for a headline line: right after an article whose last line is a
+//! trailer (issue reference, copyright, ENDS). The scanner starts a text as
+//! if a trailer stood before it, and the only context a headline line reads
+//! from the lines above is whether the last one was a trailer ("weak"
+//! headlines); whatever else differs at the start of a text (a dateline or a
+//! trailer line is read differently there) makes the segment not start with
+//! a headline, and the store then merges it with the previous one. An
+//! article's parse also looks a few lines ahead, so:
 //!
-//! * a "weak" headline depends on the line before it (a trailer), so an edit
-//!   in a segment's first article is reparsed together with the previous
-//!   segment;
-//! * a line's classification looks a few lines ahead, so an edit in a
-//!   segment's last article (or the blank lines after it) is reparsed
-//!   together with the next segment, and a segment is never cut right after
-//!   an article that is only a headline (whether that line is a headline
-//!   depends on what follows it).
+//! * an edit in a segment's first article is reparsed together with the
+//!   previous segment (its first line may stop being a headline);
+//! * an edit in a segment's last article (or the blank lines after it) is
+//!   reparsed together with the next segment, and when a reparse changes
+//!   what a segment ends with, the next one is reparsed with it
+//!   (`fix_following`), so a cut never stays after an article that lost its
+//!   trailer.
 //!
 //! After such a merged reparse the window is cut again into segments, and
 //! the cut is kept only if the pieces' articles equal the window's.
@@ -89,8 +96,9 @@ impl Default for SegmentLimits {
 pub struct ArticleShape {
     /// The article's range, relative to the segment.
     pub range: TextRange,
-    /// The article is more than a headline, so a segment may be cut right
-    /// after it (whether a lone line is a headline depends on what follows).
+    /// The article's last line is a trailer, so a segment may be cut right
+    /// after it: the whole parse is then in the state a segment's parse
+    /// starts in (see the module's invariant).
     pub cuttable: bool,
 }
 
@@ -133,7 +141,7 @@ impl SegmentSummary {
             if node.kind() == "article" {
                 articles.push(ArticleShape {
                     range: syntax::range(node),
-                    cuttable: node.named_child_count() > 1,
+                    cuttable: end_context(node).1,
                 });
             } else {
                 only_articles = false;
@@ -432,8 +440,10 @@ impl Segment {
 }
 
 /// Where to cut a segment's text (relative offsets of article starts) so
-/// that each piece respects `limits`. Never cuts right after an article that
-/// is only a headline: whether its line is a headline depends on what follows.
+/// that each piece respects `limits`. Cuts only right after an article that
+/// ends with a trailer, where a piece's parse starts in the whole parse's
+/// state (see the module's invariant); a run of articles without trailers
+/// stays in one segment.
 fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut piece_start = 0usize;
