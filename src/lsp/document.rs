@@ -430,7 +430,10 @@ impl Segment {
             {
                 old.next();
             }
-            match old.next_if(|entry| entry.article.range == range) {
+            // An article's analysis depends on its own text only, except a
+            // headline-less one's (`headline-missing` asks whether anything
+            // precedes it on the page): that one is always judged again.
+            match old.next_if(|entry| entry.article.range == range && entry.article.has_headline) {
                 Some(entry) => fresh.push(entry),
                 None => fresh.push(Box::new(ArticleAnalysis::compute(node, own, base, config))),
             }

@@ -256,8 +256,12 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
             "paragraph" => {
                 if article.lead.is_none() {
                     article.lead = Some(syntax::range(child));
+                    // Only the paragraph's text: what follows it is not
+                    // this article's (the server reuses an article's model
+                    // while its range is unchanged).
+                    let own = text.get(..child.end_byte()).unwrap_or(text);
                     article.dateline = syntax::child_of_kind(child, "dateline")
-                        .map(|dateline| read_dateline(dateline, text));
+                        .map(|dateline| read_dateline(dateline, own));
                 }
                 article.paragraphs.push(syntax::range(child));
             }
@@ -396,7 +400,8 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
             _ => push(&mut dateline, DatelinePiece::Other, child),
         }
     }
-    // The story starts at the first non-space character after the dateline on its line.
+    // The story starts at the first non-space character after the dateline
+    // on its line (`text` ends with the dateline's paragraph).
     let after = dateline.range.end;
     let rest = text.get(after..).unwrap_or("");
     let line_rest = line_index::first_line(rest);
