@@ -5,7 +5,8 @@
 use tower_lsp_server::ls_types::{self as lsp, PositionEncodingKind};
 
 pub(crate) use bulletin_core::ide::lines::{Encoding, LineCursor, Lines, TextLines};
-use bulletin_core::ide::{ContentChange, Position, PositionRange};
+use bulletin_core::ide::{ContentChange, FileRef, Position, PositionRange};
+use bulletin_core::text_range::TextRange;
 
 /// `utf-8` when the client offers it, UTF-16 (the protocol's default) otherwise.
 pub(crate) fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
@@ -42,5 +43,31 @@ pub(crate) fn from_change(change: lsp::TextDocumentContentChangeEvent) -> Conten
     ContentChange {
         range: change.range.map(from_range),
         text: change.text,
+    }
+}
+
+/// Converts the ranges of one file, walking forward through an open
+/// document (diagnostics come sorted by position) instead of looking each
+/// position up in the rope.
+pub(crate) enum FilePositions<'a> {
+    Open(LineCursor<'a>),
+    Disk(TextLines<'a>, Encoding),
+}
+
+impl<'a> FilePositions<'a> {
+    pub(crate) fn of(file: &FileRef<'a>, encoding: Encoding) -> FilePositions<'a> {
+        match *file {
+            FileRef::Open(document) => {
+                FilePositions::Open(LineCursor::at(&document.text, &document.rope, encoding, 0))
+            }
+            FileRef::Indexed(indexed) => FilePositions::Disk(indexed.lines(), encoding),
+        }
+    }
+
+    pub(crate) fn range(&mut self, bytes: TextRange) -> lsp::Range {
+        range(match self {
+            FilePositions::Open(cursor) => cursor.range(bytes),
+            FilePositions::Disk(lines, encoding) => lines.range(bytes, *encoding),
+        })
     }
 }

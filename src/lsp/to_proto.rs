@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     MarkupKind, SemanticToken, SymbolKind, TextEdit, Uri,
 };
 
-use super::convert::{self, Encoding, Lines, TextLines};
+use super::convert::{self, Encoding, FilePositions, Lines, TextLines};
 use bulletin_core::ide::completion::{CompletionItem, CompletionKind};
 use bulletin_core::ide::entities::Highlight;
 use bulletin_core::ide::folding::Fold;
@@ -119,15 +119,33 @@ pub(crate) fn location(
     }
 }
 
+/// Many locations, in runs per file (every mention of an entity across an
+/// archive): each run's ranges are converted by one forward walk.
 pub(crate) fn locations(
     encoding: Encoding,
     snapshot: &Snapshot<'_, Uri>,
     found: &[Location<Uri>],
 ) -> Vec<lsp::Location> {
-    found
-        .iter()
-        .filter_map(|found| location(encoding, snapshot, found))
-        .collect()
+    let mut out = Vec::with_capacity(found.len());
+    let mut run: Option<(&Uri, FilePositions<'_>)> = None;
+    for found in found {
+        let Target::File(uri) = &found.target else {
+            out.extend(location(encoding, snapshot, found));
+            continue;
+        };
+        if run.as_ref().is_none_or(|(current, _)| *current != uri) {
+            run = snapshot
+                .file(uri)
+                .map(|file| (uri, FilePositions::of(&file, encoding)));
+        }
+        if let Some((uri, positions)) = &mut run {
+            out.push(lsp::Location::new(
+                (*uri).clone(),
+                positions.range(found.range),
+            ));
+        }
+    }
+    out
 }
 
 pub(crate) fn workspace_symbol(
