@@ -216,6 +216,36 @@ impl FileRef<'_> {
         )
     }
 
+    /// The file's issue mentions, as file `id`'s.
+    pub fn mentions(&self, id: FileId) -> Vec<IssueMention> {
+        match self {
+            FileRef::Open(document) => document.mentions(id),
+            FileRef::Indexed(indexed) => indexed
+                .mentions
+                .iter()
+                .map(|mention| IssueMention {
+                    file: id,
+                    ..mention.clone()
+                })
+                .collect(),
+        }
+    }
+
+    /// The file's acronym claims, as file `id`'s.
+    pub fn claims(&self, id: FileId) -> Vec<AcronymClaim> {
+        match self {
+            FileRef::Open(document) => document.claims(id),
+            FileRef::Indexed(indexed) => indexed
+                .claims
+                .iter()
+                .map(|claim| AcronymClaim {
+                    file: id,
+                    ..claim.clone()
+                })
+                .collect(),
+        }
+    }
+
     /// The file's text.
     pub fn text(&self) -> &str {
         match self {
@@ -491,41 +521,16 @@ impl<K: Ord + Clone> Workspace<K> {
     /// Documents must be updated (`update_all`) or refreshed first.
     pub fn all_diagnostics(&self) -> Vec<(K, Vec<Diagnostic>)> {
         let files = self.files();
+        let id = |at: usize| FileId(at as u32);
         let mentions: Vec<IssueMention> = files
             .iter()
             .enumerate()
-            .flat_map(|(at, (_, file))| {
-                let id = FileId(at as u32);
-                match file {
-                    FileRef::Open(document) => document.mentions(id),
-                    FileRef::Indexed(indexed) => indexed
-                        .mentions
-                        .iter()
-                        .map(|mention| IssueMention {
-                            file: id,
-                            ..mention.clone()
-                        })
-                        .collect(),
-                }
-            })
+            .flat_map(|(at, (_, file))| file.mentions(id(at)))
             .collect();
         let claims: Vec<AcronymClaim> = files
             .iter()
             .enumerate()
-            .flat_map(|(at, (_, file))| {
-                let id = FileId(at as u32);
-                match file {
-                    FileRef::Open(document) => document.claims(id),
-                    FileRef::Indexed(indexed) => indexed
-                        .claims
-                        .iter()
-                        .map(|claim| AcronymClaim {
-                            file: id,
-                            ..claim.clone()
-                        })
-                        .collect(),
-                }
-            })
+            .flat_map(|(at, (_, file))| file.claims(id(at)))
             .collect();
         let names: Vec<String> = files
             .iter()
