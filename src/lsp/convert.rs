@@ -71,3 +71,45 @@ impl<'a> FilePositions<'a> {
         })
     }
 }
+
+/// Writes JSON straight into bytes, for the messages that are large and
+/// frequent (a 5 MB archive's diagnostics on every keystroke, every
+/// mention of an entity): building `lsp::` values and `serde_json::Value`s
+/// for them costs more than judging the text.
+pub(crate) struct JsonOut(Vec<u8>);
+
+impl JsonOut {
+    pub(crate) fn with_capacity(bytes: usize) -> JsonOut {
+        JsonOut(Vec::with_capacity(bytes))
+    }
+
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+
+    pub(crate) fn string(&mut self, text: &str) {
+        // serde_json escapes exactly as every other message does.
+        let _ = serde_json::to_writer(&mut self.0, text);
+    }
+
+    pub(crate) fn number(&mut self, value: i64) {
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    pub(crate) fn range(&mut self, range: lsp::Range) {
+        self.raw(br#"{"start":{"line":"#);
+        self.number(i64::from(range.start.line));
+        self.raw(br#","character":"#);
+        self.number(i64::from(range.start.character));
+        self.raw(br#"},"end":{"line":"#);
+        self.number(i64::from(range.end.line));
+        self.raw(br#","character":"#);
+        self.number(i64::from(range.end.character));
+        self.raw(b"}}");
+    }
+}

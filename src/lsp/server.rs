@@ -1064,10 +1064,17 @@ impl LanguageServer for Backend {
                 .offset(convert::from_position(at.position), state.encoding);
             let found = ide::entities::references(snapshot, uri, offset, include_declaration)
                 .unwrap_or_else(|| ide::navigation::issue_articles(snapshot, uri, offset, true));
-            let found = to_proto::locations(state.encoding, snapshot, &found);
-            // Every mention of an entity across an archive: thousands of
-            // locations, written without the intermediate JSON value.
-            (!found.is_empty()).then(|| direct(found, Vec::new))
+            if found.is_empty() {
+                return None;
+            }
+            // Every mention of an entity across an archive: tens of
+            // thousands of locations, written straight into JSON.
+            if wire::reply_directly_json(|| {
+                vec![to_proto::locations_json(state.encoding, snapshot, &found)]
+            }) {
+                return Some(Vec::new());
+            }
+            Some(to_proto::locations(state.encoding, snapshot, &found))
         })
     }
 

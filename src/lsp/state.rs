@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use super::convert::{self, Encoding, FilePositions};
+use super::convert::{self, Encoding, FilePositions, JsonOut};
 use bulletin_core::diagnostic::{Applicability, Diagnostic, Severity};
 use bulletin_core::ide::Workspace;
 
@@ -82,40 +82,6 @@ impl Default for State {
     }
 }
 
-/// Writes JSON straight into bytes: a large archive's diagnostics are
-/// thousands of objects, republished on every keystroke, and building
-/// `lsp::Diagnostic`s and `serde_json::Value`s for them costs more than
-/// judging the text.
-struct JsonOut(Vec<u8>);
-
-impl JsonOut {
-    fn raw(&mut self, bytes: &[u8]) {
-        self.0.extend_from_slice(bytes);
-    }
-
-    fn string(&mut self, text: &str) {
-        // serde_json escapes exactly as every other message does.
-        let _ = serde_json::to_writer(&mut self.0, text);
-    }
-
-    fn number(&mut self, value: i64) {
-        self.0
-            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
-    }
-
-    fn range(&mut self, range: lsp::Range) {
-        self.raw(br#"{"start":{"line":"#);
-        self.number(i64::from(range.start.line));
-        self.raw(br#","character":"#);
-        self.number(i64::from(range.start.character));
-        self.raw(br#"},"end":{"line":"#);
-        self.number(i64::from(range.end.line));
-        self.raw(br#","character":"#);
-        self.number(i64::from(range.end.character));
-        self.raw(b"}}");
-    }
-}
-
 impl State {
     /// `publishDiagnostics` params for `uri` (open, at `version`) as JSON:
     /// what `to_lsp` builds, serialised, without the intermediate values.
@@ -133,7 +99,7 @@ impl State {
         // A fix's edits are near its diagnostic; related locations may be
         // anywhere, in any file: they are looked up without the cursor.
         let mut pages: HashMap<bulletin_core::rules::Rule, Option<String>> = HashMap::new();
-        let mut out = JsonOut(Vec::with_capacity(256 + diagnostics.len() * 320));
+        let mut out = JsonOut::with_capacity(256 + diagnostics.len() * 320);
         out.raw(br#"{"uri":"#);
         out.string(uri.as_str());
         out.raw(br#","diagnostics":["#);
@@ -217,7 +183,7 @@ impl State {
         out.raw(br#"],"version":"#);
         out.number(i64::from(version));
         out.raw(b"}");
-        Some(out.0)
+        Some(out.into_bytes())
     }
 
     /// The configured diagnostics of one file, in LSP form.

@@ -230,7 +230,17 @@ impl ArticleAnalysis {
             entities,
         };
         analysis.shift(base as isize);
+        analysis.shrink_to_fit();
         analysis
+    }
+
+    /// Kept for as long as the document is open: no room to spare.
+    fn shrink_to_fit(&mut self) {
+        self.article.paragraphs.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+        self.mentions.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.entities.shrink_to_fit();
     }
 
     /// Judges the article again under `config`, in a segment whose text is
@@ -243,6 +253,7 @@ impl ArticleAnalysis {
         self.claims = judged.claims;
         self.entities = judged.entities;
         self.shift(base as isize);
+        self.shrink_to_fit();
     }
 
     fn shift(&mut self, delta: isize) {
