@@ -20,6 +20,7 @@ pub mod fix;
 pub mod line_index;
 pub mod model;
 pub mod outline;
+pub mod report;
 pub mod rules;
 pub mod syntax;
 pub mod text_range;
