@@ -1,0 +1,292 @@
+// The playground in real Chromium (puppeteer-core, as the VS Code suite
+// drives it): opens editors/web/dist/index.html from file://, pastes the
+// example page into the editor, and checks what a person sees: the seven
+// warnings in the lint panel at the lines `bulletin check` gives, a hover on
+// SCO, the outline's ten articles, the dash quick fix, the share link, and
+// `window.bulletin.check` against the CLI's JSON. Measures load → first
+// diagnostics and keystroke → diagnostics, and saves a screenshot.
+//
+//   node --test editors/web/test/browser.test.mjs
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), BULLETIN_BIN (default
+// target/debug/bulletin), ARTIFACTS (default editors/web/test/artifacts),
+// SCREENSHOT (also write the screenshot there, e.g. docs/images/playground.png),
+// BUDGETS=report to print the timing budgets without failing on them.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import puppeteer from "puppeteer-core";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WEB = resolve(HERE, "..");
+const ROOT = resolve(WEB, "../..");
+const BIN = process.env.BULLETIN_BIN ?? join(ROOT, "target/debug/bulletin");
+const ARTIFACTS = process.env.ARTIFACTS ?? join(HERE, "artifacts");
+const PAGE_URL = pathToFileURL(join(WEB, "dist/index.html")).href;
+const SAMPLE = readFileSync(join(WEB, "sample.bulletin"), "utf8");
+const NAME = "seed.bulletin";
+const LOAD_BUDGET_MS = 300;
+const KEYSTROKE_BUDGET_MS = 50;
+const enforceBudgets = process.env.BUDGETS !== "report";
+
+/** `bulletin check --format json` on `text` as `seed.bulletin`, from a folder with no bulletin.toml. */
+function cliCheck(text) {
+  const out = execFileSync(BIN, ["check", "--format", "json", "--exit-zero", "--stdin-filename", NAME, "-"], {
+    cwd: tmpdir(),
+    input: text,
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+let browser;
+let page;
+const consoleErrors = [];
+const figures = {};
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--allow-file-access-from-files",
+    ],
+    defaultViewport: { width: 1440, height: 900 },
+  });
+  page = await browser.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (err) => consoleErrors.push(String(err)));
+  // No network at run time: any request but file:// and data: fails the test.
+  await page.setRequestInterception(true);
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.startsWith("file:") || url.startsWith("data:")) request.continue();
+    else {
+      consoleErrors.push(`network request: ${url}`);
+      request.abort();
+    }
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  if (Object.keys(figures).length > 0) {
+    writeFileSync(join(ARTIFACTS, "figures.json"), JSON.stringify(figures, null, 2) + "\n");
+  }
+});
+
+// The lint panel's rows; with nothing found it shows one "No diagnostics" row.
+const ROWS = `[...document.querySelectorAll(".cm-panel-lint li.cm-diagnostic")].filter((item) => item.textContent !== "No diagnostics")`;
+
+/** The lint panel's rows: severity and text. */
+async function panelRows() {
+  return page.$$eval(".cm-panel-lint li.cm-diagnostic", (items) =>
+    items.filter((item) => item.textContent !== "No diagnostics").map((item) => ({
+      severity: [...item.classList].find((name) => name.startsWith("cm-diagnostic-"))?.slice(14),
+      text: item.textContent,
+    })),
+  );
+}
+
+async function waitForRows(count) {
+  await page.waitForFunction(`${ROWS}.length === ${count}`, { timeout: 10000 });
+}
+
+test("the page loads from file:// and shows its first diagnostics within budget", async () => {
+  await page.goto(PAGE_URL, { waitUntil: "load" });
+  await page.waitForFunction(() => window.bulletin?.timings?.firstDiagnostics != null, { timeout: 10000 });
+  // performance.now() counts from the navigation's start.
+  const loadToFirst = await page.evaluate(() => window.bulletin.timings.firstDiagnostics);
+  figures.loadToFirstDiagnosticsMs = Math.round(loadToFirst * 10) / 10;
+  console.log(`# load → first diagnostics: ${loadToFirst.toFixed(1)} ms (budget ${LOAD_BUDGET_MS} ms)`);
+  if (enforceBudgets) assert.ok(loadToFirst <= LOAD_BUDGET_MS, `load → first diagnostics took ${loadToFirst} ms`);
+  assert.deepEqual(await page.evaluate(() => typeof window.bulletin.check + typeof window.bulletin.symbols), "functionfunction");
+});
+
+test("pasting the example page shows its seven warnings in the lint panel at the right lines", async () => {
+  await page.click(".cm-line"); // the first line: the editor has the focus
+  await page.keyboard.down("Control");
+  await page.keyboard.press("a");
+  await page.keyboard.up("Control");
+  await page.keyboard.press("Backspace");
+  await waitForRows(0);
+  // A paste event carrying the text, as the clipboard delivers it.
+  await page.$eval(
+    ".cm-content",
+    (content, text) => {
+      const data = new DataTransfer();
+      data.setData("text/plain", text);
+      content.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    SAMPLE,
+  );
+  const expected = cliCheck(SAMPLE);
+  assert.equal(expected.length, 7);
+  await waitForRows(expected.length);
+  const rows = await panelRows();
+  assert.deepEqual(
+    rows.map((row) => row.severity),
+    expected.map((record) => record.severity),
+  );
+  assert.equal(rows.filter((row) => row.severity === "warning").length, 7);
+  // Each row, chosen in the panel, puts the cursor on its finding's line.
+  const lines = [];
+  for (let at = 0; at < rows.length; at += 1) {
+    const point = await page.evaluate((index) => {
+      const item = document.querySelectorAll(".cm-panel-lint li.cm-diagnostic")[index];
+      item.scrollIntoView({ block: "nearest" });
+      const box = item.getBoundingClientRect();
+      return { x: box.left + 20, y: (box.top + box.bottom) / 2 };
+    }, at);
+    await page.mouse.click(point.x, point.y);
+    lines.push(
+      await page.evaluate(() => {
+        const state = window.bulletinView.state;
+        return state.doc.lineAt(state.selection.main.from).number;
+      }),
+    );
+    assert.ok(rows[at].text.includes(expected[at].message), `row ${at}: ${rows[at].text}`);
+  }
+  assert.deepEqual(
+    lines,
+    expected.map((record) => record.start.line),
+  );
+  assert.deepEqual(lines, [11, 19, 23, 25, 63, 71, 79]);
+});
+
+test("hovering SCO names the Shanghai Cooperation Organisation", async () => {
+  const pos = SAMPLE.indexOf("The SCO brings") + "The S".length;
+  const point = await page.evaluate((offset) => {
+    const view = window.bulletinView;
+    view.dispatch({ effects: [], scrollIntoView: true, selection: { anchor: offset } });
+    const box = view.coordsAtPos(offset);
+    return { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 };
+  }, pos);
+  await page.mouse.move(point.x, point.y);
+  await page.waitForSelector(".cm-tooltip-hover .bulletin-hover", { timeout: 5000 });
+  const text = await page.$eval(".cm-tooltip-hover .bulletin-hover", (node) => node.textContent);
+  assert.match(text, /Shanghai Cooperation Organisation/);
+  await page.screenshot({ path: join(ARTIFACTS, "playground.png") });
+  if (process.env.SCREENSHOT) copyFileSync(join(ARTIFACTS, "playground.png"), process.env.SCREENSHOT);
+  await page.mouse.move(5, 5);
+});
+
+test("the outline lists the ten articles of `bulletin symbols`", async () => {
+  const headlines = await page.$$eval("#outline-list .outline-article", (items) =>
+    items.map((item) => item.firstChild.textContent),
+  );
+  const expected = JSON.parse(execFileSync(BIN, ["symbols", "--format", "json", join(WEB, "sample.bulletin")], { encoding: "utf8" }));
+  assert.equal(headlines.length, 10);
+  assert.deepEqual(
+    headlines,
+    expected.articles.map((article) => article.headline),
+  );
+});
+
+test("the dash quick fix removes its warning, and only that one", async () => {
+  const before = await panelRows();
+  const at = before.findIndex((row) => row.text.includes("en dash"));
+  assert.notEqual(at, -1);
+  const dashes = before.filter((row) => row.text.includes("en dash")).length;
+  const buttons = await page.$$(".cm-panel-lint li.cm-diagnostic");
+  const action = await buttons[at].$(".cm-diagnosticAction");
+  assert.ok(action, "the dash warning has a quick fix");
+  await action.click();
+  await waitForRows(before.length - 1);
+  const after = await panelRows();
+  assert.equal(after.filter((row) => row.text.includes("en dash")).length, dashes - 1);
+  const text = await page.evaluate(() => window.bulletinView.state.doc.toString());
+  assert.match(text.split("\n")[10], /Bulletin\) — Foreign ministers/);
+  assert.deepEqual(await page.evaluate((t) => window.bulletin.check(t, "seed.bulletin"), text), cliCheck(text));
+});
+
+test("window.bulletin.check equals the CLI's JSON on the example page", async () => {
+  const actual = await page.evaluate((text) => window.bulletin.check(text, "seed.bulletin"), SAMPLE);
+  assert.deepEqual(actual, cliCheck(SAMPLE));
+});
+
+test("a keystroke updates the diagnostics within budget", async () => {
+  // Put the cursor after "FEB. 7" in a dateline and type spaces and
+  // backspaces: each keystroke adds or removes a finding.
+  const pos = (await page.evaluate(() => window.bulletinView.state.doc.toString())).indexOf("FEB. 7") + "FEB. 7".length;
+  await page.evaluate((offset) => {
+    window.bulletinView.focus();
+    window.bulletinView.dispatch({ selection: { anchor: offset } });
+    window.bulletin.timings.checks.length = 0;
+  }, pos);
+  const rounds = 20;
+  for (let round = 0; round < rounds; round += 1) {
+    const seen = await page.evaluate(() => window.bulletin.timings.checks.length);
+    await page.keyboard.press(round % 2 === 0 ? "Backspace" : "Space");
+    await page.waitForFunction((count) => window.bulletin.timings.checks.length > count, { timeout: 5000 }, seen);
+    await sleep(30);
+  }
+  const checks = await page.evaluate(() => window.bulletin.timings.checks.map((check) => check.sinceChange));
+  const sorted = [...checks].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const worst = sorted[sorted.length - 1];
+  const work = await page.evaluate(() => {
+    const works = window.bulletin.timings.checks.map((check) => check.work).sort((a, b) => a - b);
+    return works[Math.floor(works.length / 2)];
+  });
+  figures.keystrokeToDiagnosticsMedianMs = Math.round(median * 10) / 10;
+  figures.keystrokeToDiagnosticsWorstMs = Math.round(worst * 10) / 10;
+  figures.checkWorkMedianMs = Math.round(work * 10) / 10;
+  console.log(
+    `# keystroke → diagnostics over ${checks.length} keystrokes: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms (budget ${KEYSTROKE_BUDGET_MS} ms; check and outline alone: median ${work.toFixed(1)} ms)`,
+  );
+  assert.equal(checks.length, rounds);
+  if (enforceBudgets) assert.ok(median <= KEYSTROKE_BUDGET_MS, `median keystroke → diagnostics ${median} ms`);
+});
+
+test("the share link carries the text and bulletin.toml into a fresh page", async () => {
+  await page.$eval("#config", (box) => {
+    box.value = '[rules]\ndateline-dash = "off"\n';
+    box.dispatchEvent(new Event("input"));
+  });
+  await page.click("#share");
+  await page.waitForFunction(() => !document.getElementById("share-link").hidden);
+  const link = await page.$eval("#share-link", (input) => input.value);
+  assert.match(link, /#z=[A-Za-z0-9_-]+$/);
+  const text = await page.evaluate(() => window.bulletinView.state.doc.toString());
+  assert.ok(link.length < text.length, `the link (${link.length}) is compressed below the text (${text.length})`);
+  const fresh = await browser.newPage();
+  try {
+    await fresh.goto(link, { waitUntil: "load" });
+    await fresh.waitForFunction(() => window.bulletin?.timings?.firstDiagnostics != null, { timeout: 10000 });
+    const shared = await fresh.evaluate(() => ({
+      text: window.bulletinView.state.doc.toString(),
+      config: document.getElementById("config").value,
+      rows: [...document.querySelectorAll(".cm-panel-lint li.cm-diagnostic")].filter((item) => item.textContent !== "No diagnostics").length,
+    }));
+    assert.equal(shared.text, text);
+    assert.equal(shared.config, '[rules]\ndateline-dash = "off"\n');
+    assert.equal(shared.rows, cliCheck(text).filter((record) => record.rule !== "dateline-dash").length);
+  } finally {
+    await fresh.close();
+  }
+});
+
+test("nothing went wrong in the page, and nothing asked the network", () => {
+  assert.deepEqual(consoleErrors, []);
+  if (Object.keys(figures).length > 0) {
+    writeFileSync(join(ARTIFACTS, "figures.json"), JSON.stringify(figures, null, 2) + "\n");
+  }
+});
