@@ -45,11 +45,40 @@ function cliCheck(text) {
 }
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const round1 = (ms) => Math.round(ms * 10) / 10;
 
 let browser;
 let page;
 const consoleErrors = [];
 const figures = {};
+
+/** A new tab that records console errors and refuses every request but file: and data:. */
+async function newTab() {
+  const tab = await browser.newPage();
+  tab.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
+  tab.on("pageerror", (err) => consoleErrors.push(String(err)));
+  // No network at run time: any other request fails the test.
+  await tab.setRequestInterception(true);
+  tab.on("request", (request) => {
+    const url = request.url();
+    if (url.startsWith("file:") || url.startsWith("data:")) request.continue();
+    else {
+      consoleErrors.push(`network request: ${url}`);
+      request.abort();
+    }
+  });
+  return tab;
+}
+
+/** Opens the playground in `tab`; milliseconds from the navigation's start to the first diagnostics. */
+async function openPlayground(tab, url = PAGE_URL) {
+  await tab.goto(url, { waitUntil: "load" });
+  await tab.waitForFunction(() => window.bulletin?.timings?.firstDiagnostics != null, { timeout: 10000 });
+  // performance.now() counts from the navigation's start.
+  return tab.evaluate(() => window.bulletin.timings.firstDiagnostics);
+}
 
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -64,24 +93,8 @@ before(async () => {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      "--allow-file-access-from-files",
     ],
     defaultViewport: { width: 1440, height: 900 },
-  });
-  page = await browser.newPage();
-  page.on("console", (message) => {
-    if (message.type() === "error") consoleErrors.push(message.text());
-  });
-  page.on("pageerror", (err) => consoleErrors.push(String(err)));
-  // No network at run time: any request but file:// and data: fails the test.
-  await page.setRequestInterception(true);
-  page.on("request", (request) => {
-    const url = request.url();
-    if (url.startsWith("file:") || url.startsWith("data:")) request.continue();
-    else {
-      consoleErrors.push(`network request: ${url}`);
-      request.abort();
-    }
   });
 });
 
@@ -110,14 +123,22 @@ async function waitForRows(count) {
 }
 
 test("the page loads from file:// and shows its first diagnostics within budget", async () => {
-  await page.goto(PAGE_URL, { waitUntil: "load" });
-  await page.waitForFunction(() => window.bulletin?.timings?.firstDiagnostics != null, { timeout: 10000 });
-  // performance.now() counts from the navigation's start.
-  const loadToFirst = await page.evaluate(() => window.bulletin.timings.firstDiagnostics);
-  figures.loadToFirstDiagnosticsMs = Math.round(loadToFirst * 10) / 10;
-  console.log(`# load → first diagnostics: ${loadToFirst.toFixed(1)} ms (budget ${LOAD_BUDGET_MS} ms)`);
-  if (enforceBudgets) assert.ok(loadToFirst <= LOAD_BUDGET_MS, `load → first diagnostics took ${loadToFirst} ms`);
-  assert.deepEqual(await page.evaluate(() => typeof window.bulletin.check + typeof window.bulletin.symbols), "functionfunction");
+  // The first load starts a cold renderer; five more in fresh tabs follow.
+  const loads = [];
+  for (let round = 0; round < 6; round += 1) {
+    const tab = await newTab();
+    loads.push(await openPlayground(tab));
+    if (round < 5) await tab.close();
+    else page = tab;
+  }
+  const sorted = [...loads].sort((a, b) => a - b);
+  const median = (sorted[2] + sorted[3]) / 2;
+  figures.loadToFirstDiagnosticsMs = { first: round1(loads[0]), median: round1(median), worst: round1(sorted[5]) };
+  console.log(
+    `# load → first diagnostics over ${loads.length} loads: first (cold) ${loads[0].toFixed(1)} ms, median ${median.toFixed(1)} ms, worst ${sorted[5].toFixed(1)} ms (budget ${LOAD_BUDGET_MS} ms)`,
+  );
+  if (enforceBudgets) assert.ok(median <= LOAD_BUDGET_MS, `median load → first diagnostics ${median} ms`);
+  assert.equal(await page.evaluate(() => typeof window.bulletin.check + typeof window.bulletin.symbols), "functionfunction");
 });
 
 test("pasting the example page shows its seven warnings in the lint panel at the right lines", async () => {
@@ -223,8 +244,8 @@ test("window.bulletin.check equals the CLI's JSON on the example page", async ()
 });
 
 test("a keystroke updates the diagnostics within budget", async () => {
-  // Put the cursor after "FEB. 7" in a dateline and type spaces and
-  // backspaces: each keystroke adds or removes a finding.
+  // Put the cursor after "FEB. 7" in a dateline (before its doubled space)
+  // and delete a space, type it, take it back, …: each keystroke removes or adds a finding.
   const pos = (await page.evaluate(() => window.bulletinView.state.doc.toString())).indexOf("FEB. 7") + "FEB. 7".length;
   await page.evaluate((offset) => {
     window.bulletinView.focus();
@@ -232,12 +253,20 @@ test("a keystroke updates the diagnostics within budget", async () => {
     window.bulletin.timings.checks.length = 0;
   }, pos);
   const rounds = 20;
+  const start = (await panelRows()).length;
+  const counts = [];
   for (let round = 0; round < rounds; round += 1) {
     const seen = await page.evaluate(() => window.bulletin.timings.checks.length);
-    await page.keyboard.press(round % 2 === 0 ? "Backspace" : "Space");
+    await page.keyboard.press(round === 0 ? "Delete" : round % 2 === 1 ? "Space" : "Backspace");
     await page.waitForFunction((count) => window.bulletin.timings.checks.length > count, { timeout: 5000 }, seen);
+    counts.push((await panelRows()).length);
     await sleep(30);
   }
+  // The doubled space goes and comes back: one finding fewer, then as before.
+  assert.deepEqual(
+    counts,
+    Array.from({ length: rounds }, (_, round) => (round % 2 === 0 ? start - 1 : start)),
+  );
   const checks = await page.evaluate(() => window.bulletin.timings.checks.map((check) => check.sinceChange));
   const sorted = [...checks].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
@@ -246,11 +275,9 @@ test("a keystroke updates the diagnostics within budget", async () => {
     const works = window.bulletin.timings.checks.map((check) => check.work).sort((a, b) => a - b);
     return works[Math.floor(works.length / 2)];
   });
-  figures.keystrokeToDiagnosticsMedianMs = Math.round(median * 10) / 10;
-  figures.keystrokeToDiagnosticsWorstMs = Math.round(worst * 10) / 10;
-  figures.checkWorkMedianMs = Math.round(work * 10) / 10;
+  figures.keystrokeToDiagnosticsMs = { median: round1(median), worst: round1(worst), checkAloneMedian: round1(work) };
   console.log(
-    `# keystroke → diagnostics over ${checks.length} keystrokes: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms (budget ${KEYSTROKE_BUDGET_MS} ms; check and outline alone: median ${work.toFixed(1)} ms)`,
+    `# keystroke → diagnostics over ${checks.length} keystrokes: median ${median.toFixed(1)} ms, worst ${worst.toFixed(1)} ms (budget ${KEYSTROKE_BUDGET_MS} ms; the check and the lint update alone: median ${work.toFixed(1)} ms)`,
   );
   assert.equal(checks.length, rounds);
   if (enforceBudgets) assert.ok(median <= KEYSTROKE_BUDGET_MS, `median keystroke → diagnostics ${median} ms`);
@@ -267,10 +294,9 @@ test("the share link carries the text and bulletin.toml into a fresh page", asyn
   assert.match(link, /#z=[A-Za-z0-9_-]+$/);
   const text = await page.evaluate(() => window.bulletinView.state.doc.toString());
   assert.ok(link.length < text.length, `the link (${link.length}) is compressed below the text (${text.length})`);
-  const fresh = await browser.newPage();
+  const fresh = await newTab();
   try {
-    await fresh.goto(link, { waitUntil: "load" });
-    await fresh.waitForFunction(() => window.bulletin?.timings?.firstDiagnostics != null, { timeout: 10000 });
+    await openPlayground(fresh, link);
     const shared = await fresh.evaluate(() => ({
       text: window.bulletinView.state.doc.toString(),
       config: document.getElementById("config").value,
