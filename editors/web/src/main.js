@@ -180,7 +180,6 @@ const bulletinHover = hoverTooltip((view, pos) => {
   return {
     pos: found.from,
     end: found.to,
-    above: true,
     create() {
       const dom = document.createElement("div");
       dom.className = "bulletin-hover";
@@ -194,6 +193,7 @@ const theme = EditorView.theme({
   "&": { height: "100%", fontSize: "14px" },
   ".cm-scroller": { fontFamily: '"DejaVu Sans Mono", ui-monospace, monospace', lineHeight: "1.45" },
   ".cm-content": { whiteSpace: "pre-wrap" },
+  ".cm-panel.cm-panel-lint ul": { maxHeight: "180px" },
 });
 
 async function start() {
