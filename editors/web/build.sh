@@ -31,7 +31,8 @@ WASM="$ROOT/target/wasm32-unknown-unknown/wasm/bulletin_wasm.wasm"
 
 # 2. The JavaScript glue.
 rm -rf "$HERE/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$HERE/pkg" "$WASM"
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir "$HERE/pkg" "$WASM"
 
 # 3. The page: one classic script (module scripts do not load from file://)
 #    with the .wasm bytes and the example archive inside it.
