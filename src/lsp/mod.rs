@@ -1,18 +1,20 @@
 //! `bulletin lsp`: the language server, over stdio.
 //!
-//! Every judgement comes from the analysis core (`analysis::configure`,
-//! `checks::check_article`, `archive::check_archive`, `fix::fix_text`); this
-//! module keeps documents current, caches per-article results and converts
-//! byte ranges to LSP positions (all through `convert`).
+//! Protocol glue only: the state and every answer come from the core's
+//! `ide` layer (`Workspace`, its queries); this module reads and writes
+//! frames, negotiates with the client and converts between the core's plain
+//! answers and protocol types (`convert`, `to_proto`, `outline`).
 
 #![deny(clippy::print_stdout)]
 
-pub mod convert;
-pub mod document;
+mod capabilities;
+mod code_actions;
+mod convert;
 mod entities;
-mod features;
+mod outline;
 mod server;
 mod state;
+mod to_proto;
 pub mod transport;
 mod wire;
 
