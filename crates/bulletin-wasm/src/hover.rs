@@ -1,9 +1,10 @@
-//! Hover in the browser: who or what a mention names, from the library's
-//! entity resolution (`bulletin_core::entities::resolve`).
+//! Hover in the browser: the library's own hover (`bulletin_core::ide::hover`,
+//! the one the language server shows) on a one-page workspace, with its
+//! range in UTF-16 code units.
 
-use bulletin_core::analysis;
 use bulletin_core::config::Config;
-use bulletin_core::entities::{self, Source};
+use bulletin_core::ide::hover::{self, Markup};
+use bulletin_core::ide::Workspace;
 use serde::Serialize;
 
 use crate::utf16::{byte_offset, utf16_offset};
@@ -17,47 +18,19 @@ pub struct HoverRecord {
     pub markdown: String,
 }
 
-/// The hover at UTF-16 offset `at` of `text`, if something there is known.
+/// The hover at UTF-16 offset `at` of `text`, as the language server would
+/// give it for that page open on its own under `config`.
 pub fn hover_at(text: &str, at: usize, config: &Config) -> Option<HoverRecord> {
     let offset = byte_offset(text, at);
-    let (_, analysis) = analysis::analyze(text, config);
-    let (_, article_entities) = analysis
-        .document
-        .articles
-        .iter()
-        .zip(&analysis.entities)
-        .find(|(article, _)| article.range.touches(offset))?;
-    let mention = article_entities.mention_at(offset)?;
-    let resolved = entities::resolve(&mention.target, &config.gazetteer)?;
-    let mut lines = vec![format!(
-        "**{}** ({})",
-        resolved.canonical,
-        resolved.kind.as_str()
-    )];
-    if let Some(description) = &resolved.description {
-        lines.push(description.clone());
-    }
-    if let Some(country) = &resolved.country {
-        lines.push(format!("Country: {country}"));
-    }
-    if !resolved.aliases.is_empty() {
-        lines.push(format!("Also: {}", resolved.aliases.join(", ")));
-    }
-    lines.push(
-        match &resolved.source {
-            Source::Text => "Defined in this article",
-            Source::Gazetteer(_) => "From the gazetteer",
-            Source::Ambiguous(_) => "Ambiguous",
-        }
-        .to_string(),
-    );
-    if let Source::Ambiguous(candidates) = &resolved.source {
-        lines.push(format!("Could be: {}", candidates.join(", ")));
-    }
+    let mut workspace: Workspace<u8> = Workspace::new(|_| None, |_| "page".to_string());
+    workspace.set_config(config.clone());
+    workspace.open(0, text.to_string(), 0);
+    let snapshot = workspace.snapshot();
+    let found = hover::hover(&snapshot, &0, offset, Markup::MARKDOWN)?;
     Some(HoverRecord {
-        from: utf16_offset(text, mention.range.start),
-        to: utf16_offset(text, mention.range.end),
-        markdown: lines.join("\n\n"),
+        from: utf16_offset(text, found.range.start),
+        to: utf16_offset(text, found.range.end),
+        markdown: found.text,
     })
 }
 
@@ -65,23 +38,36 @@ pub fn hover_at(text: &str, at: usize, config: &Config) -> Option<HoverRecord> {
 mod tests {
     use super::*;
 
+    const PAGE: &str = "Category Archives: SCO\n\nSummit 😀 ends\n\nTASHKENT, JUNE 24 2016 (The Conway Bulletin) — Leaders of the Shanghai Cooperation Organisation (SCO) met. The SCO agreed.\n\n(News report from Issue No. 286, published on June 24 2016)\n";
+
     #[test]
-    fn an_acronym_names_what_the_article_expands_it_to() {
-        let text = "Category Archives: SCO\n\nSummit 😀 ends\n\nTASHKENT, JUNE 24 2016 (The Conway Bulletin) — Leaders of the Shanghai Cooperation Organisation (SCO) met. The SCO agreed.\n\n(News report from Issue No. 286, published on June 24 2016)\n";
-        let last = text.rfind("SCO agreed").unwrap_or(0);
-        let at = utf16_offset(text, last + 1);
-        let hover = hover_at(text, at, &Config::default());
-        let markdown = hover
-            .as_ref()
-            .map(|hover| hover.markdown.as_str())
-            .unwrap_or("");
+    fn an_acronym_names_what_it_stands_for() {
+        let last = PAGE.rfind("SCO agreed").unwrap_or(0);
+        let at = utf16_offset(PAGE, last + 1);
+        let hover = hover_at(PAGE, at, &Config::default());
+        let markdown = hover.as_ref().map_or("", |hover| hover.markdown.as_str());
         assert!(
             markdown.contains("Shanghai Cooperation Organisation"),
             "{markdown}"
         );
-        let range = hover.map(|hover| (hover.from, hover.to));
-        let from = utf16_offset(text, last);
-        assert_eq!(range, Some((from, from + 3)));
-        assert_eq!(hover_at(text, 0, &Config::default()), None);
+        let from = utf16_offset(PAGE, last);
+        assert_eq!(
+            hover.map(|hover| (hover.from, hover.to)),
+            Some((from, from + 3))
+        );
+    }
+
+    #[test]
+    fn a_dateline_says_the_date_it_reads_and_blank_lines_say_nothing() {
+        let at = utf16_offset(PAGE, PAGE.find("JUNE 24").unwrap_or(0));
+        let hover = hover_at(PAGE, at, &Config::default());
+        let markdown = hover.as_ref().map_or("", |hover| hover.markdown.as_str());
+        assert!(
+            markdown.contains("Dateline") && markdown.contains("2016"),
+            "{markdown}"
+        );
+        // The blank line after the title: no element there.
+        let blank = utf16_offset(PAGE, "Category Archives: SCO\n".len());
+        assert_eq!(hover_at(PAGE, blank, &Config::default()), None);
     }
 }
