@@ -36,10 +36,13 @@ impl Fixture {
     }
 }
 
+// `&String`: these are `Workspace::<String>::new`'s `fn(&K)` hooks.
+#[allow(clippy::ptr_arg)]
 fn path_of(key: &String) -> Option<PathBuf> {
     Some(PathBuf::from("/archive").join(key))
 }
 
+#[allow(clippy::ptr_arg)]
 fn label_of(key: &String) -> String {
     key.clone()
 }

@@ -339,7 +339,6 @@ mod tests {
         let mut fixture = fixture(text);
         let snapshot = fixture.workspace.snapshot();
         let found = hover(&snapshot, &fixture.key, fixture.offset, Markup::PLAIN);
-        drop(snapshot);
         let actual = found.map_or("(none)".to_string(), |found| {
             let source = fixture.text(&fixture.key);
             format!("[{}]\n{}", found.range.slice(source), found.text)
