@@ -89,7 +89,7 @@ test("the shared corpus gives the same seven warnings in WebAssembly", { skip: !
   assert.equal(actual.filter((record) => record.severity === "warning").length, 7);
 });
 
-test("a bulletin.toml changes both alike: severities, rules off, house dash, [entities]", () => {
+test("a bulletin.toml changes both alike: severities, rules off, per-file ignores, house dash, [entities]", () => {
   const dir = mkdtempSync(join(tmpdir(), "bulletin-parity-"));
   try {
     const config = [
@@ -97,6 +97,9 @@ test("a bulletin.toml changes both alike: severities, rules off, house dash, [en
       "[rules]",
       'dateline-spacing = "error"',
       'article-kind-mismatch = "off"',
+      "[per-file-ignores]",
+      '"page.bulletin" = ["entity-spelling"]',
+      '"other.bulletin" = ["dateline-dash"]',
       "[[entities.entity]]",
       'name = "Steppe Grain Board"',
       'kind = "organisation"',
@@ -113,6 +116,8 @@ test("a bulletin.toml changes both alike: severities, rules off, house dash, [en
     assert.deepStrictEqual(actual, expected);
     assert.ok(actual.some((record) => record.severity === "error" && record.rule === "dateline-spacing"));
     assert.ok(!actual.some((record) => record.rule === "article-kind-mismatch"));
+    assert.ok(!actual.some((record) => record.rule === "entity-spelling"), "per-file-ignores for page.bulletin");
+    assert.ok(actual.some((record) => record.rule === "dateline-dash"), "another file's ignores do not apply");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
