@@ -311,6 +311,18 @@ impl<K: Ord + Clone> Workspace<K> {
         self.roots = roots;
     }
 
+    /// The configuration in force, given whole by a face that has no
+    /// `bulletin.toml` on disk to read (the WebAssembly build): what
+    /// `reload_config` would otherwise compute. Cached analyses are redone
+    /// when it differs.
+    pub fn set_config(&mut self, config: Config) {
+        self.file_config = config.clone();
+        if config != self.config {
+            self.config = config;
+            self.generation += 1;
+        }
+    }
+
     /// The editor's `bulletin` settings (applied at the next `reload_config`).
     pub fn set_settings(&mut self, settings: Option<Result<ConfigFile, String>>) {
         self.settings = settings;
