@@ -10,11 +10,11 @@
 //! whole-document analysis. The limits are tiny (a few articles a segment,
 //! at most three trees), so edits fall in hot and cold segments alike.
 
-use bulletin::lsp::convert::{Encoding, Lines};
-use bulletin::lsp::document::{Document, SegmentLimits};
+use bulletin_core::ide::document::{Document, SegmentLimits};
+use bulletin_core::ide::lines::{Encoding, Lines};
+use bulletin_core::ide::{ContentChange, Position, PositionRange as Range};
 use proptest::prelude::*;
 use store::{nodes, trees};
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 
 #[path = "common/store.rs"]
 mod store;
@@ -133,15 +133,14 @@ proptest! {
             );
             // The expected text, through the rope-independent model of positions.
             let index = bulletin_core::line_index::LineIndex::new(&expected);
-            let lines = bulletin::lsp::convert::TextLines {
+            let lines = bulletin_core::ide::lines::TextLines {
                 text: &expected,
                 index: &index,
             };
             let span = lines.text_range(range, encoding);
             expected.replace_range(span.start..span.end, &edit.text);
-            pending.push(TextDocumentContentChangeEvent {
+            pending.push(ContentChange {
                 range: Some(range),
-                range_length: None,
                 text: edit.text,
             });
             if !batch {
@@ -186,9 +185,8 @@ fn default_limits_on_a_long_text() {
     let mut document = Document::new(text.clone(), 1);
     assert!(document.segments().count() > 2);
     for (version, line) in [2u32, 400, 797, 3].into_iter().enumerate() {
-        let change = TextDocumentContentChangeEvent {
+        let change = ContentChange {
             range: Some(Range::new(Position::new(line, 0), Position::new(line, 0))),
-            range_length: None,
             text: "x".to_string(),
         };
         document.apply_changes(vec![change], version as i32 + 2, Encoding::Utf16);
@@ -225,9 +223,8 @@ fn hot_and_cold_segments() {
     ];
     for (version, (line, column, marker)) in edits.into_iter().enumerate() {
         let at = Position::new(line, column);
-        let change = TextDocumentContentChangeEvent {
+        let change = ContentChange {
             range: Some(Range::new(at, at)),
-            range_length: None,
             text: "x".to_string(),
         };
         document.apply_changes(vec![change], version as i32 + 2, Encoding::Utf16);
@@ -256,12 +253,11 @@ fn assert_fresh(document: &mut Document, limits: SegmentLimits, what: &str) {
 }
 
 fn replace(document: &mut Document, range: ((u32, u32), (u32, u32)), text: &str, version: i32) {
-    let change = TextDocumentContentChangeEvent {
+    let change = ContentChange {
         range: Some(Range::new(
             Position::new(range.0 .0, range.0 .1),
             Position::new(range.1 .0, range.1 .1),
         )),
-        range_length: None,
         text: text.to_string(),
     };
     document.apply_changes(vec![change], version, Encoding::Utf16);

@@ -507,3 +507,102 @@ fn the_editors_fix_all_applies_the_cross_file_entity_spelling_fix() {
     );
     assert!(client.shutdown().success());
 }
+
+#[test]
+fn the_server_honours_the_baseline_as_check_does() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let dir = root.path();
+    // A legacy page with en dashes where the house dash is an em dash.
+    let legacy = format!(
+        "{}\n{}",
+        page(
+            "Rail freight grows",
+            "ALMATY, FEB. 28 2017",
+            400,
+            "March 3 2017",
+            "–"
+        ),
+        page(
+            "Gas output falls",
+            "BAKU, FEB. 27 2017",
+            400,
+            "March 3 2017",
+            "–"
+        ),
+    );
+    std::fs::write(dir.join("legacy.bulletin"), &legacy).expect("page");
+    let all_legacy = check_findings(dir, &[]);
+    assert!(
+        all_legacy.iter().any(|f| f.1 == "dateline-dash"),
+        "{all_legacy:?}"
+    );
+    let record = |dir: &Path| {
+        let run = bulletin_in(
+            dir,
+            &["check", "--write-baseline", "bulletin-baseline.json", "."],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    };
+    record(dir);
+    // Then a new page with a new slip, and the baseline in bulletin.toml.
+    std::fs::write(
+        dir.join("new.bulletin"),
+        page(
+            "Cotton prices recover",
+            "TASHKENT, MARCH 1 2017",
+            401,
+            "March 10 2017",
+            "-",
+        ),
+    )
+    .expect("page");
+    let everything = check_findings(dir, &[]);
+    std::fs::write(
+        dir.join("bulletin.toml"),
+        "baseline = \"bulletin-baseline.json\"\n",
+    )
+    .expect("config");
+    let only_new = check_findings(dir, &[]);
+    assert!(
+        !only_new.is_empty() && only_new.iter().all(|f| f.0 == "new.bulletin"),
+        "{only_new:?}"
+    );
+
+    let root_uri = format!("file://{}", dir.display());
+    let mut client =
+        lsp_client::LspClient::spawn(Path::new(env!("CARGO_BIN_EXE_bulletin")), &["lsp"]);
+    let mut capabilities = lsp_client::rich_capabilities();
+    capabilities["general"] = serde_json::json!({"positionEncodings": ["utf-16"]});
+    client.initialize_with(capabilities, Some(&root_uri));
+    settles_on(&mut client, dir, &only_new, "with the baseline");
+
+    // The editor asks to see everything the baseline records.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        serde_json::json!({"settings": {"bulletin": {"showBaselined": true}}}),
+    );
+    assert!(everything.len() > only_new.len(), "{everything:?}");
+    settles_on(&mut client, dir, &everything, "with showBaselined");
+    client.notify(
+        "workspace/didChangeConfiguration",
+        serde_json::json!({"settings": {"bulletin": {"showBaselined": false}}}),
+    );
+    settles_on(&mut client, dir, &only_new, "with showBaselined off");
+
+    // The baseline is recorded again, new page included: nothing is left,
+    // in CI and, once the file watcher reports it, in the editor.
+    record(dir);
+    assert_eq!(check_findings(dir, &[]), Vec::<Finding>::new());
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        serde_json::json!({"changes": [{"uri": format!("{root_uri}/bulletin-baseline.json"), "type": 2}]}),
+    );
+    settles_on(
+        &mut client,
+        dir,
+        &[],
+        "after the baseline was recorded again",
+    );
+    assert!(client.shutdown().success());
+}

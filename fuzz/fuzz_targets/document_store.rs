@@ -1,5 +1,5 @@
 //! A random sequence of edits applied through the language server's
-//! segmented document store (`bulletin::lsp::document`), compared after
+//! segmented document store (`bulletin_core::ide::document`), compared after
 //! every edit with a fresh parse and a whole-document analysis (the
 //! comparisons of `tests/common/store.rs`, which `tests/lsp_document.rs`
 //! runs as a property test).
@@ -15,11 +15,11 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use bulletin::lsp::convert::{Encoding, Lines, TextLines};
-use bulletin::lsp::document::{Document, SegmentLimits};
+use bulletin_core::ide::lines::{Encoding, Lines, TextLines};
+use bulletin_core::ide::document::{Document, SegmentLimits};
 use bulletin_core::config::Config;
 use libfuzzer_sys::fuzz_target;
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+use bulletin_core::ide::{ContentChange, Position, PositionRange as Range};
 
 #[path = "../../tests/common/store.rs"]
 mod store;
@@ -257,9 +257,8 @@ fuzz_target!(|input: Input| {
             }
             None => expected = inserted.clone(),
         }
-        pending.push(TextDocumentContentChangeEvent {
+        pending.push(ContentChange {
             range,
-            range_length: None,
             text: inserted,
         });
         if edit.batch_with_next {

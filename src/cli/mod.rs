@@ -2,7 +2,7 @@
 //! judgement comes from the analysis core; this layer only converts byte
 //! ranges to lines and columns and formats them.
 
-mod baseline;
+pub(crate) mod baseline;
 mod check;
 mod entities;
 mod init;

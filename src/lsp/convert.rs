@@ -1,384 +1,115 @@
-//! Every conversion between the core's byte offsets and LSP positions.
-//!
-//! Lines end at `\n`, `\r\n` or a lone `\r`, as the protocol says and as in
-//! `bulletin::line_index`: the rope is built with ropey's `cr_lines` (and
-//! without its Unicode line breaks, which LSP does not count), and unit tests
-//! check the rope path against `LineIndex` at every offset. Columns count
-//! UTF-8 bytes or UTF-16 code units, as negotiated. A position past a line's
-//! text clamps to its end, before the line end (never between the `\r` and
-//! the `\n` of a pair); one inside a character moves to the character's start.
-//!
-//! Tree-sitter's `Point`s are another matter: tree-sitter counts rows at `\n`
-//! only, and they are only ever handed back to tree-sitter (`ts_point`,
-//! `point_after`, for `Tree::edit`), never shown to a client.
+//! The protocol's edge for positions: the only place where the core's
+//! editor positions (`bulletin_core::ide::lines`) become protocol types and
+//! back. Every byte-offset conversion itself happens in the core.
 
-use ropey::Rope;
-use tower_lsp_server::ls_types::{Position, PositionEncodingKind, Range};
-use tree_sitter::Point;
+use tower_lsp_server::ls_types::{self as lsp, PositionEncodingKind};
 
-use bulletin_core::line_index::{floor_char_boundary, LineCol, LineColUtf16, LineIndex};
+pub(crate) use bulletin_core::ide::lines::{Encoding, LineCursor, Lines, TextLines};
+use bulletin_core::ide::{ContentChange, FileRef, Position, PositionRange};
 use bulletin_core::text_range::TextRange;
 
-/// The position encoding agreed with the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Utf8,
-    Utf16,
-}
-
-impl Encoding {
-    /// `utf-8` when the client offers it, UTF-16 (the protocol's default) otherwise.
-    pub fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
-        match offered {
-            Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
-            _ => Encoding::Utf16,
-        }
-    }
-
-    pub fn kind(self) -> PositionEncodingKind {
-        match self {
-            Encoding::Utf8 => PositionEncodingKind::UTF8,
-            Encoding::Utf16 => PositionEncodingKind::UTF16,
-        }
-    }
-
-    /// The length of `text` in this encoding's units.
-    pub fn len(self, text: &str) -> u32 {
-        match self {
-            Encoding::Utf8 => text.len() as u32,
-            // One unit per character, two for those outside the BMP (four
-            // UTF-8 bytes): count lead bytes instead of decoding.
-            Encoding::Utf16 => text
-                .bytes()
-                .map(|byte| u32::from((byte & 0xC0) != 0x80) + u32::from(byte >= 0xF0))
-                .sum(),
-        }
+/// `utf-8` when the client offers it, UTF-16 (the protocol's default) otherwise.
+pub(crate) fn negotiate(offered: Option<&[PositionEncodingKind]>) -> Encoding {
+    match offered {
+        Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
     }
 }
 
-/// Anything that can turn offsets into positions and back.
-pub trait Lines {
-    fn position(&self, offset: usize, encoding: Encoding) -> Position;
-    fn offset(&self, position: Position, encoding: Encoding) -> usize;
-
-    fn range(&self, range: TextRange, encoding: Encoding) -> Range {
-        Range::new(
-            self.position(range.start, encoding),
-            self.position(range.end, encoding),
-        )
-    }
-
-    /// The byte range of an LSP range, its ends put in order.
-    fn text_range(&self, range: Range, encoding: Encoding) -> TextRange {
-        let start = self.offset(range.start, encoding);
-        let end = self.offset(range.end, encoding);
-        TextRange::new(start.min(end), start.max(end))
+pub(crate) fn encoding_kind(encoding: Encoding) -> PositionEncodingKind {
+    match encoding {
+        Encoding::Utf8 => PositionEncodingKind::UTF8,
+        Encoding::Utf16 => PositionEncodingKind::UTF16,
     }
 }
 
-/// An open document's rope.
-impl Lines for Rope {
-    fn position(&self, offset: usize, encoding: Encoding) -> Position {
-        let offset = offset.min(self.len_bytes());
-        let line = self.byte_to_line(offset);
-        let line_start = self.line_to_byte(line);
-        // Floor to a character boundary.
-        let char_index = self.byte_to_char(offset);
-        let col = match encoding {
-            Encoding::Utf8 => self.char_to_byte(char_index) - line_start,
-            Encoding::Utf16 => {
-                self.char_to_utf16_cu(char_index)
-                    - self.char_to_utf16_cu(self.byte_to_char(line_start))
+pub(crate) fn position(position: Position) -> lsp::Position {
+    lsp::Position::new(position.line, position.character)
+}
+
+pub(crate) fn range(range: PositionRange) -> lsp::Range {
+    lsp::Range::new(position(range.start), position(range.end))
+}
+
+pub(crate) fn from_position(position: lsp::Position) -> Position {
+    Position::new(position.line, position.character)
+}
+
+pub(crate) fn from_range(range: lsp::Range) -> PositionRange {
+    PositionRange::new(from_position(range.start), from_position(range.end))
+}
+
+pub(crate) fn from_change(change: lsp::TextDocumentContentChangeEvent) -> ContentChange {
+    ContentChange {
+        range: change.range.map(from_range),
+        text: change.text,
+    }
+}
+
+/// Converts the ranges of one file, walking forward through an open
+/// document (diagnostics come sorted by position) instead of looking each
+/// position up in the rope.
+pub(crate) enum FilePositions<'a> {
+    Open(LineCursor<'a>),
+    Disk(TextLines<'a>, Encoding),
+}
+
+impl<'a> FilePositions<'a> {
+    pub(crate) fn of(file: &FileRef<'a>, encoding: Encoding) -> FilePositions<'a> {
+        match *file {
+            FileRef::Open(document) => {
+                FilePositions::Open(LineCursor::at(&document.text, &document.rope, encoding, 0))
             }
-        };
-        Position::new(line as u32, col as u32)
+            FileRef::Indexed(indexed) => FilePositions::Disk(indexed.lines(), encoding),
+        }
     }
 
-    fn offset(&self, position: Position, encoding: Encoding) -> usize {
-        let line = position.line as usize;
-        if line >= self.len_lines() {
-            return self.len_bytes();
-        }
-        let line_start = self.line_to_byte(line);
-        let line_end = if line + 1 < self.len_lines() {
-            // Before the line end: `\r\n` (two bytes), or `\n` or `\r`.
-            let next = self.line_to_byte(line + 1);
-            let crlf = next >= line_start + 2
-                && self.byte(next - 2) == b'\r'
-                && self.byte(next - 1) == b'\n';
-            next - if crlf { 2 } else { 1 }
-        } else {
-            self.len_bytes()
-        };
-        match encoding {
-            Encoding::Utf8 => {
-                let at = (line_start + position.character as usize).min(line_end);
-                self.char_to_byte(self.byte_to_char(at))
-            }
-            Encoding::Utf16 => {
-                let start_char = self.byte_to_char(line_start);
-                let end_char = self.byte_to_char(line_end);
-                let start_units = self.char_to_utf16_cu(start_char);
-                let end_units = self.char_to_utf16_cu(end_char);
-                let units = (start_units + position.character as usize).min(end_units);
-                self.char_to_byte(self.utf16_cu_to_char(units).min(end_char))
-            }
-        }
+    pub(crate) fn range(&mut self, bytes: TextRange) -> lsp::Range {
+        range(match self {
+            FilePositions::Open(cursor) => cursor.range(bytes),
+            FilePositions::Disk(lines, encoding) => lines.range(bytes, *encoding),
+        })
     }
 }
 
-/// A text that is not open in the editor (a file of the workspace index).
-pub struct TextLines<'a> {
-    pub text: &'a str,
-    pub index: &'a LineIndex,
-}
+/// Writes JSON straight into bytes, for the messages that are large and
+/// frequent (a 5 MB archive's diagnostics on every keystroke, every
+/// mention of an entity): building `lsp::` values and `serde_json::Value`s
+/// for them costs more than judging the text.
+pub(crate) struct JsonOut(Vec<u8>);
 
-impl Lines for TextLines<'_> {
-    fn position(&self, offset: usize, encoding: Encoding) -> Position {
-        match encoding {
-            Encoding::Utf8 => {
-                let offset = bulletin_core::line_index::floor_char_boundary(self.text, offset);
-                let LineCol { line, col } = self.index.line_col(offset);
-                Position::new(line, col)
-            }
-            Encoding::Utf16 => {
-                let LineColUtf16 { line, col } = self.index.to_utf16(self.text, offset);
-                Position::new(line, col)
-            }
-        }
+impl JsonOut {
+    pub(crate) fn with_capacity(bytes: usize) -> JsonOut {
+        JsonOut(Vec::with_capacity(bytes))
     }
 
-    fn offset(&self, position: Position, encoding: Encoding) -> usize {
-        match encoding {
-            Encoding::Utf8 => self.index.offset(
-                self.text,
-                LineCol {
-                    line: position.line,
-                    col: position.character,
-                },
-            ),
-            Encoding::Utf16 => self.index.offset_utf16(
-                self.text,
-                LineColUtf16 {
-                    line: position.line,
-                    col: position.character,
-                },
-            ),
-        }
-    }
-}
-
-/// Converts offsets that mostly increase (a walk over articles in order)
-/// without a rope look-up each: it keeps the current line and scans forward
-/// for line ends, falling back to the rope when asked for an earlier line.
-pub struct LineCursor<'a> {
-    text: &'a str,
-    rope: &'a Rope,
-    encoding: Encoding,
-    line: usize,
-    line_start: usize,
-}
-
-impl<'a> LineCursor<'a> {
-    /// A cursor whose walk starts at `offset` (one rope look-up); `text`
-    /// and `rope` must hold the same text.
-    pub fn at(text: &'a str, rope: &'a Rope, encoding: Encoding, offset: usize) -> LineCursor<'a> {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = rope.try_byte_to_line(offset).unwrap_or(0);
-        LineCursor {
-            text,
-            rope,
-            encoding,
-            line,
-            line_start: rope.try_line_to_byte(line).unwrap_or(0),
-        }
+    pub(crate) fn into_bytes(self) -> Vec<u8> {
+        self.0
     }
 
-    pub fn position(&mut self, offset: usize) -> Position {
-        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        if offset < self.line_start {
-            self.line = self.rope.byte_to_line(offset);
-            self.line_start = self.rope.line_to_byte(self.line);
-        } else {
-            let bytes = self.text.as_bytes();
-            let skipped = &bytes[self.line_start..offset];
-            // Every `\n` and every `\r` ends a line, except a `\r` that a
-            // `\n` follows (that pair is one line end, counted at its `\n`).
-            // A `\r` right before `offset` whose `\n` is at `offset` does
-            // not end the line yet: `offset` is inside that line end.
-            let mut last_end = None;
-            for at in memchr::memchr2_iter(b'\r', b'\n', skipped) {
-                if skipped[at] == b'\r' && bytes.get(self.line_start + at + 1) == Some(&b'\n') {
-                    continue;
-                }
-                self.line += 1;
-                last_end = Some(at);
-            }
-            if let Some(last) = last_end {
-                self.line_start += last + 1;
-            }
-        }
-        let col = self.encoding.len(&self.text[self.line_start..offset]);
-        Position::new(self.line as u32, col)
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
     }
 
-    pub fn range(&mut self, range: TextRange) -> Range {
-        let start = self.position(range.start);
-        Range::new(start, self.position(range.end))
-    }
-}
-
-/// The tree-sitter point of a byte offset of `text`: tree-sitter counts rows
-/// at `\n` only (a `\r` is a column), so this is no LSP position; it only
-/// goes back to tree-sitter, in `Tree::edit`.
-pub fn ts_point(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |at| before.len() - at - 1);
-    Point::new(row, column)
-}
-
-/// Where `inserted` ends when put at `start`, in tree-sitter's rows (`\n` only).
-pub fn point_after(start: Point, inserted: &str) -> Point {
-    match inserted.rfind('\n') {
-        Some(last) => Point::new(
-            start.row + inserted.matches('\n').count(),
-            inserted.len() - last - 1,
-        ),
-        None => Point::new(start.row, start.column + inserted.len()),
-    }
-}
-
-/// Builds a rope whose lines are the core's lines (ropey's `cr_lines`: `\n`,
-/// `\r\n` and a lone `\r` end a line).
-pub fn rope(text: &str) -> Rope {
-    Rope::from_str(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `\r\n`, `\n`, a lone `\r` and a blank line of each, a U+2028 (no
-    /// line end for LSP) and a final lone `\r`.
-    const TEXT: &str = "Headline — “one” 🇰🇿\r\nALMATY, MARCH 10 2017 (The Bulletin) – ©x’s\n\nlast 😀\u{2028}x\rCopyright ©’s 🌾\r\rmore\r\n\r\nend\r";
-
-    #[test]
-    fn lengths_count_code_units() {
-        for (at, _) in TEXT.char_indices() {
-            let prefix = &TEXT[..at];
-            assert_eq!(
-                Encoding::Utf16.len(prefix) as usize,
-                prefix.encode_utf16().count()
-            );
-            assert_eq!(Encoding::Utf8.len(prefix) as usize, prefix.len());
-        }
+    pub(crate) fn string(&mut self, text: &str) {
+        // serde_json escapes exactly as every other message does.
+        let _ = serde_json::to_writer(&mut self.0, text);
     }
 
-    #[test]
-    fn rope_and_line_index_agree_everywhere() {
-        let rope = rope(TEXT);
-        let index = LineIndex::new(TEXT);
-        let lines = TextLines {
-            text: TEXT,
-            index: &index,
-        };
-        assert_eq!(rope.len_lines(), index.line_count());
-        assert_eq!(rope.len_lines(), 10);
-        for encoding in [Encoding::Utf8, Encoding::Utf16] {
-            for offset in 0..=TEXT.len() + 2 {
-                let from_rope = rope.position(offset, encoding);
-                assert_eq!(from_rope, lines.position(offset, encoding), "{offset}");
-                assert_eq!(
-                    rope.offset(from_rope, encoding),
-                    lines.offset(from_rope, encoding)
-                );
-            }
-            for line in 0..12 {
-                for character in 0..60 {
-                    let position = Position::new(line, character);
-                    assert_eq!(
-                        rope.offset(position, encoding),
-                        lines.offset(position, encoding),
-                        "{position:?} {encoding:?}"
-                    );
-                }
-            }
-        }
+    pub(crate) fn number(&mut self, value: i64) {
+        self.0
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
     }
 
-    #[test]
-    fn line_cursor_agrees_with_the_rope() {
-        let rope = rope(TEXT);
-        for encoding in [Encoding::Utf8, Encoding::Utf16] {
-            let mut cursor = LineCursor::at(TEXT, &rope, encoding, 0);
-            // Forward, then a few backward jumps.
-            let offsets = (0..=TEXT.len() + 1).chain([3, 40, 0, 70, 12]);
-            for offset in offsets {
-                assert_eq!(
-                    cursor.position(offset),
-                    rope.position(offset, encoding),
-                    "{offset}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn lone_cr_lines_are_lines_on_the_wire() {
-        let rope = rope(TEXT);
-        let index = LineIndex::new(TEXT);
-        let lines = TextLines {
-            text: TEXT,
-            index: &index,
-        };
-        let at = TEXT.find("Copyright").unwrap();
-        let emoji = TEXT.find('🌾').unwrap();
-        for (offset, utf8, utf16) in [(at, 0, 0), (emoji, 17, 14), (emoji + 4, 21, 16)] {
-            assert_eq!(
-                rope.position(offset, Encoding::Utf8),
-                Position::new(4, utf8)
-            );
-            assert_eq!(
-                rope.position(offset, Encoding::Utf16),
-                Position::new(4, utf16)
-            );
-            assert_eq!(
-                lines.position(offset, Encoding::Utf16),
-                Position::new(4, utf16)
-            );
-        }
-        // Past the end of the line: before its lone `\r`.
-        let line_end = emoji + 4;
-        assert_eq!(rope.offset(Position::new(4, 99), Encoding::Utf16), line_end);
-        assert_eq!(rope.offset(Position::new(4, 99), Encoding::Utf8), line_end);
-        // Past the end of a `\r\n` line: before its `\r`.
-        let more = TEXT.find("more").unwrap();
-        assert_eq!(rope.offset(Position::new(6, 99), Encoding::Utf8), more + 4);
-        assert_eq!(
-            rope.position(more + 6, Encoding::Utf16),
-            Position::new(7, 0)
-        );
-        assert_eq!(
-            rope.position(TEXT.len(), Encoding::Utf16),
-            Position::new(9, 0)
-        );
-    }
-
-    #[test]
-    fn points_follow_inserted_text_in_tree_sitter_rows() {
-        assert_eq!(point_after(Point::new(2, 5), "ab"), Point::new(2, 7));
-        assert_eq!(point_after(Point::new(2, 5), "a\n—"), Point::new(3, 3));
-        // A lone `\r` is a column to tree-sitter.
-        assert_eq!(point_after(Point::new(2, 5), "a\r—"), Point::new(2, 10));
-        let at = TEXT.find("ALMATY").unwrap();
-        assert_eq!(ts_point(TEXT, at + 2), Point::new(1, 2));
-        let copyright = TEXT.find("Copyright").unwrap();
-        let last = TEXT.rfind('\n').unwrap();
-        assert_eq!(ts_point(TEXT, copyright).row, 3);
-        assert_eq!(
-            ts_point(TEXT, TEXT.len()),
-            Point::new(5, TEXT.len() - last - 1)
-        );
+    pub(crate) fn range(&mut self, range: lsp::Range) {
+        self.raw(br#"{"start":{"line":"#);
+        self.number(i64::from(range.start.line));
+        self.raw(br#","character":"#);
+        self.number(i64::from(range.start.character));
+        self.raw(br#"},"end":{"line":"#);
+        self.number(i64::from(range.end.line));
+        self.raw(br#","character":"#);
+        self.number(i64::from(range.end.character));
+        self.raw(b"}}");
     }
 }

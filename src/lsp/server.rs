@@ -1,5 +1,6 @@
-//! The protocol side: capabilities, document sync, diagnostics publishing,
-//! workspace indexing and the request handlers (which call `features`).
+//! The protocol side: lifecycle, document sync, diagnostics publishing,
+//! workspace indexing and one short handler per request (`from_proto` →
+//! an `ide` query → `to_proto`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,20 +13,32 @@ use tower_lsp_server::ls_types::notification::Notification as _;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::convert::{Encoding, Lines};
-use super::document::Document;
+use super::capabilities::{
+    code_action_provider, execute_command_provider, offered_encodings, rename_provider,
+    ActionShape, ClientFlags, SymbolShape,
+};
+use super::code_actions::{code_actions, command_edit, request_failed, shape_actions};
+use super::convert::{self, Encoding, Lines};
 use super::entities;
-use super::features;
-use super::state::{DiagnosticFields, IndexedFile, Published, State};
+use super::outline;
+use super::state::{Published, State};
+use super::to_proto;
 use super::transport::Outbox;
 use super::wire::{self, Payload};
-use bulletin_core::config::{CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
-use bulletin_core::fix;
+use bulletin_core::config::{ConfigFile, CONFIG_FILE_NAME, ENTITIES_FILE_NAME};
+use bulletin_core::ide::IndexedFile;
+use bulletin_core::ide::{self, Document, Snapshot};
 
 /// Changes closer together than this are a burst (a paste, an editor's
 /// multi-cursor edit, fast typing): diagnostics wait until the burst is
 /// over. A change after a quiet spell is published at once.
 const DEBOUNCE: Duration = Duration::from_millis(3);
+
+/// What a query's conversion needs of the protocol session.
+#[derive(Clone, Copy)]
+struct Session {
+    encoding: Encoding,
+}
 
 pub struct Backend {
     client: Client,
@@ -51,237 +64,6 @@ struct TokensUpdate {
     result_id: String,
     tokens: Vec<SemanticToken>,
     previous: Option<ResultTokens>,
-}
-
-/// What the client declared it supports, read once at `initialize`. Each
-/// decision is made by its own function beside the handler it serves.
-#[derive(Clone)]
-struct ClientFlags {
-    watch_registration: bool,
-    configuration: bool,
-    work_done_progress: bool,
-    /// The client pulls diagnostics (`textDocument/diagnostic`): pushing as
-    /// well would show every finding twice, so it is not pushed to.
-    pull_diagnostics: bool,
-    /// The client re-pulls on `workspace/diagnostic/refresh`.
-    diagnostic_refresh: bool,
-    /// `workspace/applyEdit`.
-    apply_edit: bool,
-    hover_format: MarkupKind,
-    document_symbols: SymbolShape,
-    /// `workspace.symbol.symbolKind.valueSet` declared.
-    workspace_symbol_kinds: bool,
-    /// `completionItemKind.valueSet` declared.
-    completion_kinds: bool,
-    code_actions: ActionShape,
-    is_preferred: bool,
-    prepare_rename: bool,
-    collapsed_text: bool,
-    folding_range_limit: Option<u32>,
-    diagnostic_fields: DiagnosticFields,
-}
-
-impl Default for ClientFlags {
-    /// What a client that declares nothing gets.
-    fn default() -> ClientFlags {
-        ClientFlags::from_capabilities(&ClientCapabilities::default())
-    }
-}
-
-impl ClientFlags {
-    fn from_capabilities(caps: &ClientCapabilities) -> ClientFlags {
-        let workspace = caps.workspace.as_ref();
-        ClientFlags {
-            watch_registration: workspace
-                .and_then(|w| w.did_change_watched_files.as_ref())
-                .and_then(|w| w.dynamic_registration)
-                .unwrap_or(false),
-            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
-            work_done_progress: caps
-                .window
-                .as_ref()
-                .and_then(|w| w.work_done_progress)
-                .unwrap_or(false),
-            pull_diagnostics: caps
-                .text_document
-                .as_ref()
-                .and_then(|t| t.diagnostic.as_ref())
-                .is_some(),
-            diagnostic_refresh: workspace
-                .and_then(|w| w.diagnostics.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
-            apply_edit: workspace.and_then(|w| w.apply_edit).unwrap_or(false),
-            hover_format: hover_format(caps),
-            document_symbols: document_symbol_shape(caps),
-            workspace_symbol_kinds: workspace_symbol_kinds(caps),
-            completion_kinds: completion_kinds(caps),
-            code_actions: code_action_shape(caps),
-            is_preferred: is_preferred_support(caps),
-            prepare_rename: prepare_rename_support(caps),
-            collapsed_text: collapsed_text_support(caps),
-            folding_range_limit: folding_range_limit(caps),
-            diagnostic_fields: diagnostic_fields(caps),
-        }
-    }
-}
-
-/// Markdown when the client lists it in `hover.contentFormat`, else plain
-/// text (the protocol's default when nothing is declared).
-fn hover_format(caps: &ClientCapabilities) -> MarkupKind {
-    let formats = caps
-        .text_document
-        .as_ref()
-        .and_then(|t| t.hover.as_ref())
-        .and_then(|h| h.content_format.as_deref())
-        .unwrap_or_default();
-    // The client's order is its preference; the first one we write wins.
-    formats
-        .iter()
-        .find(|kind| matches!(kind, MarkupKind::Markdown | MarkupKind::PlainText))
-        .cloned()
-        .unwrap_or(MarkupKind::PlainText)
-}
-
-/// How the outline is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SymbolShape {
-    /// `DocumentSymbol[]`, written straight to bytes (`wire`).
-    Hierarchical,
-    /// `DocumentSymbol[]` with only the kinds of the protocol's first
-    /// version (no `symbolKind.valueSet` declared).
-    HierarchicalBaseKinds,
-    /// `SymbolInformation[]`; `base_kinds` as above.
-    Flat { base_kinds: bool },
-}
-
-fn document_symbol_shape(caps: &ClientCapabilities) -> SymbolShape {
-    let symbols = caps
-        .text_document
-        .as_ref()
-        .and_then(|t| t.document_symbol.as_ref());
-    let hierarchical = symbols
-        .and_then(|s| s.hierarchical_document_symbol_support)
-        .unwrap_or(false);
-    let base_kinds = symbols
-        .and_then(|s| s.symbol_kind.as_ref())
-        .and_then(|k| k.value_set.as_ref())
-        .is_none();
-    match (hierarchical, base_kinds) {
-        (true, false) => SymbolShape::Hierarchical,
-        (true, true) => SymbolShape::HierarchicalBaseKinds,
-        (false, base_kinds) => SymbolShape::Flat { base_kinds },
-    }
-}
-
-fn workspace_symbol_kinds(caps: &ClientCapabilities) -> bool {
-    caps.workspace
-        .as_ref()
-        .and_then(|w| w.symbol.as_ref())
-        .and_then(|s| s.symbol_kind.as_ref())
-        .and_then(|k| k.value_set.as_ref())
-        .is_some()
-}
-
-fn completion_kinds(caps: &ClientCapabilities) -> bool {
-    caps.text_document
-        .as_ref()
-        .and_then(|t| t.completion.as_ref())
-        .and_then(|c| c.completion_item_kind.as_ref())
-        .and_then(|k| k.value_set.as_ref())
-        .is_some()
-}
-
-/// How fixes are offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ActionShape {
-    /// `CodeAction` literals carrying their edit.
-    Literals,
-    /// `Command`s, run by `workspace/executeCommand`, which sends the edit
-    /// with `workspace/applyEdit`.
-    Commands,
-    /// Neither literals nor `workspace/applyEdit`: no action can work.
-    None,
-}
-
-fn code_action_shape(caps: &ClientCapabilities) -> ActionShape {
-    let literals = caps
-        .text_document
-        .as_ref()
-        .and_then(|t| t.code_action.as_ref())
-        .and_then(|c| c.code_action_literal_support.as_ref())
-        .is_some();
-    let apply_edit = caps
-        .workspace
-        .as_ref()
-        .and_then(|w| w.apply_edit)
-        .unwrap_or(false);
-    if literals {
-        ActionShape::Literals
-    } else if apply_edit {
-        ActionShape::Commands
-    } else {
-        ActionShape::None
-    }
-}
-
-fn is_preferred_support(caps: &ClientCapabilities) -> bool {
-    caps.text_document
-        .as_ref()
-        .and_then(|t| t.code_action.as_ref())
-        .and_then(|c| c.is_preferred_support)
-        .unwrap_or(false)
-}
-
-fn prepare_rename_support(caps: &ClientCapabilities) -> bool {
-    caps.text_document
-        .as_ref()
-        .and_then(|t| t.rename.as_ref())
-        .and_then(|r| r.prepare_support)
-        .unwrap_or(false)
-}
-
-fn collapsed_text_support(caps: &ClientCapabilities) -> bool {
-    caps.text_document
-        .as_ref()
-        .and_then(|t| t.folding_range.as_ref())
-        .and_then(|f| f.folding_range.as_ref())
-        .and_then(|f| f.collapsed_text)
-        .unwrap_or(false)
-}
-
-fn folding_range_limit(caps: &ClientCapabilities) -> Option<u32> {
-    caps.text_document
-        .as_ref()
-        .and_then(|t| t.folding_range.as_ref())
-        .and_then(|f| f.range_limit)
-}
-
-/// LSP 3.17 declares the optional fields of `Diagnostic` only under
-/// `publishDiagnostics`; 3.18 repeats them under `diagnostic` (pull). A
-/// `Diagnostic` is the same type however it travels, so a field is sent,
-/// pushed or pulled, when either place declares it.
-fn diagnostic_fields(caps: &ClientCapabilities) -> DiagnosticFields {
-    let text = caps.text_document.as_ref();
-    let push = text.and_then(|t| t.publish_diagnostics.as_ref());
-    let pull = text.and_then(|t| t.diagnostic.as_ref());
-    let either = |push_flag: Option<bool>, pull_flag: Option<bool>| {
-        push_flag.unwrap_or(false) || pull_flag.unwrap_or(false)
-    };
-    DiagnosticFields {
-        related_information: either(
-            push.and_then(|p| p.related_information),
-            pull.and_then(|p| p.related_information),
-        ),
-        code_description: either(
-            push.and_then(|p| p.code_description_support),
-            pull.and_then(|p| p.code_description_support),
-        ),
-        data: either(
-            push.and_then(|p| p.data_support),
-            pull.and_then(|p| p.data_support),
-        ),
-    }
 }
 
 fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
@@ -353,12 +135,9 @@ impl Backend {
     ) -> Result<Option<T>> {
         let mut state = lock(&self.state);
         let state = &mut *state;
-        let (config, generation) = (&state.config, state.generation);
-        let Some(document) = state.docs.get_mut(uri) else {
-            return Ok(None);
-        };
-        guarded(what, || document.refresh(config, generation)).ok_or_else(|| internal(what))?;
-        let Some(document) = state.docs.get(uri) else {
+        let refreshed = guarded(what, || state.workspace.refresh(uri).is_some())
+            .ok_or_else(|| internal(what))?;
+        let Some(document) = state.workspace.document(uri).filter(|_| refreshed) else {
             return Ok(None);
         };
         guarded(what, || work(state, document))
@@ -366,22 +145,18 @@ impl Backend {
             .ok_or_else(|| internal(what))
     }
 
-    /// Runs `work` with every open document refreshed (for workspace-wide features).
-    fn with_workspace<T>(
+    /// Runs a workspace-wide query on a snapshot (every open document
+    /// refreshed); `None` from `work` is the protocol's `null`.
+    fn with_snapshot<T>(
         &self,
-        uri: &Uri,
         what: &str,
-        work: impl FnOnce(&State, &Document) -> T,
+        work: impl FnOnce(Session, &Snapshot<'_, Uri>) -> Option<T>,
     ) -> Result<Option<T>> {
         let mut state = lock(&self.state);
-        guarded(what, || state.refresh_all()).ok_or_else(|| internal(what))?;
-        let state = &*state;
-        let Some(document) = state.docs.get(uri) else {
-            return Ok(None);
+        let session = Session {
+            encoding: state.encoding,
         };
-        guarded(what, || work(state, document))
-            .map(Some)
-            .ok_or_else(|| internal(what))
+        guarded(what, || work(session, &state.workspace.snapshot())).ok_or_else(|| internal(what))
     }
 
     /// Publishes the problems of `entities.toml` (and `[entities]` in
@@ -390,7 +165,7 @@ impl Backend {
         let published = {
             let state = lock(&self.state);
             guarded("entities.toml diagnostics", || {
-                entities::config_diagnostics(&state.config, state.encoding)
+                entities::config_diagnostics(state.workspace.config(), state.encoding)
             })
             .unwrap_or_default()
         };
@@ -424,13 +199,14 @@ impl Backend {
     /// settings): the file set may have changed (`include`), and so may
     /// every file's findings, opened or not.
     async fn rejudge_workspace(&self) {
-        let before = lock(&self.state).config.clone();
+        let before = lock(&self.state).workspace.config().clone();
         self.reload_config().await;
         let (changed, include_changed) = {
             let state = lock(&self.state);
             (
-                state.config != before,
-                state.config.include != before.include,
+                *state.workspace.config() != before,
+                state.workspace.config().include != before.include
+                    || state.workspace.config().baseline != before.baseline,
             )
         };
         // Settings that arrive unchanged (the answer to the server's own
@@ -448,7 +224,8 @@ impl Backend {
     /// delta request; also returns what was remembered before.
     fn whole_document_tokens(&self, uri: Uri) -> Result<Option<TokensUpdate>> {
         let tokens = self.with_document(&uri, "semanticTokens", |state, document| {
-            features::semantic_tokens(document, state.encoding, None)
+            let tokens = ide::semantic_tokens::semantic_tokens(document, None);
+            to_proto::semantic_tokens(document, &tokens, state.encoding)
         })?;
         let Some(tokens) = tokens else {
             return Ok(None);
@@ -512,8 +289,8 @@ impl Backend {
         }];
         match self.client.configuration(items).await {
             Ok(values) => {
-                let value = values.into_iter().next().filter(|value| !value.is_null());
-                lock(&self.state).settings = value;
+                let value = values.into_iter().next();
+                apply_settings(&mut lock(&self.state), value);
             }
             Err(err) => {
                 self.log(
@@ -526,7 +303,24 @@ impl Backend {
     }
 
     async fn reload_config(&self) {
-        let problems = lock(&self.state).reload_config();
+        let mut problems = lock(&self.state).workspace.reload_config();
+        // The baseline `bulletin check` would use (`baseline = "…"`),
+        // unless the editor's settings ask to see every finding.
+        let wanted = {
+            let state = lock(&self.state);
+            state
+                .workspace
+                .config()
+                .baseline
+                .clone()
+                .filter(|_| !state.show_baselined)
+        };
+        let baseline = wanted.and_then(|path| {
+            crate::cli::baseline::load(&path)
+                .map_err(|err| problems.push(format!("{err:#}")))
+                .ok()
+        });
+        lock(&self.state).workspace.set_baseline(baseline);
         for problem in problems {
             self.log(tracing::Level::ERROR, problem.clone()).await;
             self.client.show_message(MessageType::ERROR, problem).await;
@@ -537,7 +331,10 @@ impl Backend {
     async fn index_workspace(&self) {
         let (roots, config) = {
             let state = lock(&self.state);
-            (state.roots.clone(), state.config.clone())
+            (
+                state.workspace.roots().to_vec(),
+                state.workspace.config().clone(),
+            )
         };
         if roots.is_empty() {
             return;
@@ -574,8 +371,8 @@ impl Backend {
         .unwrap_or_default();
         // Files no longer wanted (an `include` glob removed) leave the index.
         lock(&self.state)
-            .index
-            .retain(|_, file| paths.binary_search(&file.path).is_ok());
+            .workspace
+            .retain_disk_files(|path| paths.binary_search(&path.to_path_buf()).is_ok());
         let total = paths.len().max(1);
         for (done, path) in paths.into_iter().enumerate() {
             let read_config = config.clone();
@@ -587,7 +384,7 @@ impl Backend {
             .ok()
             .flatten();
             if let (Some(file), Some(uri)) = (indexed, Uri::from_file_path(&path)) {
-                lock(&self.state).insert_indexed(uri, file);
+                lock(&self.state).workspace.set_disk_file(uri, file);
             }
             if let Some(progress) = &progress {
                 progress
@@ -601,7 +398,7 @@ impl Backend {
         if let Some(progress) = progress {
             progress.finish_with_message("Indexed").await;
         }
-        let count = lock(&self.state).index.len();
+        let count = lock(&self.state).workspace.disk_file_count();
         self.log(
             tracing::Level::INFO,
             format!("indexed {count} bulletin files"),
@@ -615,12 +412,22 @@ impl Backend {
             return;
         }
         // The archive's files as discovery finds them: `*.bulletin` and
-        // the `include` globs, plus the configuration files.
-        let include = lock(&self.state).config.include.clone();
+        // the `include` globs, plus the configuration files and the baseline.
+        let (include, baseline) = {
+            let state = lock(&self.state);
+            let config = state.workspace.config();
+            let baseline = config
+                .baseline
+                .as_ref()
+                .and_then(|path| path.file_name())
+                .map(|name| name.to_string_lossy().into_owned());
+            (config.include.clone(), baseline)
+        };
         let globs = ["*.bulletin", CONFIG_FILE_NAME, ENTITIES_FILE_NAME]
             .into_iter()
             .map(str::to_string)
-            .chain(include);
+            .chain(include)
+            .chain(baseline);
         let options = DidChangeWatchedFilesRegistrationOptions {
             watchers: globs
                 .map(|glob| FileSystemWatcher {
@@ -650,6 +457,25 @@ impl Backend {
             .await;
         }
     }
+}
+
+/// The editor-only setting that shows the findings a baseline records
+/// (by default the editor hides them, as CI does).
+const SHOW_BASELINED: &str = "showBaselined";
+
+/// Applies the editor's `bulletin` settings: `showBaselined`, and the rest
+/// as a configuration file's contents (or why they cannot be read).
+fn apply_settings(state: &mut State, value: Option<Value>) {
+    let mut value = value.filter(|value| !value.is_null());
+    state.show_baselined = value
+        .as_mut()
+        .and_then(Value::as_object_mut)
+        .and_then(|settings| settings.remove(SHOW_BASELINED))
+        .and_then(|show| show.as_bool())
+        .unwrap_or(false);
+    let settings = value
+        .map(|value| serde_json::from_value::<ConfigFile>(value).map_err(|err| err.to_string()));
+    state.workspace.set_settings(settings);
 }
 
 async fn log_to(client: &Client, max: tracing::Level, level: tracing::Level, message: String) {
@@ -698,17 +524,17 @@ impl Publisher {
         let batch = {
             let mut state = lock(&self.state);
             if let Some((uri, version)) = &only_if_current {
-                if state.docs.get(uri).map(|doc| doc.version) != Some(*version) {
+                if state.workspace.version(uri) != Some(*version) {
                     return; // a newer change has its own task
                 }
             }
             guarded("diagnostics", || {
-                state.update_all();
-                let all = state.all_diagnostics();
-                let files = state.files_fingerprint();
+                state.workspace.update_all();
+                let all = state.workspace.all_diagnostics();
+                let files = state.workspace.files_fingerprint();
                 let mut batch = Vec::new();
                 for (uri, diagnostics) in all {
-                    let Some(version) = state.docs.get(&uri).map(|doc| doc.version) else {
+                    let Some(version) = state.workspace.version(&uri) else {
                         continue;
                     };
                     let is_target = only_if_current.as_ref().is_some_and(|(u, _)| *u == uri);
@@ -723,9 +549,14 @@ impl Publisher {
                     if !is_target && state.published.get(&uri) == Some(&sent) {
                         continue;
                     }
-                    let lsp = state.to_lsp(&uri, &sent.diagnostics);
+                    // Pulling clients ask for the list themselves.
+                    let json = if self.flags.pull_diagnostics {
+                        None
+                    } else {
+                        state.publish_json(&uri, &sent.diagnostics, version)
+                    };
                     state.published.insert(uri.clone(), sent);
-                    batch.push((uri, lsp, version));
+                    batch.push((uri, json));
                 }
                 batch
             })
@@ -735,89 +566,28 @@ impl Publisher {
             // The client re-pulls the document it edited by itself; other
             // documents whose findings changed (cross-file rules) need a refresh.
             let edited = only_if_current.as_ref().map(|(uri, _)| uri);
-            let others_changed = batch.iter().any(|(uri, _, _)| Some(uri) != edited);
+            let others_changed = batch.iter().any(|(uri, _)| Some(uri) != edited);
             if others_changed && self.flags.diagnostic_refresh {
                 let _ = self.client.workspace_diagnostic_refresh().await;
             }
             return;
         }
         let mut outbox = self.outbox.clone();
-        for (uri, diagnostics, version) in batch {
-            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            match Payload::of(&params) {
-                Some(params) => {
-                    if !outbox
-                        .notify(notification::PublishDiagnostics::METHOD, params)
-                        .await
-                    {
-                        return; // the connection is gone
-                    }
-                }
-                None => {
-                    self.client
-                        .send_notification::<notification::PublishDiagnostics>(params)
-                        .await
-                }
+        for json in batch.into_iter().filter_map(|(_, json)| json) {
+            let params = Payload::from_pieces(vec![json]);
+            if !outbox
+                .notify(notification::PublishDiagnostics::METHOD, params)
+                .await
+            {
+                return; // the connection is gone
             }
         }
     }
 }
 
-fn offered_encodings(params: &InitializeParams) -> Option<&[PositionEncodingKind]> {
-    params
-        .capabilities
-        .general
-        .as_ref()?
-        .position_encodings
-        .as_deref()
-}
-
-/// `RenameOptions` with `prepareProvider` only for a client that sends
-/// `textDocument/prepareRename` (`rename.prepareSupport`).
-fn rename_provider(prepare_support: bool) -> OneOf<bool, RenameOptions> {
-    if prepare_support {
-        OneOf::Right(RenameOptions {
-            prepare_provider: Some(true),
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        })
-    } else {
-        OneOf::Left(true)
-    }
-}
-
-/// The kind of the action fixing every safe problem of a document.
-const FIX_ALL_KIND: &str = "source.fixAll.bulletin";
-/// Applies one quick fix: arguments `[{uri, version, edit}]`.
-const APPLY_FIX_COMMAND: &str = "bulletin.applyFix";
-/// Fixes every safe problem of a document: arguments `[{uri}]`.
-const FIX_ALL_COMMAND: &str = "bulletin.fixAll";
-
-fn code_action_provider(shape: ActionShape) -> Option<CodeActionProviderCapability> {
-    match shape {
-        ActionShape::Literals => Some(CodeActionProviderCapability::Options(CodeActionOptions {
-            code_action_kinds: Some(vec![
-                CodeActionKind::QUICKFIX,
-                CodeActionKind::new(FIX_ALL_KIND),
-            ]),
-            ..CodeActionOptions::default()
-        })),
-        ActionShape::Commands => Some(CodeActionProviderCapability::Simple(true)),
-        ActionShape::None => None,
-    }
-}
-
-/// The commands send their edits with `workspace/applyEdit`: they exist
-/// only for a client that accepts it.
-fn execute_command_provider(apply_edit: bool) -> Option<ExecuteCommandOptions> {
-    apply_edit.then(|| ExecuteCommandOptions {
-        commands: vec![APPLY_FIX_COMMAND.to_string(), FIX_ALL_COMMAND.to_string()],
-        work_done_progress_options: WorkDoneProgressOptions::default(),
-    })
-}
-
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let encoding = Encoding::negotiate(offered_encodings(&params));
+        let encoding = convert::negotiate(offered_encodings(&params));
         let mut roots: Vec<std::path::PathBuf> = params
             .workspace_folders
             .iter()
@@ -844,19 +614,19 @@ impl LanguageServer for Backend {
             let mut state = lock(&self.state);
             state.encoding = encoding;
             state.diagnostic_fields = flags.diagnostic_fields;
-            state.roots = roots;
-            state.settings = settings;
+            state.workspace.set_roots(roots);
+            apply_settings(&mut state, settings);
         }
         self.reload_config().await;
         let token_options = SemanticTokensOptions {
             work_done_progress_options: WorkDoneProgressOptions::default(),
-            legend: features::legend(),
+            legend: to_proto::legend(),
             range: Some(true),
             full: Some(SemanticTokensFullOptions::Delta { delta: Some(true) }),
         };
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                position_encoding: Some(encoding.kind()),
+                position_encoding: Some(convert::encoding_kind(encoding)),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
                     TextDocumentSyncOptions {
                         open_close: Some(true),
@@ -926,14 +696,13 @@ impl LanguageServer for Backend {
         let document = params.text_document;
         let version = document.version;
         let uri = document.uri.clone();
-        let opened = guarded("didOpen", || Document::new(document.text, version));
-        if let Some(opened) = opened {
-            {
-                let mut state = lock(&self.state);
-                state.docs.insert(uri.clone(), opened);
-                // The open document shadows its disk copy: do not keep both texts.
-                state.index.remove(&uri);
-            }
+        let opened = guarded("didOpen", || {
+            // The open document shadows its disk copy (not kept twice).
+            lock(&self.state)
+                .workspace
+                .open(uri.clone(), document.text, version)
+        });
+        if opened.is_some() {
             self.schedule_diagnostics(uri, version);
         }
     }
@@ -945,13 +714,15 @@ impl LanguageServer for Backend {
         let applied = {
             let mut state = lock(&self.state);
             let encoding = state.encoding;
-            match state.docs.get_mut(&uri) {
-                Some(document) => guarded("didChange", || {
-                    document.apply_changes(params.content_changes, version, encoding)
-                })
-                .is_some(),
-                None => false,
-            }
+            let changes = params
+                .content_changes
+                .into_iter()
+                .map(convert::from_change)
+                .collect();
+            guarded("didChange", || {
+                state.workspace.edit(&uri, changes, version, encoding)
+            })
+            .unwrap_or(false)
         };
         if applied {
             self.schedule_diagnostics(uri, version);
@@ -971,7 +742,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         {
             let mut state = lock(&self.state);
-            state.docs.remove(&uri);
+            state.workspace.close(&uri);
             state.semantic.remove(&uri);
             state.published.remove(&uri);
         }
@@ -980,11 +751,8 @@ impl LanguageServer for Backend {
             let state = lock(&self.state);
             uri.to_file_path()
                 .map(|path| path.into_owned())
-                .filter(|path| {
-                    path.extension().is_some_and(|ext| ext == "bulletin")
-                        && state.roots.iter().any(|root| path.starts_with(root))
-                })
-                .map(|path| (path, state.config.clone()))
+                .filter(|path| state.workspace.wants(path))
+                .map(|path| (path, state.workspace.config().clone()))
         };
         if let Some((path, config)) = reread {
             let read = tokio::task::spawn_blocking(move || {
@@ -994,7 +762,7 @@ impl LanguageServer for Backend {
             .ok()
             .flatten();
             if let Some(file) = read {
-                lock(&self.state).insert_indexed(uri.clone(), file);
+                lock(&self.state).workspace.set_disk_file(uri.clone(), file);
             }
         }
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
@@ -1009,7 +777,7 @@ impl LanguageServer for Backend {
             _ => None,
         };
         match pushed {
-            Some(settings) => lock(&self.state).settings = Some(settings),
+            Some(settings) => apply_settings(&mut lock(&self.state), Some(settings)),
             None => self.pull_settings().await,
         }
         self.rejudge_workspace().await;
@@ -1022,20 +790,27 @@ impl LanguageServer for Backend {
             let Some(path) = change.uri.to_file_path().map(|p| p.into_owned()) else {
                 continue;
             };
-            if path
-                .file_name()
-                .is_some_and(|name| name == CONFIG_FILE_NAME || name == ENTITIES_FILE_NAME)
+            let is_baseline =
+                lock(&self.state).workspace.config().baseline.as_deref() == Some(path.as_path());
+            if is_baseline
+                || path
+                    .file_name()
+                    .is_some_and(|name| name == CONFIG_FILE_NAME || name == ENTITIES_FILE_NAME)
             {
                 config_changed = true;
                 continue;
             }
             if change.typ == FileChangeType::DELETED {
-                lock(&self.state).index.remove(&change.uri);
+                lock(&self.state).workspace.remove(&change.uri);
                 continue;
             }
-            let config = lock(&self.state).config.clone();
-            let wanted = bulletin_core::discovery::include_globs(&config.include)
-                .is_ok_and(|globs| bulletin_core::discovery::wanted(&path, &globs));
+            let (wanted, config) = {
+                let state = lock(&self.state);
+                (
+                    state.workspace.wants(&path),
+                    state.workspace.config().clone(),
+                )
+            };
             if !wanted {
                 continue;
             }
@@ -1046,7 +821,7 @@ impl LanguageServer for Backend {
             .ok()
             .flatten();
             if let Some(file) = read {
-                lock(&self.state).insert_indexed(change.uri, file);
+                lock(&self.state).workspace.set_disk_file(change.uri, file);
             }
         }
         if config_changed {
@@ -1069,14 +844,15 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let uri = at.text_document.uri;
-        let markup = features::Markup::of(&self.flags().hover_format);
-        Ok(self
-            .with_workspace(&uri, "hover", |state, document| {
-                let offset = document.rope.offset(at.position, state.encoding);
-                entities::hover(state, &uri, document, offset, markup)
-                    .or_else(|| features::hover(state, &uri, document, offset, markup))
-            })?
-            .flatten())
+        let markup = to_proto::markup(&self.flags().hover_format);
+        self.with_snapshot("hover", |state, snapshot| {
+            let document = snapshot.document(&uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(at.position), state.encoding);
+            let found = ide::hover::hover(snapshot, &uri, offset, markup)?;
+            Some(to_proto::hover(found, markup, document, state.encoding))
+        })
     }
 
     async fn document_symbol(
@@ -1088,23 +864,23 @@ impl LanguageServer for Backend {
         self.with_document(&uri, "documentSymbol", |state, document| match shape {
             SymbolShape::Hierarchical => {
                 if wire::reply_directly_json(|| {
-                    features::document_symbols_json(document, state.encoding)
+                    outline::document_symbols_json(document, state.encoding)
                 }) {
                     return DocumentSymbolResponse::Nested(Vec::new());
                 }
-                DocumentSymbolResponse::Nested(features::document_symbols(document, state.encoding))
+                DocumentSymbolResponse::Nested(outline::document_symbols(document, state.encoding))
             }
             SymbolShape::HierarchicalBaseKinds => {
-                let mut symbols = features::document_symbols(document, state.encoding);
-                features::with_base_kinds(&mut symbols);
+                let mut symbols = outline::document_symbols(document, state.encoding);
+                outline::with_base_kinds(&mut symbols);
                 DocumentSymbolResponse::Nested(symbols)
             }
             SymbolShape::Flat { base_kinds } => {
-                let mut symbols = features::document_symbols(document, state.encoding);
+                let mut symbols = outline::document_symbols(document, state.encoding);
                 if base_kinds {
-                    features::with_base_kinds(&mut symbols);
+                    outline::with_base_kinds(&mut symbols);
                 }
-                DocumentSymbolResponse::Flat(features::flat_symbols(symbols, &uri))
+                DocumentSymbolResponse::Flat(outline::flat_symbols(symbols, &uri))
             }
         })
     }
@@ -1113,40 +889,30 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        let symbols = {
-            let mut state = lock(&self.state);
-            guarded("workspace/symbol", || {
-                state.refresh_all();
-                features::workspace_symbols(&state, &params.query)
-            })
-            .ok_or_else(|| internal("workspace/symbol"))?
-        };
-        let mut symbols = symbols;
-        if !self.flags().workspace_symbol_kinds {
-            for symbol in &mut symbols {
-                symbol.kind = features::base_symbol_kind(symbol.kind);
-            }
-        }
-        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
+        let base_kinds = !self.flags().workspace_symbol_kinds;
+        self.with_snapshot("workspace/symbol", |state, snapshot| {
+            let symbols = ide::symbols::workspace_symbols(snapshot, &params.query)
+                .into_iter()
+                .filter_map(|symbol| {
+                    to_proto::workspace_symbol(state.encoding, snapshot, symbol, base_kinds)
+                })
+                .collect();
+            Some(WorkspaceSymbolResponse::Flat(symbols))
+        })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         let flags = self.flags();
-        let ranges =
-            self.with_document(&params.text_document.uri, "foldingRange", |_, document| {
-                features::folding_ranges(document)
-            })?;
-        Ok(ranges.map(|mut ranges| {
-            if !flags.collapsed_text {
-                for range in &mut ranges {
-                    range.collapsed_text = None;
-                }
-            }
-            if let Some(limit) = flags.folding_range_limit {
-                ranges.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            }
-            ranges
-        }))
+        self.with_document(&params.text_document.uri, "foldingRange", |_, document| {
+            let limit = flags.folding_range_limit.map_or(usize::MAX, |limit| {
+                usize::try_from(limit).unwrap_or(usize::MAX)
+            });
+            ide::folding::folding_ranges(document)
+                .into_iter()
+                .take(limit)
+                .map(|fold| to_proto::folding_range(fold, flags.collapsed_text))
+                .collect()
+        })
     }
 
     async fn selection_range(
@@ -1161,8 +927,11 @@ impl LanguageServer for Backend {
                     .positions
                     .iter()
                     .map(|position| {
-                        let offset = document.rope.offset(*position, state.encoding);
-                        features::selection_range(document, offset, state.encoding)
+                        let offset = document
+                            .rope
+                            .offset(convert::from_position(*position), state.encoding);
+                        let chain = ide::selection::enclosing_ranges(document, offset);
+                        to_proto::selection_range(document, &chain, offset, state.encoding)
                     })
                     .collect()
             },
@@ -1204,7 +973,7 @@ impl LanguageServer for Backend {
             Some((id, old)) if id == params.previous_result_id => {
                 SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
                     result_id: Some(result_id),
-                    edits: features::token_delta(&old, &tokens),
+                    edits: to_proto::token_delta(&old, &tokens),
                 })
             }
             _ => SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
@@ -1222,8 +991,11 @@ impl LanguageServer for Backend {
             &params.text_document.uri,
             "semanticTokens",
             |state, document| {
-                let within = document.rope.text_range(params.range, state.encoding);
-                features::semantic_tokens(document, state.encoding, Some(within))
+                let within = document
+                    .rope
+                    .text_range(convert::from_range(params.range), state.encoding);
+                let tokens = ide::semantic_tokens::semantic_tokens(document, Some(within));
+                to_proto::semantic_tokens(document, &tokens, state.encoding)
             },
         )?;
         Ok(tokens.map(|data| {
@@ -1236,28 +1008,31 @@ impl LanguageServer for Backend {
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.with_document(&params.text_document.uri, "inlayHint", |state, document| {
-            let within = document.rope.text_range(params.range, state.encoding);
-            features::inlay_hints(document, state.encoding, within)
+            let within = document
+                .rope
+                .text_range(convert::from_range(params.range), state.encoding);
+            ide::inlay_hints::inlay_hints(document, within)
+                .into_iter()
+                .map(|hint| to_proto::inlay_hint(document, hint, state.encoding))
+                .collect()
         })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        let completion_kinds = self.flags().completion_kinds;
+        let base_kinds = !self.flags().completion_kinds;
         Ok(self
             .with_document(&at.text_document.uri, "completion", |state, document| {
-                let offset = document.rope.offset(at.position, state.encoding);
-                features::completion(state, document, offset)
+                let offset = document
+                    .rope
+                    .offset(convert::from_position(at.position), state.encoding);
+                ide::completion::completion(document, state.workspace.config(), offset)
+                    .into_iter()
+                    .map(|item| to_proto::completion_item(item, base_kinds))
+                    .collect::<Vec<_>>()
             })?
             .filter(|items| !items.is_empty())
-            .map(|mut items| {
-                if !completion_kinds {
-                    for item in &mut items {
-                        item.kind = item.kind.map(features::base_completion_kind);
-                    }
-                }
-                CompletionResponse::Array(items)
-            }))
+            .map(CompletionResponse::Array))
     }
 
     async fn goto_definition(
@@ -1266,29 +1041,41 @@ impl LanguageServer for Backend {
     ) -> Result<Option<GotoDefinitionResponse>> {
         let at = params.text_document_position_params;
         let uri = &at.text_document.uri;
-        Ok(self
-            .with_workspace(uri, "definition", |state, document| {
-                let offset = document.rope.offset(at.position, state.encoding);
-                entities::definition(state, uri, document, offset)
-                    .unwrap_or_else(|| features::definition(state, document, offset))
-            })?
-            .filter(|found| !found.is_empty())
-            .map(GotoDefinitionResponse::Array))
+        self.with_snapshot("definition", |state, snapshot| {
+            let document = snapshot.document(uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(at.position), state.encoding);
+            let found = ide::entities::definition(snapshot, uri, offset)
+                .unwrap_or_else(|| ide::navigation::issue_articles(snapshot, uri, offset, false));
+            let found = to_proto::locations(state.encoding, snapshot, &found);
+            (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
+        })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let at = params.text_document_position;
+        let uri = &at.text_document.uri;
         let include_declaration = params.context.include_declaration;
-        Ok(self
-            .with_workspace(&at.text_document.uri, "references", |state, document| {
-                let offset = document.rope.offset(at.position, state.encoding);
-                entities::references(state, document, offset, include_declaration)
-                    .unwrap_or_else(|| features::references(state, document, offset))
-            })?
-            .filter(|found| !found.is_empty())
-            // Every mention of an entity across an archive: thousands of
-            // locations, written without the intermediate JSON value.
-            .map(|found| direct(found, Vec::new)))
+        self.with_snapshot("references", |state, snapshot| {
+            let document = snapshot.document(uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(at.position), state.encoding);
+            let found = ide::entities::references(snapshot, uri, offset, include_declaration)
+                .unwrap_or_else(|| ide::navigation::issue_articles(snapshot, uri, offset, true));
+            if found.is_empty() {
+                return None;
+            }
+            // Every mention of an entity across an archive: tens of
+            // thousands of locations, written straight into JSON.
+            if wire::reply_directly_json(|| {
+                vec![to_proto::locations_json(state.encoding, snapshot, &found)]
+            }) {
+                return Some(Vec::new());
+            }
+            Some(to_proto::locations(state.encoding, snapshot, &found))
+        })
     }
 
     async fn document_highlight(
@@ -1296,41 +1083,52 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let at = params.text_document_position_params;
-        Ok(self
-            .with_document(
-                &at.text_document.uri,
-                "documentHighlight",
-                |state, document| {
-                    let offset = document.rope.offset(at.position, state.encoding);
-                    entities::highlights(state, document, offset)
-                },
-            )?
-            .flatten()
-            .filter(|found| !found.is_empty()))
+        let uri = &at.text_document.uri;
+        self.with_snapshot("documentHighlight", |state, snapshot| {
+            let document = snapshot.document(uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(at.position), state.encoding);
+            let found: Vec<DocumentHighlight> = ide::entities::highlights(snapshot, uri, offset)?
+                .into_iter()
+                .map(|highlight| to_proto::highlight(document, highlight, state.encoding))
+                .collect();
+            (!found.is_empty()).then_some(found)
+        })
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let found = self.with_workspace(
-            &params.text_document.uri,
-            "prepareRename",
-            |state, document| {
-                let offset = document.rope.offset(params.position, state.encoding);
-                entities::prepare_rename(state, document, offset)
-            },
-        )?;
+        let uri = &params.text_document.uri;
         // Away from an entity (or in a document that is not open) there is
         // nothing to rename: `null`, which the protocol reserves for that.
-        Ok(found.and_then(|found| found.ok()))
+        self.with_snapshot("prepareRename", |state, snapshot| {
+            let document = snapshot.document(uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(params.position), state.encoding);
+            let (range, placeholder) = ide::entities::prepare_rename(snapshot, uri, offset).ok()?;
+            Some(PrepareRenameResponse::RangeWithPlaceholder {
+                range: convert::range(document.rope.range(range, state.encoding)),
+                placeholder,
+            })
+        })
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let at = params.text_document_position;
-        let found = self.with_workspace(&at.text_document.uri, "rename", |state, document| {
-            let offset = document.rope.offset(at.position, state.encoding);
-            entities::rename(state, document, offset, &params.new_name)
+        let uri = &at.text_document.uri;
+        let found = self.with_snapshot("rename", |state, snapshot| {
+            let document = snapshot.document(uri)?;
+            let offset = document
+                .rope
+                .offset(convert::from_position(at.position), state.encoding);
+            Some(
+                ide::entities::rename(snapshot, uri, offset, &params.new_name)
+                    .map(|changes| to_proto::workspace_edit(state.encoding, snapshot, changes)),
+            )
         })?;
         match found {
             None => Err(Error::invalid_params("the document is not open")),
@@ -1349,7 +1147,7 @@ impl LanguageServer for Backend {
             let mut state = lock(&self.state);
             let actions = guarded("codeAction", || code_actions(&mut state, &uri, &params))
                 .ok_or_else(|| internal("codeAction"))?;
-            (actions, state.docs.get(&uri).map(|doc| doc.version))
+            (actions, state.workspace.version(&uri))
         };
         Ok(Some(shape_actions(actions, &flags, &uri, version)))
     }
@@ -1385,7 +1183,7 @@ impl LanguageServer for Backend {
         let items = {
             let mut state = lock(&self.state);
             guarded("diagnostic", || {
-                state.refresh_all();
+                state.workspace.refresh_all();
                 state.lsp_diagnostics_for(&uri)
             })
             .ok_or_else(|| internal("diagnostic"))?
@@ -1408,12 +1206,12 @@ impl LanguageServer for Backend {
         let items = {
             let mut state = lock(&self.state);
             guarded("workspace/diagnostic", || {
-                state.refresh_all();
-                let all = state.all_diagnostics();
+                state.workspace.refresh_all();
+                let all = state.workspace.all_diagnostics();
                 all.into_iter()
                     .map(|(uri, diagnostics)| {
                         let items = state.to_lsp(&uri, &diagnostics);
-                        let version = state.docs.get(&uri).map(|doc| i64::from(doc.version));
+                        let version = state.workspace.version(&uri).map(i64::from);
                         WorkspaceDocumentDiagnosticReport::Full(
                             WorkspaceFullDocumentDiagnosticReport {
                                 uri,
@@ -1432,329 +1230,5 @@ impl LanguageServer for Backend {
         Ok(WorkspaceDiagnosticReportResult::Report(
             WorkspaceDiagnosticReport { items },
         ))
-    }
-}
-
-/// Quick fixes for the fixable diagnostics in the range, and `source.fixAll.bulletin`.
-fn code_actions(state: &mut State, uri: &Uri, params: &CodeActionParams) -> CodeActionResponse {
-    state.refresh_all();
-    let Some(document) = state.docs.get(uri) else {
-        return Vec::new();
-    };
-    let encoding = state.encoding;
-    let wanted = |kind: &CodeActionKind| {
-        params.context.only.as_ref().is_none_or(|only| {
-            only.iter().any(|o| {
-                kind.as_str() == o.as_str()
-                    || kind.as_str().starts_with(&format!("{}.", o.as_str()))
-            })
-        })
-    };
-    let fix_all_kind = CodeActionKind::new(FIX_ALL_KIND);
-    let mut actions = Vec::new();
-    let diagnostics = state
-        .all_diagnostics()
-        .into_iter()
-        .find(|(file, _)| file == uri)
-        .map(|(_, diagnostics)| diagnostics)
-        .unwrap_or_default();
-    if wanted(&CodeActionKind::QUICKFIX) {
-        let range = document.rope.text_range(params.range, encoding);
-        let lsp = state.to_lsp(uri, &diagnostics);
-        for (diagnostic, lsp_diagnostic) in diagnostics.iter().zip(lsp) {
-            let Some(fix) = &diagnostic.fix else { continue };
-            let touches =
-                diagnostic.range.start <= range.end && range.start <= diagnostic.range.end;
-            if !touches {
-                continue;
-            }
-            let edits: Vec<TextEdit> = fix
-                .edits
-                .iter()
-                .map(|edit| {
-                    TextEdit::new(
-                        document.rope.range(edit.range, encoding),
-                        edit.replacement.clone(),
-                    )
-                })
-                .collect();
-            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.description.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![lsp_diagnostic]),
-                edit: Some(WorkspaceEdit {
-                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
-                    ..WorkspaceEdit::default()
-                }),
-                is_preferred: Some(
-                    fix.applicability == bulletin_core::diagnostic::Applicability::Safe,
-                ),
-                ..CodeAction::default()
-            }));
-        }
-    }
-    let any_safe = diagnostics.iter().any(|diagnostic| {
-        diagnostic
-            .fix
-            .as_ref()
-            .is_some_and(|fix| fix.applicability == bulletin_core::diagnostic::Applicability::Safe)
-    });
-    if any_safe && wanted(&fix_all_kind) {
-        if let Some((fixes, edit)) = fix_all_edit(state, uri) {
-            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: match fixes {
-                    1 => "Fix all bulletin problems (1 fix)".to_string(),
-                    n => format!("Fix all bulletin problems ({n} fixes)"),
-                },
-                kind: Some(fix_all_kind),
-                edit: Some(WorkspaceEdit {
-                    changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
-                    ..WorkspaceEdit::default()
-                }),
-                ..CodeAction::default()
-            }));
-        }
-    }
-    actions
-}
-
-/// The edit fixing every fixable problem of an open document, and how many
-/// fixes it applies; `None` when nothing changes.
-fn fix_all_edit(state: &State, uri: &Uri) -> Option<(usize, TextEdit)> {
-    let document = state.docs.get(uri)?;
-    let path = uri.to_file_path();
-    // The fixes of the findings shown for this document, cross-file ones
-    // (`entity-spelling` against the rest of the archive) included, as
-    // `bulletin check --fix` applies them…
-    let shown = state
-        .all_diagnostics()
-        .into_iter()
-        .find(|(shown_uri, _)| shown_uri == uri)
-        .map(|(_, diagnostics)| diagnostics)
-        .unwrap_or_default();
-    let (text, applied) = fix::apply_fixes(&document.text, &shown, false);
-    // …then the document's own fixes to a fixed point (a fix can uncover another).
-    let outcome = fix::fix_text(&text, &state.config, path.as_deref(), false);
-    minimal_edit(document, &outcome.text, state.encoding)
-        .map(|edit| (applied + outcome.fixes_applied, edit))
-}
-
-/// `actions` as the client can take them: literals (without `isPreferred`
-/// unless the client declared `isPreferredSupport`), or commands.
-fn shape_actions(
-    actions: CodeActionResponse,
-    flags: &ClientFlags,
-    uri: &Uri,
-    version: Option<i32>,
-) -> CodeActionResponse {
-    match flags.code_actions {
-        ActionShape::None => Vec::new(),
-        ActionShape::Literals => actions
-            .into_iter()
-            .map(|action| match action {
-                CodeActionOrCommand::CodeAction(mut action) if !flags.is_preferred => {
-                    action.is_preferred = None;
-                    CodeActionOrCommand::CodeAction(action)
-                }
-                other => other,
-            })
-            .collect(),
-        ActionShape::Commands => actions
-            .into_iter()
-            .filter_map(|action| match action {
-                CodeActionOrCommand::Command(command) => Some(command),
-                CodeActionOrCommand::CodeAction(action) => as_command(action, uri, version),
-            })
-            .map(CodeActionOrCommand::Command)
-            .collect(),
-    }
-}
-
-/// The command that does what the code action's edit does.
-fn as_command(action: CodeAction, uri: &Uri, version: Option<i32>) -> Option<Command> {
-    let fix_all = action
-        .kind
-        .as_ref()
-        .is_some_and(|kind| kind.as_str() == FIX_ALL_KIND);
-    let (command, argument) = if fix_all {
-        (FIX_ALL_COMMAND, serde_json::json!({ "uri": uri }))
-    } else {
-        let edit = action.edit?;
-        (
-            APPLY_FIX_COMMAND,
-            serde_json::json!({ "uri": uri, "version": version?, "edit": edit }),
-        )
-    };
-    Some(Command {
-        title: action.title,
-        command: command.to_string(),
-        arguments: Some(vec![argument]),
-    })
-}
-
-/// The argument of the server's commands.
-#[derive(serde::Deserialize)]
-struct CommandArgument {
-    uri: Uri,
-    version: Option<i32>,
-    edit: Option<WorkspaceEdit>,
-}
-
-/// The edit a `workspace/executeCommand` asks for (`None`: nothing to do).
-fn command_edit(state: &mut State, params: &ExecuteCommandParams) -> Result<Option<WorkspaceEdit>> {
-    let argument: CommandArgument = params
-        .arguments
-        .first()
-        .cloned()
-        .and_then(|argument| serde_json::from_value(argument).ok())
-        .ok_or_else(|| Error::invalid_params("expected one argument {uri, …}"))?;
-    let current = state.docs.get(&argument.uri).map(|doc| doc.version);
-    match params.command.as_str() {
-        APPLY_FIX_COMMAND => {
-            let edit = argument
-                .edit
-                .ok_or_else(|| Error::invalid_params("the argument has no edit"))?;
-            if current.is_none() || current != argument.version {
-                return Err(Error {
-                    code: tower_lsp_server::jsonrpc::ErrorCode::ContentModified,
-                    message: "the document changed since the fix was offered".into(),
-                    data: None,
-                });
-            }
-            Ok(Some(edit))
-        }
-        FIX_ALL_COMMAND => {
-            if current.is_none() {
-                return Err(Error::invalid_params("the document is not open"));
-            }
-            state.refresh_all();
-            Ok(
-                fix_all_edit(state, &argument.uri).map(|(_, edit)| WorkspaceEdit {
-                    changes: Some([(argument.uri.clone(), vec![edit])].into_iter().collect()),
-                    ..WorkspaceEdit::default()
-                }),
-            )
-        }
-        other => Err(Error::invalid_params(format!("unknown command {other}"))),
-    }
-}
-
-/// `RequestFailed` (-32803): the request was valid but could not be done.
-fn request_failed(message: String) -> Error {
-    Error {
-        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
-        message: message.into(),
-        data: None,
-    }
-}
-
-/// One edit replacing only what differs between the document and `new`.
-fn minimal_edit(document: &Document, new: &str, encoding: Encoding) -> Option<TextEdit> {
-    let old = document.text.as_str();
-    if old == new {
-        return None;
-    }
-    let mut prefix = old
-        .bytes()
-        .zip(new.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
-        prefix -= 1;
-    }
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .bytes()
-        .rev()
-        .zip(new.bytes().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
-        suffix -= 1;
-    }
-    let range = bulletin_core::text_range::TextRange::new(prefix, old.len() - suffix);
-    Some(TextEdit::new(
-        document.rope.range(range, encoding),
-        new[prefix..new.len() - suffix].to_string(),
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn caps(json: serde_json::Value) -> ClientCapabilities {
-        serde_json::from_value(json).expect("client capabilities")
-    }
-
-    #[test]
-    fn a_client_declaring_nothing_gets_the_base_forms() {
-        let flags = ClientFlags::from_capabilities(&caps(serde_json::json!({})));
-        assert_eq!(flags.hover_format, MarkupKind::PlainText);
-        assert_eq!(
-            flags.document_symbols,
-            SymbolShape::Flat { base_kinds: true }
-        );
-        assert_eq!(flags.code_actions, ActionShape::None);
-        assert!(!flags.prepare_rename && !flags.collapsed_text && !flags.is_preferred);
-        assert!(!flags.apply_edit && !flags.completion_kinds && !flags.workspace_symbol_kinds);
-        assert_eq!(flags.diagnostic_fields, DiagnosticFields::default());
-        assert_eq!(rename_provider(false), OneOf::Left(true));
-        assert!(code_action_provider(flags.code_actions).is_none());
-        assert!(execute_command_provider(flags.apply_edit).is_none());
-    }
-
-    #[test]
-    fn hover_follows_the_clients_order_of_formats() {
-        let format = |formats: serde_json::Value| {
-            hover_format(&caps(
-                serde_json::json!({"textDocument": {"hover": {"contentFormat": formats}}}),
-            ))
-        };
-        assert_eq!(
-            format(serde_json::json!(["markdown", "plaintext"])),
-            MarkupKind::Markdown
-        );
-        assert_eq!(
-            format(serde_json::json!(["plaintext", "markdown"])),
-            MarkupKind::PlainText
-        );
-        assert_eq!(
-            format(serde_json::json!(["plaintext"])),
-            MarkupKind::PlainText
-        );
-        assert_eq!(format(serde_json::json!([])), MarkupKind::PlainText);
-    }
-
-    #[test]
-    fn shapes_follow_single_declarations() {
-        let commands = caps(serde_json::json!({"workspace": {"applyEdit": true}}));
-        assert_eq!(code_action_shape(&commands), ActionShape::Commands);
-        let literals = caps(serde_json::json!({"textDocument": {"codeAction": {
-            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": []}}}}}));
-        assert_eq!(code_action_shape(&literals), ActionShape::Literals);
-        let nested = caps(serde_json::json!({"textDocument": {"documentSymbol": {
-            "hierarchicalDocumentSymbolSupport": true}}}));
-        assert_eq!(
-            document_symbol_shape(&nested),
-            SymbolShape::HierarchicalBaseKinds
-        );
-        // 3.18 repeats the diagnostic fields under `diagnostic`: either counts.
-        let pulled = caps(serde_json::json!({"textDocument": {
-            "diagnostic": {"relatedInformation": true},
-            "publishDiagnostics": {"codeDescriptionSupport": true}}}));
-        assert_eq!(
-            diagnostic_fields(&pulled),
-            DiagnosticFields {
-                related_information: true,
-                code_description: true,
-                data: false
-            }
-        );
-        let folding = caps(serde_json::json!({"textDocument": {"foldingRange": {
-            "rangeLimit": 3, "foldingRange": {"collapsedText": true}}}}));
-        assert!(collapsed_text_support(&folding));
-        assert_eq!(folding_range_limit(&folding), Some(3));
     }
 }

@@ -5,8 +5,8 @@
 
 #![allow(dead_code)]
 
-use bulletin::lsp::document::{Document, SegmentLimits, SegmentSummary};
 use bulletin_core::config::Config;
+use bulletin_core::ide::document::{Document, SegmentLimits, SegmentSummary};
 use tree_sitter::{Node, Tree};
 
 /// Every node of `tree`: its kind and byte range, in document order.

@@ -194,23 +194,30 @@ pub fn archive_diagnostics(
     let claims: Vec<AcronymClaim> = files
         .iter()
         .flat_map(|(file, analysis)| {
-            analysis.entities.iter().flat_map(move |article| {
-                article.acronyms.iter().map(move |definition| AcronymClaim {
-                    file: *file,
-                    abbr: definition.abbr.clone(),
-                    expansion: definition.expansion.clone(),
-                    expansion_range: definition.expansion_range,
-                })
-            })
+            analysis
+                .entities
+                .iter()
+                .flat_map(move |article| article.claims(*file))
         })
         .collect();
-    let mut out: Vec<(FileId, Diagnostic)> =
-        archive::check_archive(&mentions, config, display_name)
-            .into_iter()
-            .map(|found| (found.file, found.diagnostic))
-            .collect();
+    cross_file(&mentions, &claims, config, display_name)
+}
+
+/// The archive-wide rules over the issue mentions and acronym claims of
+/// every file judged together: what `bulletin check` and the language
+/// server's workspace both run (the server from per-article caches).
+pub fn cross_file(
+    mentions: &[IssueMention],
+    claims: &[AcronymClaim],
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Vec<(FileId, Diagnostic)> {
+    let mut out: Vec<(FileId, Diagnostic)> = archive::check_archive(mentions, config, display_name)
+        .into_iter()
+        .map(|found| (found.file, found.diagnostic))
+        .collect();
     out.extend(entities::check_acronym_spellings(
-        &claims,
+        claims,
         &config.gazetteer,
         display_name,
     ));

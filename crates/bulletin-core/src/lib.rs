@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod archive;
+pub mod baseline;
 pub mod checks;
 pub mod config;
 pub mod dates;
@@ -17,9 +18,11 @@ pub mod diagnostic;
 pub mod discovery;
 pub mod entities;
 pub mod fix;
+pub mod ide;
 pub mod line_index;
 pub mod model;
 pub mod outline;
+pub mod report;
 pub mod rules;
 pub mod syntax;
 pub mod text_range;

@@ -15,6 +15,10 @@
 //! - `HumanPosition`: 1-based line, 1-based column in Unicode scalar values
 //!   (the CLI, JSON and SARIF outputs).
 //!
+//! An editor's position is a `Position` whose column counts units of the
+//! `Encoding` agreed with it; `crate::ide::lines` converts them, and the
+//! language server only copies them into protocol types.
+//!
 //! The helpers `find_line_end`, `first_line` and `line_end_len` are what the
 //! rest of the crate uses instead of looking for `\n` itself.
 
@@ -42,6 +46,56 @@ pub struct LineCol {
 pub struct LineColUtf16 {
     pub line: u32,
     pub col: u32,
+}
+
+/// How an editor counts columns: UTF-8 bytes or UTF-16 code units (the
+/// protocol's default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+impl Encoding {
+    /// The length of `text` in this encoding's units.
+    pub fn len(self, text: &str) -> u32 {
+        match self {
+            Encoding::Utf8 => text.len() as u32,
+            // One unit per character, two for those outside the BMP (four
+            // UTF-8 bytes): count lead bytes instead of decoding.
+            Encoding::Utf16 => text
+                .bytes()
+                .map(|byte| u32::from((byte & 0xC0) != 0x80) + u32::from(byte >= 0xF0))
+                .sum(),
+        }
+    }
+}
+
+/// An editor's position: 0-based line, 0-based column in the units of the
+/// `Encoding` agreed with that editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+impl Position {
+    pub const fn new(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+}
+
+/// A range between two editor positions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PositionRange {
+    pub start: Position,
+    pub end: Position,
+}
+
+impl PositionRange {
+    pub const fn new(start: Position, end: Position) -> PositionRange {
+        PositionRange { start, end }
+    }
 }
 
 /// 1-based line, 1-based column counted in Unicode scalar values.

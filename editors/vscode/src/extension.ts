@@ -34,6 +34,12 @@ function rules(): Record<string, Severity> {
   return config().get<Record<string, Severity>>("rules") ?? {};
 }
 
+/** What the server reads from section `bulletin`: severities and whether
+ * to show the findings a baseline records. */
+function serverSettings(): { rules: Record<string, Severity>; showBaselined: boolean } {
+  return { rules: rules(), showBaselined: config().get<boolean>("showBaselined") ?? false };
+}
+
 function extraGlobs(): string[] {
   return (config().get<string[]>("files.extraGlobs") ?? []).filter((g) => g.trim() !== "");
 }
@@ -143,14 +149,14 @@ async function start(): Promise<void> {
     documentSelector: selector(),
     outputChannel: log,
     traceOutputChannel: log,
-    initializationOptions: { rules: rules() },
+    initializationOptions: serverSettings(),
     middleware: {
       workspace: {
-        // The server asks for section `bulletin`; answer `{ rules }` only.
+        // The server asks for section `bulletin`; answer what it reads only.
         configuration: (params, token, next) => {
           return params.items.map((item) => {
             if (item.section === "bulletin" || item.section === undefined) {
-              return { rules: rules() };
+              return serverSettings();
             }
             if (item.section === "bulletin.rules") {
               return rules();
@@ -231,9 +237,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         for (const document of vscode.workspace.textDocuments) {
           await adopt(document);
         }
-      } else if (event.affectsConfiguration("bulletin.rules") && client) {
+      } else if ((event.affectsConfiguration("bulletin.rules") ||
+          event.affectsConfiguration("bulletin.showBaselined")) &&
+        client) {
         await client.sendNotification("workspace/didChangeConfiguration", {
-          settings: { bulletin: { rules: rules() } },
+          settings: { bulletin: serverSettings() },
         });
       }
     }),

@@ -200,6 +200,19 @@ pub struct AcronymClaim {
     pub expansion_range: TextRange,
 }
 
+impl ArticleEntities {
+    /// The claims of this article's acronym definitions, as file `file`'s:
+    /// the one place claims are made from entities.
+    pub fn claims(&self, file: FileId) -> impl Iterator<Item = AcronymClaim> + '_ {
+        self.acronyms.iter().map(move |definition| AcronymClaim {
+            file,
+            abbr: definition.abbr.clone(),
+            expansion: definition.expansion.clone(),
+            expansion_range: definition.expansion_range,
+        })
+    }
+}
+
 /// `entity-spelling` across files: one acronym expanded two ways. The
 /// right expansion is the gazetteer's (or `entities.toml`'s) name for the
 /// acronym when it knows one; otherwise the expansion most claims use (the

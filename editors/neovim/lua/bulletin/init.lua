@@ -19,6 +19,7 @@ local uv = vim.uv or vim.loop
 ---@field grammar_dir string|nil           the grammar/ folder (default: ../../grammar from this plugin)
 ---@field root_markers string[]            files that mark a project root
 ---@field rules table<string,string>       rule name -> "error"|"warning"|"info"|"hint"|"off"
+---@field show_baselined boolean           also show the findings the archive's baseline records
 ---@field filetypes table                  passed to vim.filetype.add (extra patterns, e.g. archive *.txt)
 ---@field highlight boolean                start tree-sitter highlighting in bulletin buffers
 ---@field fold boolean                     fold with tree-sitter (one fold per article)
@@ -29,6 +30,7 @@ M.defaults = {
   grammar_dir = nil,
   root_markers = { "bulletin.toml", ".git" },
   rules = {},
+  show_baselined = false,
   filetypes = {},
   highlight = true,
   fold = true,
@@ -137,13 +139,18 @@ local function rules()
   return next(M.config.rules) and M.config.rules or vim.empty_dict()
 end
 
+--- What the server reads from section `bulletin`.
+local function server_settings()
+  return { rules = rules(), showBaselined = M.config.show_baselined }
+end
+
 local function lsp_config()
   return {
     cmd = M.config.cmd,
     filetypes = { "bulletin" },
     root_markers = M.config.root_markers,
-    init_options = { rules = rules() },
-    settings = { bulletin = { rules = rules() } },
+    init_options = server_settings(),
+    settings = { bulletin = server_settings() },
   }
 end
 

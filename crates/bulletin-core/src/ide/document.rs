@@ -52,19 +52,18 @@
 //! window's tree while it cuts it again, as before.)
 
 use ropey::Rope;
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
 use tree_sitter::{InputEdit, Node, Tree};
 
-use super::convert::{self, Encoding, Lines};
-use bulletin_core::analysis;
-use bulletin_core::archive::{self, IssueMention};
-use bulletin_core::config::Config;
-use bulletin_core::diagnostic::{Diagnostic, FileId};
-use bulletin_core::entities::{AcronymClaim, ArticleEntities};
-use bulletin_core::line_index;
-use bulletin_core::model::{self, ArchiveHeader, Article};
-use bulletin_core::syntax;
-use bulletin_core::text_range::TextRange;
+use super::lines::{self, Encoding, Lines, Position, PositionRange};
+use crate::analysis;
+use crate::archive::{self, IssueMention};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::entities::{AcronymClaim, ArticleEntities};
+use crate::line_index;
+use crate::model::{self, ArchiveHeader, Article};
+use crate::syntax;
+use crate::text_range::TextRange;
 
 /// How many segments keep their tree by default: the few places being edited
 /// at once (a cursor's segment, its neighbours, a place jumped back to), about
@@ -244,7 +243,17 @@ impl ArticleAnalysis {
             entities,
         };
         analysis.shift(base as isize);
+        analysis.shrink_to_fit();
         analysis
+    }
+
+    /// Kept for as long as the document is open: no room to spare.
+    fn shrink_to_fit(&mut self) {
+        self.article.paragraphs.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+        self.mentions.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.entities.shrink_to_fit();
     }
 
     /// Judges the article again under `config`, in a segment whose text is
@@ -257,6 +266,7 @@ impl ArticleAnalysis {
         self.claims = judged.claims;
         self.entities = judged.entities;
         self.shift(base as isize);
+        self.shrink_to_fit();
     }
 
     fn shift(&mut self, delta: isize) {
@@ -289,17 +299,7 @@ struct Judged {
 fn judge(text: &str, article: &Article, config: &Config) -> Judged {
     // The same per-article entry point `bulletin check` uses.
     let analysed = analysis::analyze_article(text, article, config);
-    let claims = analysed
-        .entities
-        .acronyms
-        .iter()
-        .map(|definition| AcronymClaim {
-            file: FileId(0),
-            abbr: definition.abbr.clone(),
-            expansion: definition.expansion.clone(),
-            expansion_range: definition.expansion_range,
-        })
-        .collect();
+    let claims = analysed.entities.claims(FileId(0)).collect();
     Judged {
         diagnostics: analysed.diagnostics,
         claims,
@@ -470,6 +470,15 @@ fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
 /// Replaces `start..end` of `text` with `inserted`. When the buffer is full
 /// it grows by a little, not by doubling: a keystroke in a 5 MB text would
 /// otherwise reserve 5 MB more.
+/// One change an editor sends: `range` replaced by `text`, or the whole
+/// text when there is no range (the protocol's content change, in the core's
+/// position types).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentChange {
+    pub range: Option<PositionRange>,
+    pub text: String,
+}
+
 fn replace_text(text: &mut String, start: usize, end: usize, inserted: &str) {
     let needed = text.len() - (end - start) + inserted.len();
     if needed > text.capacity() {
@@ -509,7 +518,7 @@ impl Document {
 
     /// A document cut into segments of at most `limits` (tests use small ones).
     pub fn with_limits(text: String, version: i32, limits: SegmentLimits) -> Document {
-        let rope = convert::rope(&text);
+        let rope = lines::rope(&text);
         let segments = segment_text(&text, limits);
         Document {
             version,
@@ -616,17 +625,12 @@ impl Document {
     }
 
     /// Applies `changes` in order, reparsing the segments each one touches.
-    pub fn apply_changes(
-        &mut self,
-        changes: Vec<TextDocumentContentChangeEvent>,
-        version: i32,
-        encoding: Encoding,
-    ) {
+    pub fn apply_changes(&mut self, changes: Vec<ContentChange>, version: i32, encoding: Encoding) {
         for change in changes {
             match change.range {
                 None => {
                     self.text = change.text;
-                    self.rope = convert::rope(&self.text);
+                    self.rope = lines::rope(&self.text);
                     self.segments = segment_text(&self.text, self.limits);
                     self.articles.clear();
                     self.pending.clear();
@@ -637,7 +641,7 @@ impl Document {
         self.version = version;
     }
 
-    fn apply_edit(&mut self, range: Range, inserted: &str, encoding: Encoding) {
+    fn apply_edit(&mut self, range: PositionRange, inserted: &str, encoding: Encoding) {
         let span = self.rope.text_range(range, encoding);
         let (start, old_end) = (span.start, span.end);
         let start_char = self.rope.byte_to_char(start);
@@ -680,8 +684,8 @@ impl Document {
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
             let (from, to) = (start - segment.start, old_end - segment.start);
-            let start_position = convert::ts_point(own, from);
-            let old_end_position = convert::ts_point(own, to);
+            let start_position = lines::ts_point(own, from);
+            let old_end_position = lines::ts_point(own, to);
             if let Some(tree) = &mut segment.tree {
                 tree.edit(&InputEdit {
                     start_byte: from,
@@ -689,7 +693,7 @@ impl Document {
                     new_end_byte: from + inserted.len(),
                     start_position,
                     old_end_position,
-                    new_end_position: convert::point_after(start_position, inserted),
+                    new_end_position: lines::point_after(start_position, inserted),
                 });
             }
             replace_text(&mut self.text, start, old_end, inserted);
@@ -1045,13 +1049,12 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
 mod tests {
     use super::*;
 
-    fn change(range: (u32, u32, u32, u32), text: &str) -> TextDocumentContentChangeEvent {
-        TextDocumentContentChangeEvent {
-            range: Some(Range::new(
+    fn change(range: (u32, u32, u32, u32), text: &str) -> ContentChange {
+        ContentChange {
+            range: Some(PositionRange::new(
                 Position::new(range.0, range.1),
                 Position::new(range.2, range.3),
             )),
-            range_length: None,
             text: text.to_string(),
         }
     }
