@@ -82,7 +82,7 @@ module.exports = grammar({
       repeat(choice(
         $._blank,
         $._gap,
-        seq($.paragraph, $._eol),
+        seq(alias($._plain_paragraph, $.paragraph), $._eol),
         $.article,
       )),
     ),
@@ -97,9 +97,14 @@ module.exports = grammar({
     // Blank lines after the last element of an article are not part of it
     // (the scanner emits them as `_gap`), so an article ends exactly at its
     // last element.
+    // An article normally starts with its headline; on a page cut from a
+    // paginated listing the first article may start with its lead paragraph
+    // (the headline is on the previous page).
     article: $ => prec.right(seq(
-      field('headline', $.headline),
-      $._eol,
+      choice(
+        seq(field('headline', $.headline), $._eol),
+        seq(alias($._dateline_paragraph, $.paragraph), $._eol),
+      ),
       repeat(choice(
         $._blank,
         seq($.standfirst, $._eol),
@@ -124,11 +129,17 @@ module.exports = grammar({
       optional('>>'),
     ),
 
-    paragraph: $ => seq(
-      choice(
-        seq($._paragraph_start, $.text),
-        seq(field('dateline', $.dateline), optional($.text)),
-      ),
+    paragraph: $ => choice($._plain_paragraph, $._dateline_paragraph),
+
+    _plain_paragraph: $ => seq(
+      $._paragraph_start,
+      $.text,
+      repeat(seq($._line_break, $.text)),
+    ),
+
+    _dateline_paragraph: $ => seq(
+      field('dateline', $.dateline),
+      optional($.text),
       repeat(seq($._line_break, $.text)),
     ),
 

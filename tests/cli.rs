@@ -798,7 +798,12 @@ fn select_and_ignore() {
     );
     assert_eq!(
         rules_reported(&run),
-        ["dateline-dash", "dateline-invalid-date", "dateline-spacing"]
+        [
+            "dateline-dash",
+            "dateline-invalid-date",
+            "dateline-month-style",
+            "dateline-spacing"
+        ]
     );
     let run = bulletin_in(
         &dir,
@@ -833,7 +838,7 @@ fn statistics_count_per_rule_with_fixable() {
         serde_json::json!({"rule": "issue-date-conflict", "count": 2, "fixable": 0})
     );
     let total: u64 = counts.iter().filter_map(|c| c["count"].as_u64()).sum();
-    assert_eq!(total, 7);
+    assert_eq!(total, 8);
 }
 
 #[test]

@@ -97,3 +97,88 @@ fn fix_applies_the_cross_file_spelling_fix() {
     assert!(!after.contains("entity-spelling"), "{after}");
     assert!(!after.contains("fixable"), "{after}");
 }
+
+/// Applies one edit (UTF-8 columns) through the store and brings it up to date.
+fn store_edit(
+    document: &mut bulletin::lsp::document::Document,
+    (start, end): ((u32, u32), (u32, u32)),
+    text: &str,
+    version: i32,
+) {
+    use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+    let change = TextDocumentContentChangeEvent {
+        range: Some(Range::new(
+            Position::new(start.0, start.1),
+            Position::new(end.0, end.1),
+        )),
+        range_length: None,
+        text: text.to_string(),
+    };
+    document.apply_changes(
+        vec![change],
+        version,
+        bulletin::lsp::convert::Encoding::Utf8,
+    );
+}
+
+/// Found by the `document_store` target: a character the grammar reads as a
+/// space (U+FEFF) typed after a cut-off dateline on the page's last line,
+/// past the space that ends it. The article's range did not change, so the server kept its
+/// analysis, while a whole analysis read the character as the start of the
+/// story (the dateline no longer "ends its line") and reported the missing
+/// publication and dash one by one. The story now starts only inside the
+/// dateline's paragraph, and nothing after an article bears on its analysis.
+#[test]
+fn document_store_text_after_a_cut_off_dateline() {
+    let config = bulletin_core::config::Config::default();
+    let mut document = bulletin::lsp::document::Document::new(
+        "Tag Archives: Dams\n\nDam holds after the floods\n\nSEPT. 30 \n".to_string(),
+        1,
+    );
+    document.refresh(&config, 0);
+    store::check_against_fresh(&document, &config);
+    let before = document.diagnostics();
+    assert!(
+        before.iter().any(|found| found
+            .message
+            .starts_with("This dateline is cut off or broken")),
+        "{before:?}"
+    );
+    store_edit(&mut document, ((4, 9), (4, 9)), "\u{feff}", 2);
+    document.refresh(&config, 0);
+    store::check_against_fresh(&document, &config);
+    // Still one cut-off dateline: the character is no story.
+    assert_eq!(document.diagnostics(), before);
+}
+
+/// Found while reviewing the same cache: `headline-missing` is info for a
+/// lead that is the first thing on the page and a warning after other text,
+/// so a line typed above it (the lead's range unchanged) must judge it again.
+#[test]
+fn document_store_text_typed_above_a_headless_lead() {
+    let config = bulletin_core::config::Config::default();
+    let mut document = bulletin::lsp::document::Document::new(
+        "\n\nSEPT. 29 2017 (The Bulletin) — The dam held.\n".to_string(),
+        1,
+    );
+    document.refresh(&config, 0);
+    let severities = |document: &bulletin::lsp::document::Document| -> Vec<_> {
+        document
+            .diagnostics()
+            .iter()
+            .filter(|found| found.rule == bulletin_core::rules::Rule::HeadlineMissing)
+            .map(|found| found.severity)
+            .collect()
+    };
+    assert_eq!(
+        severities(&document),
+        [bulletin_core::diagnostic::Severity::Info]
+    );
+    store_edit(&mut document, ((0, 0), (0, 0)), "Notes from the desk.", 2);
+    document.refresh(&config, 0);
+    store::check_against_fresh(&document, &config);
+    assert_eq!(
+        severities(&document),
+        [bulletin_core::diagnostic::Severity::Warning]
+    );
+}

@@ -323,3 +323,97 @@ fn crlf_pairs_joined_and_broken_at_every_line() {
     }
     assert_eq!(document.text, text);
 }
+
+/// The counterexample kept in `lsp_document.proptest-regressions`, replayed
+/// as edits: a lead cut off after its date ("JAN. 4 ") makes the headline
+/// above it a headline whatever stands before it; typing after the date on
+/// that line (outside the article's range) leaves it a headline only after
+/// a trailer, and the article before ends with an unclosed dateline, no
+/// trailer. The store once cut between the two and read two articles where
+/// the whole page has one.
+#[test]
+fn a_cut_off_lead_typed_on_after_its_date() {
+    let limits = SegmentLimits {
+        max_articles: 1,
+        max_bytes: 40,
+        hot_trees: 0,
+    };
+    let mut document = Document::with_limits(START.to_string(), 1, limits);
+    let edits = [
+        (((24, 0), (26, 0)), ""),
+        (((37, 25), (38, 0)), "Headline here\n\n—"),
+        (((39, 3), (39, 3)), "Headline here\n\nJAN. 4 "),
+        (((17, 0), (20, 0)), "Headline here\n\n"),
+        (((13, 0), (16, 29)), ""),
+        (((37, 7), (37, 7)), "©"),
+    ];
+    for (version, (range, text)) in edits.into_iter().enumerate() {
+        replace(&mut document, range, text, version as i32 + 2);
+        store::check_segments(&document, limits);
+    }
+    assert!(document
+        .text
+        .ends_with("(TheHeadline here\n\n—Headline here\n\nJAN. 4 ©"));
+    assert_fresh(&mut document, limits, "after the last edit");
+    // One article from "Lone headline" to the end, as in the whole parse.
+    let last = document.articles().last().map(|entry| entry.article.range);
+    let lone = document.text.find("Lone headline");
+    assert_eq!(
+        last.map(|range| (range.start, range.end)),
+        lone.map(|at| (at, document.text.len()))
+    );
+}
+
+/// Segments are cut only after an article whose last line is a trailer:
+/// after one that ends with its body, the next headline's reading depends on
+/// that (a line that is a headline only after a trailer), so both stay in
+/// one segment, and the pieces stay equal to a whole parse while the line
+/// after the next headline turns from a cut-off dateline into body text.
+#[test]
+fn cuts_only_after_a_trailer() {
+    let limits = SegmentLimits {
+        max_articles: 1,
+        max_bytes: 40,
+        hot_trees: 1,
+    };
+    let text = "Wheat harvest begins early\n\nKOSTANAY, JULY 2 2017 (The Bulletin) — Farmers started.\n\n(News report from Issue No. 40, published on July 7 2017)\n\nRiver levels fall\n\nSEMEY, JULY 3 2017 (The Bulletin) — The river fell.\n\nMore on the river.\n\nFerry service halted\n\nJULY 4 \n\nFerries stopped.\n\nCopyright ©The Bulletin\n\nDust storm closes airport\n\nAKTAU, JULY 5 2017 (The Bulletin) — Flights stopped.\n";
+    let mut document = Document::with_limits(text.to_string(), 1, limits);
+    assert_fresh(&mut document, limits, "opened");
+    let starts: Vec<&str> = document
+        .segments()
+        .map(|(_, text, _)| text.lines().next().unwrap_or(""))
+        .collect();
+    // "Ferry service halted" follows body text: no cut before it.
+    assert_eq!(
+        starts,
+        [
+            "Wheat harvest begins early",
+            "River levels fall",
+            "Dust storm closes airport"
+        ]
+    );
+    // Text after the date on the cut-off lead's line (past the article's end).
+    let line = text
+        .lines()
+        .position(|line| line == "JULY 4 ")
+        .expect("the cut-off lead") as u32;
+    replace(&mut document, ((line, 7), (line, 7)), "ferries", 2);
+    assert_fresh(&mut document, limits, "the lead is now body text");
+    let headlines: Vec<String> = document
+        .articles()
+        .iter()
+        .map(|entry| entry.article.headline.text.text.clone())
+        .collect();
+    assert_eq!(
+        headlines,
+        [
+            "Wheat harvest begins early",
+            "River levels fall",
+            "Dust storm closes airport"
+        ]
+    );
+    // And back: a headline again.
+    replace(&mut document, ((line, 7), (line, 14)), "", 3);
+    assert_fresh(&mut document, limits, "a cut-off dateline again");
+    assert_eq!(document.articles().len(), 4);
+}

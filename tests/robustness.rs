@@ -44,6 +44,13 @@ const PIECES: &[&str] = &[
     "(The Bulletin) ",
     "JAN. 1 ",
     "\u{feff}",
+    "MARCH 3 2014 (The Conway Bulletin) — ",
+    "OCT. 2 20\n",
+    "(The Con",
+    "published on  Sep.",
+    "Nov.17 ",
+    "APRIL 2 2016, DUSHANBE ",
+    "ASTANA/Kazakhstan, ",
     "",
 ];
 

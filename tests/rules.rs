@@ -57,17 +57,22 @@ fn render(text: &str, diagnostics: &[Diagnostic]) -> String {
 }
 
 const CASES: &[(Rule, &[usize])] = &[
+    (Rule::HeadlineMissing, &[3]),
     (Rule::DatelineMissing, &[3, 11]),
-    (Rule::DatelineMalformed, &[3, 11]),
+    (Rule::DatelineMalformed, &[3, 11, 19, 25, 32, 38, 44, 50]),
     (Rule::DatelineInvalidDate, &[3, 11]),
-    (Rule::DatelineMonthStyle, &[3, 11, 19, 27]),
+    (Rule::DatelineMonthStyle, &[3, 11, 19, 27, 35, 41]),
     (Rule::DatelineDash, &[3, 11, 19]),
     (Rule::DatelineSpacing, &[3, 11, 19, 27, 35]),
-    (Rule::DatelinePublication, &[3]),
+    (Rule::DatelinePublication, &[3, 11]),
     (Rule::DatelineAfterPublication, &[3]),
     (Rule::DatelineTooEarly, &[3]),
-    (Rule::IssueRefMalformed, &[7, 15, 23]),
+    (Rule::DatelinePlaceOrder, &[3, 9]),
+    (Rule::DatelinePlaceCase, &[3, 9]),
+    (Rule::IssueRefMalformed, &[7, 15, 23, 29, 35]),
     (Rule::IssueRefInvalidDate, &[7, 15]),
+    (Rule::IssueRefSpacing, &[5, 11, 17]),
+    (Rule::IssueRefMonthStyle, &[5, 11]),
     (Rule::ArticleKindMismatch, &[1, 11]),
     (Rule::AcronymUndefined, &[3, 9]),
     (Rule::HonorificUnresolved, &[3]),
@@ -285,4 +290,130 @@ fn the_readme_rule_table_matches_the_registry() {
         );
         assert!(readme.contains(&row), "README lacks the row {row}");
     }
+}
+
+#[test]
+fn a_page_that_starts_with_a_lead_is_read_as_an_article_without_headline() {
+    let text = "SEPT. 8 2015 (The Conway Bulletin) — A lead whose headline is on the page before.\n\nENDS\n\n(News report from Issue No. 250, published on Sept. 11 2015)\n\nNext headline\n\nOSH, SEPT. 9 2015 (The Conway Bulletin) — Next story.\n";
+    let config = Config::default();
+    let (tree, analysis) = analyze(text, &config);
+    let document = bulletin_core::model::Document::build(text, tree.as_ref());
+    assert_eq!(document.articles.len(), 2);
+    let first = &document.articles[0];
+    assert!(!first.has_headline);
+    assert_eq!(first.title(), "SEPT. 8 2015");
+    assert_eq!(first.issue_number(), Some(250));
+    let missing: Vec<&Diagnostic> = analysis
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.rule == Rule::HeadlineMissing)
+        .collect();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(
+        missing[0].severity,
+        bulletin_core::diagnostic::Severity::Info
+    );
+    // Every other rule runs on it: a wrong dash is still reported.
+    let dashed = text.replacen('—', "-", 1);
+    let (_, analysis) = analyze(&dashed, &config);
+    assert!(analysis
+        .diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.rule == Rule::DatelineDash));
+}
+
+#[test]
+fn an_issue_reference_without_number_takes_no_number_from_its_date() {
+    let text = "Tea prices climb\n\nDUSHANBE, JAN. 8 2019 (The Conway Bulletin) — Tea cost more.\n\n>>This story was first published in issue of The Conway Bulletin on Jan. 11 2019\n";
+    let config = Config::default();
+    let (tree, analysis) = analyze(text, &config);
+    let document = bulletin_core::model::Document::build(text, tree.as_ref());
+    let article = &document.articles[0];
+    assert_eq!(article.issue_number(), None);
+    assert_eq!(
+        article.issue_date().map(|date| date.to_string()),
+        Some("2019-01-11".to_string())
+    );
+    let rules: Vec<Rule> = analysis.diagnostics.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, vec![Rule::IssueRefMalformed]);
+}
+
+fn page(stories: &[(&str, u32, &str)]) -> String {
+    stories
+        .iter()
+        .map(|(filed, number, published)| {
+            format!(
+                "Story filed on {filed}\n\nALMATY, {filed} (The Conway Bulletin) — Officials said so.\n\n(News report from Issue No. {number}, published on {published})\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
+    let texts = [
+        page(&[
+            ("MARCH 2 2016", 300, "March 4 2016"),
+            ("MARCH 23 2016", 303, "March 25 2016"),
+        ]),
+        page(&[("MARCH 22 2016", 303, "March 25 2016")]),
+        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
+    ];
+    let config = Config::default();
+    let files: Vec<SourceFile<'_>> = texts
+        .iter()
+        .enumerate()
+        .map(|(at, text)| SourceFile {
+            name: format!("page{at}.bulletin"),
+            path: None,
+            text,
+            config: &config,
+        })
+        .collect();
+    let checked = check_files(&files);
+    let sequence: Vec<Vec<usize>> = checked
+        .iter()
+        .zip(&texts)
+        .map(|(checked, text)| lines_of(text, &checked.diagnostics, Rule::IssueSequence))
+        .collect();
+    assert_eq!(sequence, vec![vec![], vec![], vec![5]]);
+    let odd = &checked[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == Rule::IssueSequence)
+        .expect("the odd mention is reported")
+        .message;
+    assert!(odd.contains("issue 300"), "{odd}");
+    assert!(odd.contains("March 25 2016"), "{odd}");
+    // The disagreement itself is issue-date-conflict's, which says which
+    // side the majority of mentions supports.
+    let conflict = &checked[2]
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == Rule::IssueDateConflict)
+        .expect("the disagreement is reported")
+        .message;
+    assert!(
+        conflict
+            .contains("2 of 3 mentions give Friday, March 25 2016, so this date is likely wrong"),
+        "{conflict}"
+    );
+    insta::assert_snapshot!("issue-sequence-odd-mention", odd.clone());
+}
+
+#[test]
+fn era_practice_stays_silent() {
+    // Year-less datelines of 2019, day ranges, zero-padded issue numbers and
+    // the `>`, `>>` and `— ` prefixes of the issue note are house practice.
+    let (_, text) = fixture("era/practice.bulletin");
+    let config = Config::default();
+    let files = [SourceFile {
+        name: "practice.bulletin".to_string(),
+        path: None,
+        text: &text,
+        config: &config,
+    }];
+    let checked = check_files(&files);
+    assert_eq!(render(&text, &checked[0].diagnostics), "");
 }

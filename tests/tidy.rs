@@ -28,6 +28,7 @@ fn every_source_file_starts_with_a_module_doc() {
     for dir in [
         "src",
         "crates/bulletin-core/src",
+        "crates/bulletin-wasm/src",
         "tests",
         "benches",
         "fuzz/fuzz_targets",

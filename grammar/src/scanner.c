@@ -492,9 +492,23 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     if (i < l->n && (month_at(l, i) || l->c[i] == '(')) continue;
     return false;
   }
+  bool cut = false; /* a cut-off or broken dateline: judged by the core */
   if (mend) {
     i = parse_date(l, i, mend, list);
     i = skip_ws_at(l, i);
+    /* a year cut short ("OCT. 2 20", "FEB. 3 201 (…)") is still the year */
+    if (list->n > 0 && list->e[list->n - 1].kind != YEAR && i < l->n &&
+        is_digit(l->c[i])) {
+      uint32_t y = i;
+      while (y < l->n && is_digit(l->c[y])) y++;
+      if (y - i < 4 && (y >= l->n || is_ws(l->c[y]) || l->c[y] == '(' ||
+                        is_dash_char(l->c[y]))) {
+        add(list, YEAR, i, y);
+        i = skip_ws_at(l, y);
+      }
+    }
+    /* "DEC. 11" and nothing more on the line */
+    if (i >= l->n && !l->truncated && places_upper) cut = true;
     if (i < l->n && l->c[i] == ',') {
       add(list, T_COMMA, i, i + 1);
       i = skip_ws_at(l, i + 1);
@@ -518,7 +532,22 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     while (close < l->n && close <= DATELINE_WINDOW && l->c[close] != ')') {
       close++;
     }
-    if (close >= l->n || l->c[close] != ')') return false;
+    if (close >= l->n || l->c[close] != ')') {
+      /* a bracket never closed: after a date, the publication runs to a
+       * dash (after a space) or to the end of the line */
+      if (!mend || l->truncated) return false;
+      uint32_t e = i + 1;
+      while (e < l->n && !(is_dash_char(l->c[e]) && is_ws(l->c[e - 1]))) e++;
+      if (e > DATELINE_WINDOW) return false;
+      add(list, T_LPAREN, i, i + 1);
+      uint32_t a = skip_ws_at(l, i + 1);
+      uint32_t b = trim_back(l, a, e);
+      if (a < b) add(list, PUBLICATION, a, b);
+      has_pub = true;
+      cut = true;
+      i = skip_ws_at(l, e);
+      goto dash;
+    }
     add(list, T_LPAREN, i, i + 1);
     uint32_t a = skip_ws_at(l, i + 1);
     uint32_t b = trim_back(l, a, close);
@@ -527,6 +556,7 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     has_pub = true;
     i = skip_ws_at(l, close + 1);
   }
+dash:
   if (i < l->n && is_dash_char(l->c[i])) {
     uint32_t start = i, last = i;
     uint32_t j = i;
@@ -544,7 +574,7 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     has_dash = true;
     i = last;
   }
-  if (!has_pub && !has_dash) return false;
+  if (!has_pub && !has_dash && !cut) return false;
   if (!mend && !(has_pub && has_dash)) return false;
   if (i > DATELINE_WINDOW) return false;
   return !list->overflow;
@@ -592,6 +622,15 @@ static void issue_tail(const Line *l, uint32_t i, EntryList *list) {
   }
 }
 
+/* Where the first month word followed by a day stands at or after `i`
+ * (the end of the line if none). */
+static uint32_t first_month(const Line *l, uint32_t i) {
+  for (uint32_t q = i; q < l->n; q++) {
+    if (month_at(l, q)) return q;
+  }
+  return l->n;
+}
+
 static bool issue_ref_tokens(const Line *l, EntryList *list) {
   list_reset(list);
   if (l->truncated || l->len > TRAILER_MAX) return false;
@@ -605,9 +644,16 @@ static bool issue_ref_tokens(const Line *l, EntryList *list) {
     uint32_t a = skip_ws_at(l, i + 1);
     uint32_t b = trim_back(l, a, (uint32_t)p);
     if (a < b) add(list, ISSUE_KIND, a, b);
+    /* the number stands before the date: never take the date's day */
+    uint32_t date_at = first_month(l, (uint32_t)p);
     uint32_t d = (uint32_t)p;
-    while (d < l->n && !is_digit(l->c[d]) && l->c[d] != ')') d++;
-    if (d >= l->n || !is_digit(l->c[d])) return false;
+    while (d < date_at && !is_digit(l->c[d]) && l->c[d] != ')') d++;
+    if (d >= date_at || !is_digit(l->c[d])) {
+      if (date_at >= l->n) return false;
+      /* no number: words, then the date */
+      issue_tail(l, (uint32_t)p, list);
+      return !list->overflow;
+    }
     add(list, WORDS, (uint32_t)p, trim_back(l, (uint32_t)p, d));
     uint32_t j = d;
     while (j < l->n && is_alnum(l->c[j])) j++;
@@ -619,13 +665,27 @@ static bool issue_ref_tokens(const Line *l, EntryList *list) {
       match_ci(l, i, "this article was") < 0) {
     return false;
   }
+  /* the number stands before the date: never take the date's day */
+  uint32_t limit = first_month(l, i);
   uint32_t d = i;
-  while (d < l->n && !is_digit(l->c[d])) d++;
-  if (d >= l->n) return false;
-  add(list, WORDS, i, trim_back(l, i, d));
-  uint32_t j = d;
-  while (j < l->n && is_alnum(l->c[j])) j++;
-  add(list, ISSUE_NUMBER, d, j);
+  while (d < limit && !is_digit(l->c[d])) d++;
+  uint32_t j;
+  if (d < limit) {
+    add(list, WORDS, i, trim_back(l, i, d));
+    j = d;
+    while (j < l->n && is_alnum(l->c[j])) j++;
+    add(list, ISSUE_NUMBER, d, j);
+  } else {
+    /* no number ("first published in issue of … on Jan. 11 2019") */
+    if (limit >= l->n) return false;
+    int32_t of = find_ci(l, i, limit, "of ");
+    if (of < 0) {
+      issue_tail(l, i, list);
+      return !list->overflow;
+    }
+    add(list, WORDS, i, trim_back(l, i, (uint32_t)of));
+    j = (uint32_t)of;
+  }
   uint32_t k = skip_ws_at(l, j);
   int32_t of_end = match_ci(l, k, "of ");
   if (of_end < 0) {
@@ -1051,7 +1111,12 @@ static bool start_line(Scanner *s, TSLexer *lexer, enum TokenType kind,
         s->phase = PH_BODY;
       }
       break;
-    default: /* paragraph, dateline */
+    case DATELINE_START:
+      /* before any headline, a dateline starts a headless article */
+      s->flags &= (uint8_t)~F_PREV_TRAILER;
+      s->phase = PH_BODY;
+      break;
+    default: /* paragraph */
       s->flags &= (uint8_t)~F_PREV_TRAILER;
       if (s->phase != PH_NONE) s->phase = PH_BODY;
       break;
@@ -1155,7 +1220,11 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     standfirst_tokens(l, list);
     return start_line(s, lexer, STANDFIRST_START, list);
   }
-  if ((s->phase == PH_AFTER_HEADLINE || s->phase == PH_AFTER_STANDFIRST) &&
+  /* A dateline right after a headline (or standfirst), or before any
+   * headline of the page: the page was cut from a paginated listing and
+   * starts with an article whose headline is on the previous page. */
+  if ((s->phase == PH_AFTER_HEADLINE || s->phase == PH_AFTER_STANDFIRST ||
+       s->phase == PH_NONE) &&
       valid[DATELINE_START] && dateline_tokens(l, list)) {
     return start_line(s, lexer, DATELINE_START, list);
   }
@@ -1200,6 +1269,10 @@ static bool scan(Scanner *s, TSLexer *lexer, const bool *valid) {
 /* API                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* A text starts as if a trailer line stood before it. The language
+ * server's store parses a long page in segments and cuts only after an
+ * article ending with a trailer, where the whole page's parse is in this
+ * same state for a headline line; keep the two in step. */
 static void init_state(Scanner *s) {
   s->phase = PH_NONE;
   s->flags = F_PREV_TRAILER | F_AFTER_BLANK;

@@ -1079,7 +1079,7 @@ pub(super) fn symbols(file: &Path, format: SymbolsFormat) -> anyhow::Result<u8> 
         SymbolsFormat::Json => writeln!(
             stdout,
             "{}",
-            serde_json::to_string_pretty(&output::outline_json(&outline))?
+            serde_json::to_string_pretty(&bulletin_core::report::OutlineRecord::new(&outline))?
         )?,
         SymbolsFormat::Human => output::outline_human(&outline, &mut stdout)?,
     }

@@ -15,6 +15,7 @@ use super::OutputFormat;
 use bulletin_core::diagnostic::{Diagnostic, Severity};
 use bulletin_core::line_index::{HumanPosition, LineIndex};
 use bulletin_core::outline::Outline;
+use bulletin_core::report::{DiagnosticRecord, Position};
 use bulletin_core::text_range::TextRange;
 
 pub(super) struct ReportFile<'a> {
@@ -161,70 +162,15 @@ impl<'a> Report<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct JsonPosition {
-    line: usize,
-    column: usize,
+/// Where `offset` of `file` is, as every format prints it.
+fn position(file: &ReportFile<'_>, offset: usize) -> Position {
+    file.at(offset).into()
 }
 
-#[derive(Serialize)]
-struct JsonEdit {
-    start: JsonPosition,
-    end: JsonPosition,
-    replacement: String,
-}
-
-#[derive(Serialize)]
-struct JsonFix {
-    description: String,
-    applicability: &'static str,
-    edits: Vec<JsonEdit>,
-}
-
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    path: &'a str,
-    rule: &'static str,
-    severity: &'static str,
-    message: &'a str,
-    start: JsonPosition,
-    end: JsonPosition,
-    fix: Option<JsonFix>,
-}
-
-fn position(file: &ReportFile<'_>, offset: usize) -> JsonPosition {
-    let human = file.at(offset);
-    JsonPosition {
-        line: human.line,
-        column: human.column,
-    }
-}
-
-fn json_diagnostic<'a>(file: &'a ReportFile<'a>, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    JsonDiagnostic {
-        path: &file.name,
-        rule: diagnostic.rule.name(),
-        severity: diagnostic.severity.as_str(),
-        message: &diagnostic.message,
-        start: position(file, diagnostic.range.start),
-        end: position(file, diagnostic.range.end),
-        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
-            description: fix.description.clone(),
-            applicability: match fix.applicability {
-                bulletin_core::diagnostic::Applicability::Safe => "safe",
-                bulletin_core::diagnostic::Applicability::Unsafe => "unsafe",
-            },
-            edits: fix
-                .edits
-                .iter()
-                .map(|edit| JsonEdit {
-                    start: position(file, edit.range.start),
-                    end: position(file, edit.range.end),
-                    replacement: edit.replacement.clone(),
-                })
-                .collect(),
-        }),
-    }
+/// The `--format json` record of one finding: the library's shape, which
+/// every face serialises alike.
+fn json_diagnostic(file: &ReportFile<'_>, diagnostic: &Diagnostic) -> DiagnosticRecord {
+    DiagnosticRecord::new(&file.name, &|offset| position(file, offset), diagnostic)
 }
 
 pub(super) fn emit(
@@ -523,45 +469,6 @@ pub(super) fn statistics(
         }
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-struct JsonOutlineArticle<'a> {
-    headline: &'a str,
-    kind: Option<&'a str>,
-    place: Option<&'a str>,
-    date: Option<String>,
-    issue: Option<u32>,
-    issue_date: Option<String>,
-    start_line: usize,
-    end_line: usize,
-}
-
-#[derive(Serialize)]
-struct JsonOutline<'a> {
-    title: Option<&'a str>,
-    articles: Vec<JsonOutlineArticle<'a>>,
-}
-
-pub(super) fn outline_json(outline: &Outline) -> serde_json::Value {
-    let value = JsonOutline {
-        title: outline.title.as_deref(),
-        articles: outline
-            .articles
-            .iter()
-            .map(|entry| JsonOutlineArticle {
-                headline: &entry.headline,
-                kind: entry.kind.as_deref(),
-                place: entry.place.as_deref(),
-                date: entry.date.map(|date| date.to_string()),
-                issue: entry.issue,
-                issue_date: entry.issue_date.map(|date| date.to_string()),
-                start_line: entry.start_line,
-                end_line: entry.end_line,
-            })
-            .collect(),
-    };
-    serde_json::to_value(value).unwrap_or_default()
 }
 
 pub(super) fn outline_human(outline: &Outline, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -549,9 +549,14 @@ impl Publisher {
                     if !is_target && state.published.get(&uri) == Some(&sent) {
                         continue;
                     }
-                    let lsp = state.to_lsp(&uri, &sent.diagnostics);
+                    // Pulling clients ask for the list themselves.
+                    let json = if self.flags.pull_diagnostics {
+                        None
+                    } else {
+                        state.publish_json(&uri, &sent.diagnostics, version)
+                    };
                     state.published.insert(uri.clone(), sent);
-                    batch.push((uri, lsp, version));
+                    batch.push((uri, json));
                 }
                 batch
             })
@@ -561,29 +566,20 @@ impl Publisher {
             // The client re-pulls the document it edited by itself; other
             // documents whose findings changed (cross-file rules) need a refresh.
             let edited = only_if_current.as_ref().map(|(uri, _)| uri);
-            let others_changed = batch.iter().any(|(uri, _, _)| Some(uri) != edited);
+            let others_changed = batch.iter().any(|(uri, _)| Some(uri) != edited);
             if others_changed && self.flags.diagnostic_refresh {
                 let _ = self.client.workspace_diagnostic_refresh().await;
             }
             return;
         }
         let mut outbox = self.outbox.clone();
-        for (uri, diagnostics, version) in batch {
-            let params = PublishDiagnosticsParams::new(uri, diagnostics, Some(version));
-            match Payload::of(&params) {
-                Some(params) => {
-                    if !outbox
-                        .notify(notification::PublishDiagnostics::METHOD, params)
-                        .await
-                    {
-                        return; // the connection is gone
-                    }
-                }
-                None => {
-                    self.client
-                        .send_notification::<notification::PublishDiagnostics>(params)
-                        .await
-                }
+        for json in batch.into_iter().filter_map(|(_, json)| json) {
+            let params = Payload::from_pieces(vec![json]);
+            if !outbox
+                .notify(notification::PublishDiagnostics::METHOD, params)
+                .await
+            {
+                return; // the connection is gone
             }
         }
     }
@@ -1068,10 +1064,17 @@ impl LanguageServer for Backend {
                 .offset(convert::from_position(at.position), state.encoding);
             let found = ide::entities::references(snapshot, uri, offset, include_declaration)
                 .unwrap_or_else(|| ide::navigation::issue_articles(snapshot, uri, offset, true));
-            let found = to_proto::locations(state.encoding, snapshot, &found);
-            // Every mention of an entity across an archive: thousands of
-            // locations, written without the intermediate JSON value.
-            (!found.is_empty()).then(|| direct(found, Vec::new))
+            if found.is_empty() {
+                return None;
+            }
+            // Every mention of an entity across an archive: tens of
+            // thousands of locations, written straight into JSON.
+            if wire::reply_directly_json(|| {
+                vec![to_proto::locations_json(state.encoding, snapshot, &found)]
+            }) {
+                return Some(Vec::new());
+            }
+            Some(to_proto::locations(state.encoding, snapshot, &found))
         })
     }
 

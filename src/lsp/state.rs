@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     Uri,
 };
 
-use super::convert::{self, Encoding};
+use super::convert::{self, Encoding, FilePositions, JsonOut};
 use bulletin_core::diagnostic::{Applicability, Diagnostic, Severity};
 use bulletin_core::ide::Workspace;
 
@@ -83,6 +83,109 @@ impl Default for State {
 }
 
 impl State {
+    /// `publishDiagnostics` params for `uri` (open, at `version`) as JSON:
+    /// what `to_lsp` builds, serialised, without the intermediate values.
+    pub(crate) fn publish_json(
+        &self,
+        uri: &Uri,
+        diagnostics: &[Diagnostic],
+        version: i32,
+    ) -> Option<Vec<u8>> {
+        let file = self.workspace.file(uri)?;
+        let files = self.workspace.files();
+        let encoding = self.encoding;
+        let fields = self.diagnostic_fields;
+        let mut positions = FilePositions::of(&file, encoding);
+        // A fix's edits are near its diagnostic; related locations may be
+        // anywhere, in any file: they are looked up without the cursor.
+        let mut pages: HashMap<bulletin_core::rules::Rule, Option<String>> = HashMap::new();
+        let mut out = JsonOut::with_capacity(256 + diagnostics.len() * 320);
+        out.raw(br#"{"uri":"#);
+        out.string(uri.as_str());
+        out.raw(br#","diagnostics":["#);
+        for (at, diagnostic) in diagnostics.iter().enumerate() {
+            if at > 0 {
+                out.raw(b",");
+            }
+            out.raw(br#"{"range":"#);
+            out.range(positions.range(diagnostic.range));
+            out.raw(br#","severity":"#);
+            out.number(match diagnostic.severity {
+                Severity::Error => 1,
+                Severity::Warning => 2,
+                Severity::Info => 3,
+                Severity::Hint => 4,
+            });
+            out.raw(br#","code":"#);
+            out.string(diagnostic.rule.name());
+            if fields.code_description {
+                let href = pages.entry(diagnostic.rule).or_insert_with(|| {
+                    let href: Option<Uri> = diagnostic.rule.doc_url().parse().ok();
+                    href.and_then(|href| serde_json::to_string(&href).ok())
+                });
+                if let Some(href) = href {
+                    out.raw(br#","codeDescription":{"href":"#);
+                    out.raw(href.as_bytes());
+                    out.raw(b"}");
+                }
+            }
+            out.raw(br#","source":"bulletin","message":"#);
+            out.string(&diagnostic.message);
+            if fields.related_information {
+                let mut first = true;
+                for related in &diagnostic.related {
+                    let (other_uri, other) = match related.file {
+                        None => (uri, &file),
+                        Some(id) => match files.get(id.0 as usize) {
+                            Some((other_uri, other)) => (*other_uri, other),
+                            None => continue,
+                        },
+                    };
+                    out.raw(if first {
+                        br#","relatedInformation":[{"location":{"uri":"#
+                    } else {
+                        br#",{"location":{"uri":"#
+                    });
+                    first = false;
+                    out.string(other_uri.as_str());
+                    out.raw(br#","range":"#);
+                    out.range(convert::range(other.range(related.range, encoding)));
+                    out.raw(br#"},"message":"#);
+                    out.string(&related.message);
+                    out.raw(b"}");
+                }
+                if !first {
+                    out.raw(b"]");
+                }
+            }
+            if let Some(fix) = diagnostic.fix.as_ref().filter(|_| fields.data) {
+                out.raw(br#","data":{"fix":{"title":"#);
+                out.string(&fix.description);
+                out.raw(if fix.applicability == Applicability::Safe {
+                    br#","safe":true,"edits":["#
+                } else {
+                    br#","safe":false,"edits":["#
+                });
+                for (at, edit) in fix.edits.iter().enumerate() {
+                    if at > 0 {
+                        out.raw(b",");
+                    }
+                    out.raw(br#"{"range":"#);
+                    out.range(positions.range(edit.range));
+                    out.raw(br#","newText":"#);
+                    out.string(&edit.replacement);
+                    out.raw(b"}");
+                }
+                out.raw(b"]}}");
+            }
+            out.raw(b"}");
+        }
+        out.raw(br#"],"version":"#);
+        out.number(i64::from(version));
+        out.raw(b"}");
+        Some(out.into_bytes())
+    }
+
     /// The configured diagnostics of one file, in LSP form.
     pub(crate) fn lsp_diagnostics_for(&self, uri: &Uri) -> Vec<lsp::Diagnostic> {
         let all = self.workspace.all_diagnostics();
@@ -100,12 +203,15 @@ impl State {
         let files = self.workspace.files();
         let encoding = self.encoding;
         let fields = self.diagnostic_fields;
+        let mut positions = FilePositions::of(&file, encoding);
         // Each rule's page address, parsed once per call.
         let mut pages: HashMap<bulletin_core::rules::Rule, Option<CodeDescription>> =
             HashMap::new();
         diagnostics
             .iter()
             .map(|diagnostic| {
+                // Converted in the order `publish_json` converts them.
+                let range = positions.range(diagnostic.range);
                 let code_description = if fields.code_description {
                     pages
                         .entry(diagnostic.rule)
@@ -147,10 +253,7 @@ impl State {
                         .edits
                         .iter()
                         .map(|edit| {
-                            TextEdit::new(
-                                convert::range(file.range(edit.range, encoding)),
-                                edit.replacement.clone(),
-                            )
+                            TextEdit::new(positions.range(edit.range), edit.replacement.clone())
                         })
                         .collect();
                     json!({
@@ -162,7 +265,7 @@ impl State {
                     })
                 });
                 lsp::Diagnostic {
-                    range: convert::range(file.range(diagnostic.range, encoding)),
+                    range,
                     severity: Some(severity(diagnostic.severity)),
                     code: Some(NumberOrString::String(diagnostic.rule.name().to_string())),
                     code_description,
@@ -183,5 +286,72 @@ pub(crate) fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
         Severity::Warning => lsp::DiagnosticSeverity::WARNING,
         Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
         Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two pages that date issue 400 a week apart (related locations in the
+    /// other file), with dash fixes, on lines mixing `—`, `–`, `©`, `’` and
+    /// an emoji.
+    fn state(encoding: Encoding, fields: DiagnosticFields) -> (State, Uri) {
+        let mut state = State {
+            encoding,
+            diagnostic_fields: fields,
+            ..State::default()
+        };
+        let page = |headline: &str, dateline: &str, published: &str| {
+            format!(
+                "{headline} 🌾\r\n\r\n{dateline} (The Bulletin) – Officials’ plan © went ahead — 🚆 said.\r\n\r\n(News report from Issue No. 400, published on {published})\r\n"
+            )
+        };
+        let a: Uri = "file:///archive/a.bulletin".parse().expect("uri");
+        let b: Uri = "file:///archive/b.bulletin".parse().expect("uri");
+        state.workspace.open(
+            a.clone(),
+            page("Rail freight grows", "ALMATY, FEB. 28 2017", "March 3 2017"),
+            3,
+        );
+        state.workspace.open(
+            b,
+            page("Gas output falls", "BAKU, MARCH 7 2017", "March 10 2017"),
+            1,
+        );
+        state.workspace.refresh_all();
+        (state, a)
+    }
+
+    #[test]
+    fn published_json_is_what_the_typed_diagnostics_serialise_to() {
+        let none = DiagnosticFields::default();
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            for fields in [DiagnosticFields::ALL, none] {
+                let (state, uri) = state(encoding, fields);
+                let all = state.workspace.all_diagnostics();
+                let (_, diagnostics) = all
+                    .iter()
+                    .find(|(file, _)| *file == uri)
+                    .expect("the page's diagnostics");
+                let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.name()).collect();
+                assert!(rules.contains(&"issue-date-conflict"), "{rules:?}");
+                assert!(rules.contains(&"dateline-dash"), "{rules:?}");
+                let typed = lsp::PublishDiagnosticsParams::new(
+                    uri.clone(),
+                    state.to_lsp(&uri, diagnostics),
+                    Some(3),
+                );
+                let written = state.publish_json(&uri, diagnostics, 3).expect("open");
+                let read: serde_json::Value = serde_json::from_slice(&written).expect("valid JSON");
+                assert_eq!(read, serde_json::to_value(&typed).expect("serialises"));
+                let related = read["diagnostics"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|d| d.get("relatedInformation").is_some());
+                assert_eq!(related, fields.related_information);
+            }
+        }
     }
 }

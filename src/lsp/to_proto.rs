@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     MarkupKind, SemanticToken, SymbolKind, TextEdit, Uri,
 };
 
-use super::convert::{self, Encoding, Lines, TextLines};
+use super::convert::{self, Encoding, FilePositions, Lines, TextLines};
 use bulletin_core::ide::completion::{CompletionItem, CompletionKind};
 use bulletin_core::ide::entities::Highlight;
 use bulletin_core::ide::folding::Fold;
@@ -119,15 +119,83 @@ pub(crate) fn location(
     }
 }
 
+/// Many locations, in runs per file (every mention of an entity across an
+/// archive): each run's ranges are converted by one forward walk.
 pub(crate) fn locations(
     encoding: Encoding,
     snapshot: &Snapshot<'_, Uri>,
     found: &[Location<Uri>],
 ) -> Vec<lsp::Location> {
-    found
-        .iter()
-        .filter_map(|found| location(encoding, snapshot, found))
-        .collect()
+    let mut out = Vec::with_capacity(found.len());
+    let mut run: Option<(&Uri, FilePositions<'_>)> = None;
+    for found in found {
+        let Target::File(uri) = &found.target else {
+            out.extend(location(encoding, snapshot, found));
+            continue;
+        };
+        if run.as_ref().is_none_or(|(current, _)| *current != uri) {
+            run = snapshot
+                .file(uri)
+                .map(|file| (uri, FilePositions::of(&file, encoding)));
+        }
+        if let Some((uri, positions)) = &mut run {
+            out.push(lsp::Location::new(
+                (*uri).clone(),
+                positions.range(found.range),
+            ));
+        }
+    }
+    out
+}
+
+/// `locations` as the JSON of `Vec<Location>`, written straight into bytes
+/// (no `lsp::Location`, so no copy of the URI per location).
+pub(crate) fn locations_json(
+    encoding: Encoding,
+    snapshot: &Snapshot<'_, Uri>,
+    found: &[Location<Uri>],
+) -> Vec<u8> {
+    let mut out = convert::JsonOut::with_capacity(found.len() * 120);
+    out.raw(b"[");
+    let mut first = true;
+    let mut run: Option<(&Uri, FilePositions<'_>, Vec<u8>)> = None;
+    for found in found {
+        let range = match &found.target {
+            Target::File(uri) => {
+                if run.as_ref().is_none_or(|(current, _, _)| *current != uri) {
+                    run = snapshot.file(uri).map(|file| {
+                        let quoted = serde_json::to_vec(uri.as_str()).unwrap_or_default();
+                        (uri, FilePositions::of(&file, encoding), quoted)
+                    });
+                }
+                let Some((_, positions, quoted)) = &mut run else {
+                    continue;
+                };
+                if !std::mem::take(&mut first) {
+                    out.raw(b",");
+                }
+                out.raw(br#"{"uri":"#);
+                out.raw(quoted);
+                positions.range(found.range)
+            }
+            Target::Path(_) => {
+                let Some(location) = location(encoding, snapshot, found) else {
+                    continue;
+                };
+                if !std::mem::take(&mut first) {
+                    out.raw(b",");
+                }
+                out.raw(br#"{"uri":"#);
+                out.string(location.uri.as_str());
+                location.range
+            }
+        };
+        out.raw(br#","range":"#);
+        out.range(range);
+        out.raw(b"}");
+    }
+    out.raw(b"]");
+    out.into_bytes()
 }
 
 pub(crate) fn workspace_symbol(
@@ -312,5 +380,38 @@ pub(crate) fn workspace_edit(
     lsp::WorkspaceEdit {
         changes: Some(out),
         ..lsp::WorkspaceEdit::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::state::State;
+    use bulletin_core::ide;
+
+    #[test]
+    fn locations_json_is_what_the_typed_locations_serialise_to() {
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let mut state = State {
+                encoding,
+                ..State::default()
+            };
+            let page = "Grain talks 🌾\n\nALMATY, MARCH 10 2017 (The Bulletin) — The Shanghai Cooperation Organisation (SCO) met. The SCO’s © plan – said.\n";
+            for name in ["a", "b", "c"] {
+                let uri: Uri = format!("file:///archive/{name}.bulletin")
+                    .parse()
+                    .expect("uri");
+                state.workspace.open(uri, page.to_string(), 1);
+            }
+            let a: Uri = "file:///archive/a.bulletin".parse().expect("uri");
+            let offset = page.rfind("SCO").unwrap_or(0);
+            let snapshot = state.workspace.snapshot();
+            let found = ide::entities::references(&snapshot, &a, offset, true).expect("a mention");
+            assert_eq!(found.len(), 9, "{found:?}");
+            let typed = locations(encoding, &snapshot, &found);
+            let written = locations_json(encoding, &snapshot, &found);
+            let read: serde_json::Value = serde_json::from_slice(&written).expect("JSON");
+            assert_eq!(read, serde_json::to_value(&typed).expect("serialises"));
+        }
     }
 }

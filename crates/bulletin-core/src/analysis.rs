@@ -35,6 +35,9 @@ pub struct ArticleAnalysis {
 
 /// Runs every article-level rule on one article (default severities).
 pub fn analyze_article(text: &str, article: &Article, config: &Config) -> ArticleAnalysis {
+    // Nothing after an article bears on it: the server reuses an article's
+    // analysis while its range is unchanged, whatever follows it.
+    let text = text.get(..article.range.end).unwrap_or(text);
     let mut diagnostics = checks::check_article(text, article, config);
     let entities = entities::article_entities(text, article, &config.gazetteer);
     entities::check_article_entities(
@@ -95,7 +98,7 @@ pub fn configure(
         .into_iter()
         .filter(|diagnostic| !ignored.contains(&diagnostic.rule))
         .filter_map(|mut diagnostic| {
-            diagnostic.severity = config.severity(diagnostic.rule)?;
+            diagnostic.severity = config.severity_of(diagnostic.rule, diagnostic.severity)?;
             Some(diagnostic)
         })
         .collect()

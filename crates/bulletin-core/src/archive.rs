@@ -73,13 +73,29 @@ pub fn check_archive(
             let Some(other) = group.iter().find(|other| other.date != mention.date) else {
                 continue;
             };
+            let same = group.iter().filter(|m| m.date == mention.date).count();
+            let other_count = group.iter().filter(|m| m.date == other.date).count();
+            let verdict = if same > other_count {
+                format!(
+                    "; {same} of {} mentions give this date, so the other is likely wrong",
+                    group.len()
+                )
+            } else if other_count > same {
+                format!(
+                    "; {other_count} of {} mentions give {}, so this date is likely wrong",
+                    group.len(),
+                    dates::long_date(other.date)
+                )
+            } else {
+                String::new()
+            };
             out.push(ArchiveDiagnostic {
                 file: mention.file,
                 diagnostic: Diagnostic::new(
                     Rule::IssueDateConflict,
                     mention.date_range,
                     format!(
-                        "Issue {number} is dated {} here, but {} in {}",
+                        "Issue {number} is dated {} here, but {} in {}{verdict}",
                         dates::long_date(mention.date),
                         dates::long_date(other.date),
                         display_name(other.file)
@@ -97,55 +113,118 @@ pub fn check_archive(
             });
         }
     }
-    // The sequence is judged on each issue's earliest date, between neighbours.
-    let issues: Vec<(u32, &IssueMention)> = by_number
+    // The sequence is judged mention by mention: each mention's own date
+    // against the date most mentions give the issue before it. A mention
+    // whose date fits stays quiet even when another mention of the same
+    // issue disagrees (that disagreement is `issue-date-conflict`'s).
+    let usual: Vec<(u32, &IssueMention)> = by_number
         .iter()
-        .filter_map(|(number, group)| Some((*number, *group.iter().min_by_key(|m| m.date)?)))
+        .filter_map(|(number, group)| Some((*number, usual_mention(group)?)))
         .collect();
     let cadence = i64::from(config.cadence_days.max(1));
-    for pair in issues.windows(2) {
-        let [(earlier_number, earlier), (later_number, later)] = [pair[0], pair[1]];
-        let days = dates::days_between(earlier.date, later.date);
-        let issues_apart = i64::from(later_number - earlier_number);
-        let problem = if days < 0 {
-            format!(
-                "Issue {later_number} is dated {}, before issue {earlier_number} ({}, in {})",
-                dates::long_date(later.date),
-                dates::long_date(earlier.date),
-                display_name(earlier.file)
-            )
-        } else if issues_apart > (days + cadence - 1) / cadence {
-            format!(
-                "Issue {later_number} is dated {}, only {} after issue {earlier_number} ({}, in {}): \
-                 {issues_apart} issues cannot appear in that time at one issue every {}",
-                dates::long_date(later.date),
-                super::checks::plural_days(days),
-                dates::long_date(earlier.date),
-                display_name(earlier.file),
-                super::checks::plural_days(cadence)
-            )
-        } else {
+    for (at, (number, _)) in usual.iter().enumerate() {
+        let Some((previous_number, previous)) = at.checked_sub(1).and_then(|i| usual.get(i)) else {
             continue;
         };
-        for mention in &by_number[&later_number] {
+        let next = usual.get(at + 1);
+        let group = &by_number[number];
+        for mention in group {
+            let Some(problem) = out_of_run(
+                *previous_number,
+                previous.date,
+                *number,
+                mention.date,
+                cadence,
+            ) else {
+                continue;
+            };
+            let mut message = format!(
+                "Issue {number} is dated {} here, {problem} issue {previous_number} ({}, in {})",
+                dates::long_date(mention.date),
+                dates::long_date(previous.date),
+                display_name(previous.file)
+            );
+            if problem != "before" {
+                message.push_str(&format!(
+                    ": {} issues cannot appear in that time at one issue every {}",
+                    number - previous_number,
+                    super::checks::plural_days(cadence)
+                ));
+            }
+            if let Some((next_number, next)) = next {
+                if out_of_run(*number, mention.date, *next_number, next.date, cadence).is_some() {
+                    message.push_str(&format!(
+                        ", and it does not fit issue {next_number} ({}) either",
+                        dates::long_date(next.date)
+                    ));
+                }
+            }
+            if let Some(fits) = group.iter().find(|other| {
+                other.date != mention.date
+                    && out_of_run(
+                        *previous_number,
+                        previous.date,
+                        *number,
+                        other.date,
+                        cadence,
+                    )
+                    .is_none()
+            }) {
+                message.push_str(&format!(
+                    "; {} (given in {}) fits the run",
+                    dates::long_date(fits.date),
+                    display_name(fits.file)
+                ));
+            }
             out.push(ArchiveDiagnostic {
                 file: mention.file,
-                diagnostic: Diagnostic::new(
-                    Rule::IssueSequence,
-                    mention.date_range,
-                    problem.clone(),
-                )
-                .with_related(Related {
-                    file: Some(earlier.file),
-                    range: earlier.date_range,
-                    message: format!(
-                        "{}: issue {earlier_number} dated {}",
-                        place(earlier),
-                        dates::long_date(earlier.date)
-                    ),
-                }),
+                diagnostic: Diagnostic::new(Rule::IssueSequence, mention.date_range, message)
+                    .with_related(Related {
+                        file: Some(previous.file),
+                        range: previous.date_range,
+                        message: format!(
+                            "{}: issue {previous_number} dated {}",
+                            place(previous),
+                            dates::long_date(previous.date)
+                        ),
+                    }),
             });
         }
     }
     out
+}
+
+/// The mention whose date most mentions of an issue give (the earliest such
+/// date on a tie).
+fn usual_mention<'a>(group: &[&'a IssueMention]) -> Option<&'a IssueMention> {
+    let mut counts: BTreeMap<Date, (usize, &'a IssueMention)> = BTreeMap::new();
+    for mention in group {
+        counts.entry(mention.date).or_insert((0, mention)).0 += 1;
+    }
+    let best = counts.values().map(|(count, _)| *count).max()?;
+    counts
+        .values()
+        .find(|(count, _)| *count == best)
+        .map(|(_, mention)| *mention)
+}
+
+/// Why issue `later` dated `later_date` cannot follow issue `earlier` dated
+/// `earlier_date` at one issue every `cadence` days, as the middle of a
+/// sentence ("before", "only 14 days after"); `None` when it can.
+fn out_of_run(
+    earlier: u32,
+    earlier_date: Date,
+    later: u32,
+    later_date: Date,
+    cadence: i64,
+) -> Option<String> {
+    let days = dates::days_between(earlier_date, later_date);
+    let issues_apart = i64::from(later.saturating_sub(earlier));
+    if days < 0 {
+        Some("before".to_string())
+    } else if issues_apart > (days + cadence - 1) / cadence {
+        Some(format!("only {} after", super::checks::plural_days(days)))
+    } else {
+        None
+    }
 }

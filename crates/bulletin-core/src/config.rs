@@ -308,17 +308,7 @@ impl Config {
             );
         }
         if let Some((path, text)) = config_text {
-            if let Some(table) = entities_table(&text) {
-                let (entities, problems) = parse_entities(&table, Some(&path));
-                overrides.extend(entities);
-                // Positions inside the re-serialised table are not the file's: point at the file's start.
-                config
-                    .entity_problems
-                    .extend(problems.into_iter().map(|mut problem| {
-                        problem.range = crate::text_range::TextRange::empty(0);
-                        (path.clone(), problem)
-                    }));
-            }
+            config.take_entities_table(&text, &path, &mut overrides);
         }
         if !overrides.is_empty() {
             config.gazetteer = Arc::new(Gazetteer::with_overrides(overrides));
@@ -326,12 +316,53 @@ impl Config {
         Ok(config)
     }
 
+    /// The configuration a `bulletin.toml` given as text alone sets (no
+    /// directory around it, so no `entities.toml` beside it and no file
+    /// paths resolved): its keys and its `[entities]` table, read as
+    /// [`Config::load_for`] reads them. For faces without a file system.
+    pub fn from_text(text: &str) -> Result<Config, ConfigError> {
+        let mut config = Config::from_toml(text, None)?;
+        let mut overrides = Vec::new();
+        config.take_entities_table(text, Path::new(CONFIG_FILE_NAME), &mut overrides);
+        if !overrides.is_empty() {
+            config.gazetteer = Arc::new(Gazetteer::with_overrides(overrides));
+        }
+        Ok(config)
+    }
+
+    /// The entries of the `[entities]` table of `config_text` (the text of
+    /// the file at `path`) go to `overrides`, its problems to `entity_problems`.
+    fn take_entities_table(
+        &mut self,
+        config_text: &str,
+        path: &Path,
+        overrides: &mut Vec<crate::entities::Entity>,
+    ) {
+        if let Some(table) = entities_table(config_text) {
+            let (entities, problems) = parse_entities(&table, Some(path));
+            overrides.extend(entities);
+            // Positions inside the re-serialised table are not the file's: point at the file's start.
+            self.entity_problems
+                .extend(problems.into_iter().map(|mut problem| {
+                    problem.range = crate::text_range::TextRange::empty(0);
+                    (path.to_path_buf(), problem)
+                }));
+        }
+    }
+
     /// The severity `rule` reports at, or `None` when it is turned off.
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
+        self.severity_of(rule, rule.default_severity())
+    }
+
+    /// The severity of a finding of `rule` that the rule itself gave
+    /// `found` (a rule may soften one case, e.g. `headline-missing` at the
+    /// top of a page): the configured level wins, otherwise `found`.
+    pub fn severity_of(&self, rule: Rule, found: Severity) -> Option<Severity> {
         match self.rule_levels.get(&rule) {
             Some(RuleLevel::Off) => None,
             Some(RuleLevel::On(severity)) => Some(*severity),
-            None => Some(rule.default_severity()),
+            None => Some(found),
         }
     }
 

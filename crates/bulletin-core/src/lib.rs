@@ -22,6 +22,7 @@ pub mod ide;
 pub mod line_index;
 pub mod model;
 pub mod outline;
+pub mod report;
 pub mod rules;
 pub mod syntax;
 pub mod text_range;

@@ -43,7 +43,11 @@ pub struct ArchiveHeader {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub range: TextRange,
+    /// When the article has no headline (a page that starts with the lead
+    /// of an article printed on the previous page), an empty headline at
+    /// the article's start; see `has_headline`.
     pub headline: Headline,
+    pub has_headline: bool,
     pub standfirst: Option<Span>,
     /// The first paragraph after the headline (and standfirst).
     pub lead: Option<TextRange>,
@@ -69,6 +73,48 @@ impl Article {
 
     pub fn issue_date(&self) -> Option<Date> {
         self.issue_ref.as_ref()?.date
+    }
+
+    /// What to call the article in an outline: its headline, or, for an
+    /// article without one, its dateline's place and date
+    /// (`OSH, SEPT. 8 2015`).
+    pub fn title(&self) -> String {
+        if self.has_headline {
+            return self.headline.text.text.clone();
+        }
+        let Some(dateline) = &self.dateline else {
+            return String::new();
+        };
+        let place = dateline
+            .places
+            .iter()
+            .map(|place| place.text.as_str())
+            .collect::<Vec<_>>()
+            .join("/");
+        let mut date = Vec::new();
+        if let Some(month) = &dateline.month {
+            date.push(month.text.as_str());
+        }
+        let day = match (&dateline.day, &dateline.end_day) {
+            (Some(day), Some(end)) => Some(format!("{}/{}", day.text, end.text)),
+            (Some(day), None) => Some(day.text.clone()),
+            _ => None,
+        };
+        let mut date = date.join(" ");
+        for part in day
+            .iter()
+            .chain(dateline.year.as_ref().map(|year| &year.text))
+        {
+            if !date.is_empty() {
+                date.push(' ');
+            }
+            date.push_str(part);
+        }
+        match (place.is_empty(), date.is_empty()) {
+            (false, false) => format!("{place}, {date}"),
+            (false, true) => place,
+            _ => date,
+        }
     }
 }
 
@@ -190,6 +236,7 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
                 text: String::new(),
             },
         },
+        has_headline: false,
         standfirst: None,
         lead: None,
         dateline: None,
@@ -209,8 +256,12 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
             "paragraph" => {
                 if article.lead.is_none() {
                     article.lead = Some(syntax::range(child));
+                    // Only the paragraph's text: what follows it is not
+                    // this article's (the server reuses an article's model
+                    // while its range is unchanged).
+                    let own = text.get(..child.end_byte()).unwrap_or(text);
                     article.dateline = syntax::child_of_kind(child, "dateline")
-                        .map(|dateline| read_dateline(dateline, text));
+                        .map(|dateline| read_dateline(dateline, own));
                 }
                 article.paragraphs.push(syntax::range(child));
             }
@@ -235,6 +286,7 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
     }
     if let Some(headline) = headline {
         article.headline = headline;
+        article.has_headline = true;
     }
     // A year-less dateline takes its year from the issue it was published in.
     if let Some(dateline) = &mut article.dateline {
@@ -348,7 +400,8 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
             _ => push(&mut dateline, DatelinePiece::Other, child),
         }
     }
-    // The story starts at the first non-space character after the dateline on its line.
+    // The story starts at the first non-space character after the dateline
+    // on its line (`text` ends with the dateline's paragraph).
     let after = dateline.range.end;
     let rest = text.get(after..).unwrap_or("");
     let line_rest = line_index::first_line(rest);
@@ -372,8 +425,11 @@ fn resolve_dateline_date(dateline: &mut Dateline, published: Option<Date>) {
         return;
     };
     match dateline.year.as_ref().map(|year| year.text.parse::<i16>()) {
-        Some(Ok(year)) => dateline.date = Date::new(year, month.month, day).ok(),
-        Some(Err(_)) => {}
+        // A year cut short (`OCT. 2 20`) gives no date.
+        Some(Ok(year)) if dateline.year.as_ref().is_some_and(|y| y.text.len() == 4) => {
+            dateline.date = Date::new(year, month.month, day).ok();
+        }
+        Some(_) => {}
         None => {
             dateline.date =
                 published.and_then(|published| dates::infer_year(month.month, day, published));

@@ -59,7 +59,7 @@ fn entry(article: &Article, text: &str, index: &LineIndex) -> OutlineEntry {
     let body = article.range.slice(text).trim_end();
     let end = article.range.start + body.len();
     OutlineEntry {
-        headline: article.headline.text.text.clone(),
+        headline: article.title(),
         kind: article.headline.kind.clone(),
         place: place(article),
         date: article.date(),

@@ -5,6 +5,7 @@ use crate::diagnostic::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
+    HeadlineMissing,
     DatelineMissing,
     DatelineMalformed,
     DatelineInvalidDate,
@@ -14,8 +15,12 @@ pub enum Rule {
     DatelinePublication,
     DatelineAfterPublication,
     DatelineTooEarly,
+    DatelinePlaceOrder,
+    DatelinePlaceCase,
     IssueRefMalformed,
     IssueRefInvalidDate,
+    IssueRefSpacing,
+    IssueRefMonthStyle,
     IssueDateConflict,
     IssueSequence,
     ArticleKindMismatch,
@@ -74,7 +79,8 @@ macro_rules! rule_info {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 23] = [
+        Rule::HeadlineMissing,
         Rule::DatelineMissing,
         Rule::DatelineMalformed,
         Rule::DatelineInvalidDate,
@@ -84,8 +90,12 @@ impl Rule {
         Rule::DatelinePublication,
         Rule::DatelineAfterPublication,
         Rule::DatelineTooEarly,
+        Rule::DatelinePlaceOrder,
+        Rule::DatelinePlaceCase,
         Rule::IssueRefMalformed,
         Rule::IssueRefInvalidDate,
+        Rule::IssueRefSpacing,
+        Rule::IssueRefMonthStyle,
         Rule::IssueDateConflict,
         Rule::IssueSequence,
         Rule::ArticleKindMismatch,
@@ -97,6 +107,13 @@ impl Rule {
 
     fn info(self) -> RuleInfo {
         match self {
+            Rule::HeadlineMissing => rule_info!(
+                "headline-missing",
+                Warning,
+                None,
+                Article,
+                "An article whose lead paragraph has no headline above it"
+            ),
             Rule::DatelineMissing => rule_info!(
                 "dateline-missing",
                 Warning,
@@ -157,6 +174,20 @@ impl Rule {
                 Article,
                 "A dateline long before the issue it was published in"
             ),
+            Rule::DatelinePlaceOrder => rule_info!(
+                "dateline-place-order",
+                Warning,
+                Always,
+                Article,
+                "A dateline with the place after the date"
+            ),
+            Rule::DatelinePlaceCase => rule_info!(
+                "dateline-place-case",
+                Warning,
+                Always,
+                Article,
+                "A dateline place not written in capitals"
+            ),
             Rule::IssueRefMalformed => rule_info!(
                 "issue-ref-malformed",
                 Error,
@@ -170,6 +201,20 @@ impl Rule {
                 Sometimes,
                 Article,
                 "An issue reference whose date does not exist or cannot be read"
+            ),
+            Rule::IssueRefSpacing => rule_info!(
+                "issue-ref-spacing",
+                Warning,
+                Always,
+                Article,
+                "Doubled or missing spaces around the date of an issue reference"
+            ),
+            Rule::IssueRefMonthStyle => rule_info!(
+                "issue-ref-month-style",
+                Warning,
+                Always,
+                Article,
+                "An issue reference month not written in AP style"
             ),
             Rule::IssueDateConflict => rule_info!(
                 "issue-date-conflict",

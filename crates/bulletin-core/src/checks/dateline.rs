@@ -1,6 +1,7 @@
 //! dateline-missing, dateline-malformed, dateline-invalid-date,
 //! dateline-month-style, dateline-dash, dateline-spacing,
-//! dateline-publication, dateline-after-publication, dateline-too-early.
+//! dateline-publication, dateline-after-publication, dateline-too-early,
+//! dateline-place-order, dateline-place-case.
 
 use super::ArticleContext;
 use crate::dates::{self, MonthStyle};
@@ -17,11 +18,119 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
         missing(context, out);
         return;
     };
+    let cut = cut_off(dateline, out);
     month_and_day(dateline, out);
-    publication(context, dateline, out);
-    dash(context, dateline, out);
+    if !cut {
+        publication(context, dateline, out);
+        dash(context, dateline, out);
+    } else {
+        // What is there is still judged; what is missing was said once.
+        if let Some(name) = dateline
+            .publication
+            .as_ref()
+            .filter(|_| dateline.dash.is_some())
+        {
+            if !context.config.knows_publication(&name.text) {
+                publication(context, dateline, out);
+            }
+        }
+        if dateline.dash.is_some() {
+            dash(context, dateline, out);
+        }
+    }
     spacing(context, dateline, out);
     against_issue_date(context, dateline, out);
+    place_order(context.text, dateline, out);
+    place_case(dateline, out);
+}
+
+/// `APRIL 2 2016, DUSHANBE (…)`: the place goes first.
+fn place_order(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    if !dateline.place_after_date {
+        return;
+    }
+    let Some(month_at) = dateline
+        .pieces
+        .iter()
+        .position(|(piece, _)| *piece == DatelinePiece::Month)
+    else {
+        return;
+    };
+    let (before, after) = dateline.pieces.split_at(month_at);
+    let first_place = after
+        .iter()
+        .position(|(piece, _)| *piece == DatelinePiece::Place);
+    let Some(first_place) = first_place else {
+        return;
+    };
+    let date_end = after[..first_place]
+        .iter()
+        .filter(|(piece, _)| {
+            matches!(
+                piece,
+                DatelinePiece::Month | DatelinePiece::Day | DatelinePiece::Year
+            )
+        })
+        .map(|(_, range)| range.end)
+        .max();
+    let place_end = after[first_place..]
+        .iter()
+        .take_while(|(piece, _)| matches!(piece, DatelinePiece::Place | DatelinePiece::Slash))
+        .filter(|(piece, _)| *piece == DatelinePiece::Place)
+        .map(|(_, range)| range.end)
+        .max();
+    let (Some(date_end), Some(place_end)) = (date_end, place_end) else {
+        return;
+    };
+    let date = TextRange::new(after[0].1.start, date_end);
+    let place = TextRange::new(after[first_place].1.start, place_end);
+    let place_text = place.slice(text);
+    let mut diagnostic = Diagnostic::new(
+        Rule::DatelinePlaceOrder,
+        place,
+        format!(
+            "The place `{place_text}` comes after the date: house style puts it first, as in `{place_text}, {}`",
+            date.slice(text)
+        ),
+    );
+    // Only a dateline with no place before its date can be reordered safely.
+    let only_after = !before
+        .iter()
+        .any(|(piece, _)| *piece == DatelinePiece::Place);
+    if only_after && text.get(date.start..place.end).is_some() {
+        diagnostic = diagnostic.with_fix(Fix::unsafe_(
+            format!("Move `{place_text}` before the date"),
+            vec![Edit::replace(
+                TextRange::new(date.start, place.end),
+                format!("{place_text}, {}", date.slice(text)),
+            )],
+        ));
+    }
+    out.push(diagnostic);
+}
+
+/// `ASTANA/Kazakhstan`: every dateline place is in capitals.
+fn place_case(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    for place in &dateline.places {
+        if !place.text.chars().any(char::is_lowercase) {
+            continue;
+        }
+        let upper = place.text.to_uppercase();
+        out.push(
+            Diagnostic::new(
+                Rule::DatelinePlaceCase,
+                place.range,
+                format!(
+                    "The dateline place `{}` is not in capitals: write `{upper}`",
+                    place.text
+                ),
+            )
+            .with_fix(Fix::safe(
+                format!("Write `{upper}`"),
+                vec![Edit::replace(place.range, upper.clone())],
+            )),
+        );
+    }
 }
 
 fn missing(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
@@ -50,6 +159,67 @@ fn first_words(text: &str, range: TextRange) -> TextRange {
         .nth(2)
         .map_or(line.len(), |(at, _)| at);
     TextRange::new(range.start, range.start + end)
+}
+
+/// A year written with fewer than four digits: cut off (`OCT. 2 20`).
+fn year_cut(dateline: &Dateline) -> Option<&Span> {
+    dateline
+        .year
+        .as_ref()
+        .filter(|year| year.text.len() < 4 && year.text.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A dateline cut off or broken after its date: a year cut short, a
+/// publication bracket never closed, or nothing after the date. Reports
+/// what is missing in one finding; true when it did.
+fn cut_off(dateline: &Dateline, out: &mut Vec<Diagnostic>) -> bool {
+    let has = |wanted: DatelinePiece| dateline.pieces.iter().any(|(piece, _)| *piece == wanted);
+    let open = has(DatelinePiece::OpenParen) && !has(DatelinePiece::CloseParen);
+    let ends_line = dateline.dash.is_none() && dateline.text_start.is_none();
+    let year = year_cut(dateline);
+    if year.is_none() && !open && !(ends_line && dateline.publication.is_none()) {
+        return false;
+    }
+    if dateline.month.is_none() || dateline.day.is_none() {
+        return false;
+    }
+    let mut missing = Vec::new();
+    if let Some(year) = year {
+        missing.push(format!("the year is cut off after `{}`", year.text));
+    }
+    match (&dateline.publication, open) {
+        (Some(name), true) if ends_line => {
+            missing.push(format!("the publication is cut off after `{}`", name.text));
+        }
+        (Some(name), true) => {
+            missing.push(format!("the bracket after `{}` is never closed", name.text))
+        }
+        (None, true) => missing.push("the publication's bracket is open and empty".to_string()),
+        (None, false) => missing.push("the publication in brackets is missing".to_string()),
+        (Some(_), false) => {}
+    }
+    if dateline.dash.is_none() {
+        missing.push("the dash before the story is missing".to_string());
+    }
+    let list = match missing.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}, and {last}", rest.join(", ")),
+        None => return false,
+    };
+    let mut diagnostic = Diagnostic::new(
+        Rule::DatelineMalformed,
+        dateline.range,
+        format!("This dateline is cut off or broken: {list}; house style is `{HOUSE_EXAMPLE}`"),
+    );
+    // Only a bracket left open before the dash can be mended without guessing.
+    if let (true, Some(name), Some(_), None) = (open, &dateline.publication, &dateline.dash, year) {
+        diagnostic = diagnostic.with_fix(Fix::safe(
+            "Close the bracket after the publication",
+            vec![Edit::insert(name.range.end, ")")],
+        ));
+    }
+    out.push(diagnostic);
+    true
 }
 
 fn date_range(dateline: &Dateline) -> TextRange {
@@ -99,6 +269,8 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
         None => dateline.date.map(|date| date.year()),
         Some(year) => match year.text.parse::<i16>() {
             Ok(value) if year.text.len() == 4 => Some(value),
+            // Cut short: `cut_off` said so.
+            _ if year_cut(dateline).is_some() => return,
             _ => {
                 out.push(Diagnostic::new(
                     Rule::DatelineInvalidDate,
@@ -146,14 +318,17 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
 /// the place before it) and a month not in AP style.
 fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates::MonthWord> {
     if let Some(month) = dates::read_month(&span.text) {
-        if month.style != MonthStyle::Ap {
-            let ap = dates::ap_month_like(month.month, &span.text);
+        // A dateline's month is in capitals (`MAY`, `OCT.`); issue
+        // references keep mixed case and are not judged here.
+        let ap = dates::ap_month(month.month).to_uppercase();
+        let lower_case = span.text.chars().any(char::is_lowercase);
+        if month.style != MonthStyle::Ap || lower_case {
             let why = match month.style {
                 MonthStyle::Unabbreviated => "is abbreviated in AP style",
                 MonthStyle::MissingPeriod => "needs its period",
                 MonthStyle::NotAp => "is not an AP abbreviation",
                 MonthStyle::StrayPeriod => "is never abbreviated, so takes no period",
-                MonthStyle::Ap => "",
+                MonthStyle::Ap => "is not in capitals, as a dateline's month is",
             };
             out.push(
                 Diagnostic::new(
@@ -204,10 +379,18 @@ fn publication(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<
         )),
         Some(name) if !context.config.knows_publication(&name.text) => {
             let known = context.config.publications.join("`, `");
+            let hint = match closest_publication(&name.text, &context.config.publications) {
+                Some(closest) => format!("did you mean `{closest}`? If"),
+                None => "if".to_string(),
+            };
             out.push(Diagnostic::new(
                 Rule::DatelinePublication,
                 name.range,
-                format!("`{}` is not a known publication (known: `{known}`)", name.text),
+                format!(
+                    "`{}` is not a known publication (known: `{known}`); {hint} it is a real name, \
+                     add it to `publications` in bulletin.toml",
+                    name.text
+                ),
             ));
         }
         Some(_) => {}
@@ -460,4 +643,34 @@ pub(crate) fn plural_days(days: i64) -> String {
     } else {
         format!("{days} days")
     }
+}
+
+/// The known publication nearest to `name` in spelling, when it is near
+/// enough to be a slip (at most a third of its letters differ).
+fn closest_publication<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let wanted: Vec<char> = name.to_lowercase().chars().collect();
+    known
+        .iter()
+        .map(|candidate| {
+            let letters: Vec<char> = candidate.to_lowercase().chars().collect();
+            (edit_distance(&wanted, &letters), candidate)
+        })
+        .filter(|(distance, candidate)| *distance * 3 <= candidate.chars().count())
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+/// Levenshtein distance between two strings of characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }

@@ -1,7 +1,8 @@
-//! issue-ref-malformed, issue-ref-invalid-date.
+//! issue-ref-malformed, issue-ref-invalid-date, issue-ref-spacing,
+//! issue-ref-month-style.
 
 use super::ArticleContext;
-use crate::dates;
+use crate::dates::{self, MonthStyle};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::model::{is_space, IssueRef, IssueRefForm};
 use crate::rules::Rule;
@@ -14,6 +15,111 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
     number(issue, out);
     brackets(context.text, issue, out);
     date(issue, out);
+    month_style(issue, out);
+    spacing(context.text, issue, out);
+}
+
+/// `Sep.` for `Sept.`, `Mar.` for `March`: AP style, in the case it is
+/// written in (issue references keep mixed case: `Oct. 23 2016`).
+fn month_style(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
+    let Some(span) = &issue.month else {
+        return;
+    };
+    let Some(month) = dates::read_month(&span.text) else {
+        return;
+    };
+    let why = match month.style {
+        MonthStyle::Ap => return,
+        MonthStyle::Unabbreviated => "is abbreviated in AP style",
+        MonthStyle::MissingPeriod => "needs its period",
+        MonthStyle::NotAp => "is not an AP abbreviation",
+        MonthStyle::StrayPeriod => "is never abbreviated, so takes no period",
+    };
+    let ap = dates::ap_month_like(month.month, &span.text);
+    out.push(
+        Diagnostic::new(
+            Rule::IssueRefMonthStyle,
+            span.range,
+            format!("`{}` {why}: write `{ap}`", span.text),
+        )
+        .with_fix(Fix::safe(
+            format!("Write `{ap}`"),
+            vec![Edit::replace(span.range, ap)],
+        )),
+    );
+}
+
+/// One space before the date's month, between month and day, and between
+/// day and year: `published on June 3 2016`.
+fn spacing(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
+    let Some(month) = &issue.month else {
+        return;
+    };
+    let before = text.get(issue.range.start..month.range.start).unwrap_or("");
+    let spaces = before.len() - before.trim_end_matches(is_space).len();
+    let mut gaps = Vec::new();
+    if spaces > 0 && spaces < before.len() {
+        gaps.push((
+            TextRange::new(month.range.start - spaces, month.range.start),
+            None,
+            Some(month),
+        ));
+    }
+    if let Some(day) = &issue.day {
+        gaps.push((
+            TextRange::new(month.range.end, day.range.start),
+            Some(month),
+            Some(day),
+        ));
+        if let Some(year) = &issue.year {
+            gaps.push((
+                TextRange::new(day.range.end, year.range.start),
+                Some(day),
+                Some(year),
+            ));
+        }
+    }
+    for (gap, left, right) in gaps {
+        let Some(gap_text) = text.get(gap.start..gap.end) else {
+            continue;
+        };
+        if !gap_text.chars().all(is_space) {
+            continue;
+        }
+        let count = gap_text.chars().count();
+        let right_text = right.map_or("", |span| span.text.as_str());
+        let (message, description) = match (count, left) {
+            (0, Some(left)) => (
+                format!(
+                    "Missing space between `{}` and `{right_text}` in the issue reference",
+                    left.text
+                ),
+                "Insert a space",
+            ),
+            (2.., Some(left)) => (
+                format!(
+                    "Doubled space between `{}` and `{right_text}` in the issue reference",
+                    left.text
+                ),
+                "Use a single space",
+            ),
+            (2.., None) => (
+                format!("Doubled space before `{right_text}` in the issue reference"),
+                "Use a single space",
+            ),
+            _ => continue,
+        };
+        let range = if gap.is_empty() {
+            left.map_or(gap, |left| left.range)
+                .cover(right.map_or(gap, |span| span.range))
+        } else {
+            gap
+        };
+        out.push(
+            Diagnostic::new(Rule::IssueRefSpacing, range, message)
+                .with_fix(Fix::safe(description, vec![Edit::replace(gap, " ")])),
+        );
+    }
 }
 
 fn number(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
@@ -21,7 +127,14 @@ fn number(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         out.push(Diagnostic::new(
             Rule::IssueRefMalformed,
             issue.range,
-            "This issue reference gives no issue number",
+            match issue.form {
+                IssueRefForm::Bracketed => {
+                    "This issue reference gives no issue number: write it after `Issue No.`, as in `Issue No. 321`"
+                }
+                IssueRefForm::Story => {
+                    "This issue reference gives no issue number: write it after `issue`, as in `first published in issue 396 of …`"
+                }
+            },
         ));
         return;
     };

@@ -1,6 +1,7 @@
 //! Article-level rules: each looks at one article of the model and its text.
 
 mod dateline;
+mod headline;
 
 pub(crate) use dateline::plural_days;
 mod issue_ref;
@@ -25,6 +26,7 @@ pub fn check_article(text: &str, article: &Article, config: &Config) -> Vec<Diag
         config,
     };
     let mut out = Vec::new();
+    headline::check(&context, &mut out);
     dateline::check(&context, &mut out);
     issue_ref::check(&context, &mut out);
     kind::check(&context, &mut out);

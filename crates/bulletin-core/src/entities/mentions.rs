@@ -74,6 +74,14 @@ pub struct ArticleEntities {
 }
 
 impl ArticleEntities {
+    /// Gives back the room the lists grew into while they were built: an
+    /// archive keeps thousands of these for as long as it is open.
+    pub fn shrink_to_fit(&mut self) {
+        self.acronyms.shrink_to_fit();
+        self.people.shrink_to_fit();
+        self.mentions.shrink_to_fit();
+    }
+
     pub fn mention_at(&self, offset: usize) -> Option<&Mention> {
         self.mentions
             .iter()

@@ -12,17 +12,24 @@
 //! The invariant: every segment but the first starts at an article start of
 //! the whole-document parse, and parsing the segments on their own yields
 //! the same articles as parsing the whole text (`tests/lsp_document.rs`
-//! checks it after random edits). An article's parse depends on its own text
-//! and on two pieces of context the segment parse cannot see:
+//! checks it after random edits). It holds by construction because a
+//! segment starts only where the whole parse is in the parser's initial
+//! state for a headline line: right after an article whose last line is a
+//! trailer (issue reference, copyright, ENDS). The scanner starts a text as
+//! if a trailer stood before it, and the only context a headline line reads
+//! from the lines above is whether the last one was a trailer ("weak"
+//! headlines); whatever else differs at the start of a text (a dateline or a
+//! trailer line is read differently there) makes the segment not start with
+//! a headline, and the store then merges it with the previous one. An
+//! article's parse also looks a few lines ahead, so:
 //!
-//! * a "weak" headline depends on the line before it (a trailer), so an edit
-//!   in a segment's first article is reparsed together with the previous
-//!   segment;
-//! * a line's classification looks a few lines ahead, so an edit in a
-//!   segment's last article (or the blank lines after it) is reparsed
-//!   together with the next segment, and a segment is never cut right after
-//!   an article that is only a headline (whether that line is a headline
-//!   depends on what follows it).
+//! * an edit in a segment's first article is reparsed together with the
+//!   previous segment (its first line may stop being a headline);
+//! * an edit in a segment's last article (or the blank lines after it) is
+//!   reparsed together with the next segment, and when a reparse changes
+//!   what a segment ends with, the next one is reparsed with it
+//!   (`fix_following`), so a cut never stays after an article that lost its
+//!   trailer.
 //!
 //! After such a merged reparse the window is cut again into segments, and
 //! the cut is kept only if the pieces' articles equal the window's.
@@ -88,8 +95,9 @@ impl Default for SegmentLimits {
 pub struct ArticleShape {
     /// The article's range, relative to the segment.
     pub range: TextRange,
-    /// The article is more than a headline, so a segment may be cut right
-    /// after it (whether a lone line is a headline depends on what follows).
+    /// The article's last line is a trailer, so a segment may be cut right
+    /// after it: the whole parse is then in the state a segment's parse
+    /// starts in (see the module's invariant).
     pub cuttable: bool,
 }
 
@@ -132,7 +140,7 @@ impl SegmentSummary {
             if node.kind() == "article" {
                 articles.push(ArticleShape {
                     range: syntax::range(node),
-                    cuttable: node.named_child_count() > 1,
+                    cuttable: end_context(node).1,
                 });
             } else {
                 only_articles = false;
@@ -142,10 +150,15 @@ impl SegmentSummary {
             }
             last = Some(node);
         }
+        // An article without a headline only starts a page: a segment that
+        // starts with one is the rest of the previous segment's last article.
         let starts_with_article = only_articles
-            && root
-                .named_child(0)
-                .is_none_or(|first| first.start_byte() == 0);
+            && root.named_child(0).is_none_or(|first| {
+                first.start_byte() == 0
+                    && first
+                        .named_child(0)
+                        .is_none_or(|child| child.kind() == "headline")
+            });
         SegmentSummary {
             articles,
             starts_with_article,
@@ -230,7 +243,17 @@ impl ArticleAnalysis {
             entities,
         };
         analysis.shift(base as isize);
+        analysis.shrink_to_fit();
         analysis
+    }
+
+    /// Kept for as long as the document is open: no room to spare.
+    fn shrink_to_fit(&mut self) {
+        self.article.paragraphs.shrink_to_fit();
+        self.diagnostics.shrink_to_fit();
+        self.mentions.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.entities.shrink_to_fit();
     }
 
     /// Judges the article again under `config`, in a segment whose text is
@@ -243,6 +266,7 @@ impl ArticleAnalysis {
         self.claims = judged.claims;
         self.entities = judged.entities;
         self.shift(base as isize);
+        self.shrink_to_fit();
     }
 
     fn shift(&mut self, delta: isize) {
@@ -406,7 +430,10 @@ impl Segment {
             {
                 old.next();
             }
-            match old.next_if(|entry| entry.article.range == range) {
+            // An article's analysis depends on its own text only, except a
+            // headline-less one's (`headline-missing` asks whether anything
+            // precedes it on the page): that one is always judged again.
+            match old.next_if(|entry| entry.article.range == range && entry.article.has_headline) {
                 Some(entry) => fresh.push(entry),
                 None => fresh.push(Box::new(ArticleAnalysis::compute(node, own, base, config))),
             }
@@ -416,8 +443,10 @@ impl Segment {
 }
 
 /// Where to cut a segment's text (relative offsets of article starts) so
-/// that each piece respects `limits`. Never cuts right after an article that
-/// is only a headline: whether its line is a headline depends on what follows.
+/// that each piece respects `limits`. Cuts only right after an article that
+/// ends with a trailer, where a piece's parse starts in the whole parse's
+/// state (see the module's invariant); a run of articles without trailers
+/// stays in one segment.
 fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut piece_start = 0usize;

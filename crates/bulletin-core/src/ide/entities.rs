@@ -480,7 +480,6 @@ mod tests {
         let found = references(&snapshot, &fixture.key, fixture.offset, true).expect("a mention");
         let without =
             references(&snapshot, &fixture.key, fixture.offset, false).expect("a mention");
-        drop(snapshot);
         assert_eq!(
             render(&fixture, &found),
             [
@@ -500,7 +499,6 @@ mod tests {
         let mut fixture = two_files("Mr Alimov did");
         let snapshot = fixture.workspace.snapshot();
         let found = definition(&snapshot, &fixture.key, fixture.offset).expect("a mention");
-        drop(snapshot);
         assert_eq!(render(&fixture, &found), ["a.bulletin: Rashid Alimov"]);
     }
 
@@ -535,7 +533,6 @@ mod tests {
         let off = PAGE.find("Friday").unwrap_or(0);
         assert!(prepare_rename(&snapshot, &fixture.key, off).is_err());
         assert!(rename(&snapshot, &fixture.key, fixture.offset, " ").is_err());
-        drop(snapshot);
         let rendered: Vec<String> = changes
             .iter()
             .flat_map(|(key, edits)| {

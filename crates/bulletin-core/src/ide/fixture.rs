@@ -36,10 +36,12 @@ impl Fixture {
     }
 }
 
+#[allow(clippy::ptr_arg)] // the workspace takes `fn(&K)` with `K = String`
 fn path_of(key: &String) -> Option<PathBuf> {
     Some(PathBuf::from("/archive").join(key))
 }
 
+#[allow(clippy::ptr_arg)]
 fn label_of(key: &String) -> String {
     key.clone()
 }

@@ -189,7 +189,7 @@ fn issue_hover<K: Ord + Clone>(
             } else {
                 format!(" ({})", workspace.display_name(other_uri))
             };
-            others.push(format!("- {}{place}", other.headline.text.text));
+            others.push(format!("- {}{place}", other.title()));
         }
     }
     if others.is_empty() {
@@ -302,7 +302,7 @@ fn entity_hover<K: Ord + Clone>(
                 };
                 headlines.push(format!(
                     "- {}{place}",
-                    article.article.headline.text.text.trim()
+                    article.article.title().trim()
                 ));
             } else {
                 more += 1;
@@ -339,7 +339,6 @@ mod tests {
         let mut fixture = fixture(text);
         let snapshot = fixture.workspace.snapshot();
         let found = hover(&snapshot, &fixture.key, fixture.offset, Markup::PLAIN);
-        drop(snapshot);
         let actual = found.map_or("(none)".to_string(), |found| {
             let source = fixture.text(&fixture.key);
             format!("[{}]\n{}", found.range.slice(source), found.text)

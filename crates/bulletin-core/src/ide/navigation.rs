@@ -65,7 +65,6 @@ mod tests {
         let mut fixture = fixture(&text);
         let snapshot = fixture.workspace.snapshot();
         let found = issue_articles(&snapshot, &fixture.key, fixture.offset, references);
-        drop(snapshot);
         let found: Vec<String> = found
             .into_iter()
             .map(|location| match &location.target {

@@ -114,7 +114,7 @@ pub fn walk_articles(
         let article = &entry.article;
         let detail = article_detail(article);
         sink.open(SymbolHead {
-            name: non_empty(&article.headline.text.text, "(untitled)"),
+            name: non_empty(&article.title(), "(untitled)"),
             detail: (!detail.is_empty()).then_some(detail.as_str()),
             kind: SymbolKind::Article,
             range: article.range,
@@ -213,7 +213,7 @@ pub fn workspace_symbols<K: Ord + Clone>(
     let mut found: Vec<(i64, WorkspaceSymbol<K>)> = Vec::new();
     for (key, file) in workspace.files() {
         for article in file.articles() {
-            let name = &article.headline.text.text;
+            let name = &article.title();
             let Some(score) = fuzzy_score(query, name) else {
                 continue;
             };

@@ -216,6 +216,36 @@ impl FileRef<'_> {
         )
     }
 
+    /// The file's issue mentions, as file `id`'s.
+    pub fn mentions(&self, id: FileId) -> Vec<IssueMention> {
+        match self {
+            FileRef::Open(document) => document.mentions(id),
+            FileRef::Indexed(indexed) => indexed
+                .mentions
+                .iter()
+                .map(|mention| IssueMention {
+                    file: id,
+                    ..mention.clone()
+                })
+                .collect(),
+        }
+    }
+
+    /// The file's acronym claims, as file `id`'s.
+    pub fn claims(&self, id: FileId) -> Vec<AcronymClaim> {
+        match self {
+            FileRef::Open(document) => document.claims(id),
+            FileRef::Indexed(indexed) => indexed
+                .claims
+                .iter()
+                .map(|claim| AcronymClaim {
+                    file: id,
+                    ..claim.clone()
+                })
+                .collect(),
+        }
+    }
+
     /// The file's text.
     pub fn text(&self) -> &str {
         match self {
@@ -279,6 +309,18 @@ impl<K: Ord + Clone> Workspace<K> {
     /// `bulletin.toml`.
     pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
         self.roots = roots;
+    }
+
+    /// The configuration in force, given whole by a face that has no
+    /// `bulletin.toml` on disk to read (the WebAssembly build): what
+    /// `reload_config` would otherwise compute. Cached analyses are redone
+    /// when it differs.
+    pub fn set_config(&mut self, config: Config) {
+        self.file_config = config.clone();
+        if config != self.config {
+            self.config = config;
+            self.generation += 1;
+        }
     }
 
     /// The editor's `bulletin` settings (applied at the next `reload_config`).
@@ -491,41 +533,16 @@ impl<K: Ord + Clone> Workspace<K> {
     /// Documents must be updated (`update_all`) or refreshed first.
     pub fn all_diagnostics(&self) -> Vec<(K, Vec<Diagnostic>)> {
         let files = self.files();
+        let id = |at: usize| FileId(at as u32);
         let mentions: Vec<IssueMention> = files
             .iter()
             .enumerate()
-            .flat_map(|(at, (_, file))| {
-                let id = FileId(at as u32);
-                match file {
-                    FileRef::Open(document) => document.mentions(id),
-                    FileRef::Indexed(indexed) => indexed
-                        .mentions
-                        .iter()
-                        .map(|mention| IssueMention {
-                            file: id,
-                            ..mention.clone()
-                        })
-                        .collect(),
-                }
-            })
+            .flat_map(|(at, (_, file))| file.mentions(id(at)))
             .collect();
         let claims: Vec<AcronymClaim> = files
             .iter()
             .enumerate()
-            .flat_map(|(at, (_, file))| {
-                let id = FileId(at as u32);
-                match file {
-                    FileRef::Open(document) => document.claims(id),
-                    FileRef::Indexed(indexed) => indexed
-                        .claims
-                        .iter()
-                        .map(|claim| AcronymClaim {
-                            file: id,
-                            ..claim.clone()
-                        })
-                        .collect(),
-                }
-            })
+            .flat_map(|(at, (_, file))| file.claims(id(at)))
             .collect();
         let names: Vec<String> = files
             .iter()
