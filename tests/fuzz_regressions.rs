@@ -100,24 +100,23 @@ fn fix_applies_the_cross_file_spelling_fix() {
 
 /// Applies one edit (UTF-8 columns) through the store and brings it up to date.
 fn store_edit(
-    document: &mut bulletin::lsp::document::Document,
+    document: &mut bulletin_core::ide::document::Document,
     (start, end): ((u32, u32), (u32, u32)),
     text: &str,
     version: i32,
 ) {
-    use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
-    let change = TextDocumentContentChangeEvent {
-        range: Some(Range::new(
+    use bulletin_core::ide::{ContentChange, Position, PositionRange};
+    let change = ContentChange {
+        range: Some(PositionRange::new(
             Position::new(start.0, start.1),
             Position::new(end.0, end.1),
         )),
-        range_length: None,
         text: text.to_string(),
     };
     document.apply_changes(
         vec![change],
         version,
-        bulletin::lsp::convert::Encoding::Utf8,
+        bulletin_core::ide::lines::Encoding::Utf8,
     );
 }
 
@@ -131,7 +130,7 @@ fn store_edit(
 #[test]
 fn document_store_text_after_a_cut_off_dateline() {
     let config = bulletin_core::config::Config::default();
-    let mut document = bulletin::lsp::document::Document::new(
+    let mut document = bulletin_core::ide::document::Document::new(
         "Tag Archives: Dams\n\nDam holds after the floods\n\nSEPT. 30 \n".to_string(),
         1,
     );
@@ -157,12 +156,12 @@ fn document_store_text_after_a_cut_off_dateline() {
 #[test]
 fn document_store_text_typed_above_a_headless_lead() {
     let config = bulletin_core::config::Config::default();
-    let mut document = bulletin::lsp::document::Document::new(
+    let mut document = bulletin_core::ide::document::Document::new(
         "\n\nSEPT. 29 2017 (The Bulletin) — The dam held.\n".to_string(),
         1,
     );
     document.refresh(&config, 0);
-    let severities = |document: &bulletin::lsp::document::Document| -> Vec<_> {
+    let severities = |document: &bulletin_core::ide::document::Document| -> Vec<_> {
         document
             .diagnostics()
             .iter()

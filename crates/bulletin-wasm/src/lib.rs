@@ -63,7 +63,9 @@ pub fn check_records(
     };
     Ok(diagnostics(text, name, &config)
         .iter()
-        .map(|diagnostic| DiagnosticRecord::new(name, &|offset| located.position(offset), diagnostic))
+        .map(|diagnostic| {
+            DiagnosticRecord::new(name, &|offset| located.position(offset), diagnostic)
+        })
         .collect())
 }
 

@@ -300,10 +300,7 @@ fn entity_hover<K: Ord + Clone>(
                 } else {
                     format!(" ({})", workspace.display_name(view.uri))
                 };
-                headlines.push(format!(
-                    "- {}{place}",
-                    article.article.title().trim()
-                ));
+                headlines.push(format!("- {}{place}", article.article.title().trim()));
             } else {
                 more += 1;
             }
