@@ -54,7 +54,7 @@ fn stages(c: &mut Criterion) {
                 let mut found = Vec::new();
                 for article in &document.articles {
                     let mentions = entities::article_entities(text, article, &config.gazetteer);
-                    entities::check_article_entities(
+                    checks::entity::check_article_entities(
                         text,
                         article,
                         &mentions,

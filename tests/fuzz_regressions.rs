@@ -14,7 +14,7 @@ use std::path::Path;
 mod fixes;
 #[path = "common/invariants.rs"]
 mod invariants;
-#[path = "common/store.rs"]
+#[path = "../crates/bulletin-core/tests/common/store.rs"]
 mod store;
 
 /// The committed reproducers of one target, as the target reads them.

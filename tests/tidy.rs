@@ -1,6 +1,7 @@
 //! Rules of the codebase that a test can keep: every source file says what
-//! it is for in a `//!` doc, and the analysis core depends on no face (no
-//! async runtime, protocol, command-line, terminal or JSON crate).
+//! it is for in a `//!` doc, the analysis core depends on no face (no
+//! async runtime, protocol, command-line, terminal or JSON crate), and only
+//! its `checks/` make findings.
 
 use std::path::{Path, PathBuf};
 
@@ -82,4 +83,28 @@ fn the_core_depends_on_no_face() {
             );
         }
     }
+}
+
+/// Rules in one place: outside `checks/`, the core's code (tests aside)
+/// never makes a finding. Reading who is mentioned (`entities/`) or what
+/// an article says (`model.rs`) is not judging it.
+#[test]
+fn only_the_checks_make_findings() {
+    let mut files = Vec::new();
+    rust_files(&root().join("crates/bulletin-core/src"), &mut files);
+    let checks = root().join("crates/bulletin-core/src/checks");
+    let judging: Vec<String> = files
+        .iter()
+        .filter(|path| !path.starts_with(&checks))
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("");
+            code.contains("Diagnostic::new(")
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(
+        judging.is_empty(),
+        "findings made outside crates/bulletin-core/src/checks/: {judging:?}"
+    );
 }

@@ -1,7 +1,8 @@
 //! A random sequence of edits applied through the language server's
 //! segmented document store (`bulletin_core::ide::document`), compared after
 //! every edit with a fresh parse and a whole-document analysis (the
-//! comparisons of `tests/common/store.rs`, which `tests/lsp_document.rs`
+//! comparisons of `crates/bulletin-core/tests/common/store.rs`, which
+//! `crates/bulletin-core/tests/document_store.rs`
 //! runs as a property test).
 //!
 //! An edit's position is a fraction of the text's length (so it lands
@@ -21,7 +22,7 @@ use bulletin_core::config::Config;
 use libfuzzer_sys::fuzz_target;
 use bulletin_core::ide::{ContentChange, Position, PositionRange as Range};
 
-#[path = "../../tests/common/store.rs"]
+#[path = "../../crates/bulletin-core/tests/common/store.rs"]
 mod store;
 
 const START: &str = "Tag Archives: Steppe\n\nComment: Budget “approved” — 🎉\n\nÖSKEMEN, JAN. 3 (The Bulletin) – Text’s here.\n\n(News report from Issue No. 12, published on Jan. 10 2019)\n\nGrain exports rise\n\nASTANA, FEB. 3 2019 (The Bulletin) — More.\n\nCopyright ©The Bulletin\n\nWeak one after a trailer\n\nBody line without a dateline.\n\n(News report from Issue No. 13, published on Feb. 8 2019)\nGas output falls\n\nBAKU, MARCH 2 2019 (The Bulletin) — Gas.\n\nBy Anna Lee, correspondent\n\nENDS\n\nRail freight stalls\n\n>>A standfirst>>\n\nOSH, APRIL 5 2019 (The Bulletin) — Rail.\n\nSecond paragraph.\n\n(News report from Issue No. 14, published on April 9 2019)\n\nLone headline\n\nTASHKENT, MAY 1 2019 (The Bulletin) — Last.\n";

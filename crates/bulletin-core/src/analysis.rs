@@ -8,11 +8,12 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
-use crate::archive::{self, IssueMention};
+use crate::checks::archive::{self, IssueMention};
+use crate::checks::entity::{self, AcronymClaim, AcronymTally};
 use crate::checks;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::entities::{self, AcronymClaim, AcronymTally, ArticleEntities};
+use crate::entities::{self, ArticleEntities};
 use crate::line_index::LineIndex;
 use crate::model::{Article, Document};
 use crate::syntax;
@@ -40,7 +41,7 @@ pub fn analyze_article(text: &str, article: &Article, config: &Config) -> Articl
     let text = text.get(..article.range.end).unwrap_or(text);
     let mut diagnostics = checks::check_article(text, article, config);
     let entities = entities::article_entities(text, article, &config.gazetteer);
-    entities::check_article_entities(
+    entity::check_article_entities(
         text,
         article,
         &entities,

@@ -9,7 +9,6 @@
 #![warn(unreachable_pub)]
 
 pub mod analysis;
-pub mod archive;
 pub mod baseline;
 pub mod checks;
 pub mod config;

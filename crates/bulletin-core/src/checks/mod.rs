@@ -1,6 +1,13 @@
-//! Article-level rules: each looks at one article of the model and its text.
+//! Every rule's code, one module per family: `dateline`, `headline`,
+//! `issue_ref` and `kind` look at one article of the model and its text;
+//! `entity` at an article's entities and at acronym claims across files;
+//! `archive` at the issue references of every file judged together.
+//! Their names, severities and documentation are one registry,
+//! `crate::rules`.
 
+pub mod archive;
 mod dateline;
+pub mod entity;
 mod headline;
 
 pub(crate) use dateline::plural_days;

@@ -11,7 +11,7 @@
 //!
 //! The invariant: every segment but the first starts at an article start of
 //! the whole-document parse, and parsing the segments on their own yields
-//! the same articles as parsing the whole text (`tests/lsp_document.rs`
+//! the same articles as parsing the whole text (`tests/document_store.rs`
 //! checks it after random edits). It holds by construction because a
 //! segment starts only where the whole parse is in the parser's initial
 //! state for a headline line: right after an article whose last line is a
@@ -56,10 +56,11 @@ use tree_sitter::{InputEdit, Node, Tree};
 
 use super::lines::{self, Encoding, Lines, Position, PositionRange};
 use crate::analysis;
-use crate::archive::{self, IssueMention};
+use crate::checks::archive::{self, IssueMention};
+use crate::checks::entity::AcronymClaim;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::entities::{AcronymClaim, ArticleEntities};
+use crate::entities::ArticleEntities;
 use crate::line_index;
 use crate::model::{self, ArchiveHeader, Article};
 use crate::syntax;

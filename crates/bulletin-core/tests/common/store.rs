@@ -1,5 +1,5 @@
 //! The document store's comparisons with a fresh parse and a whole-document
-//! analysis: shared by `tests/lsp_document.rs` (proptest),
+//! analysis: shared by `tests/document_store.rs` (proptest),
 //! `tests/fuzz_regressions.rs` and the `document_store` fuzz target (which
 //! includes this file by path). Every check panics on a difference.
 

@@ -1,4 +1,5 @@
-//! Property test of the language server's document store: after any
+//! Property test of the document store (the open documents of the
+//! `ide` workspace, what the language server edits): after any
 //! sequence of incremental edits (either encoding, multi-byte text and
 //! line ends of every kind, `\r\n` pairs joined from a lone `\r` and a
 //! `\n` or broken up again, headlines and trailers made and broken near
@@ -324,7 +325,7 @@ fn crlf_pairs_joined_and_broken_at_every_line() {
     assert_eq!(document.text, text);
 }
 
-/// The counterexample kept in `lsp_document.proptest-regressions`, replayed
+/// The counterexample kept in `document_store.proptest-regressions`, replayed
 /// as edits: a lead cut off after its date ("JAN. 4 ") makes the headline
 /// above it a headline whatever stands before it; typing after the date on
 /// that line (outside the article's range) leaves it a headline only after
