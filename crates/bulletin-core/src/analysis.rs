@@ -8,9 +8,9 @@ use std::path::Path;
 
 use tree_sitter::Tree;
 
+use crate::checks;
 use crate::checks::archive::{self, IssueMention};
 use crate::checks::entity::{self, AcronymClaim, AcronymTally};
-use crate::checks;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::entities::{self, ArticleEntities};

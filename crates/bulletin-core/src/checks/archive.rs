@@ -148,7 +148,7 @@ pub fn check_archive(
                 message.push_str(&format!(
                     ": {} issues cannot appear in that time at one issue every {}",
                     number - previous_number,
-                    super::checks::plural_days(cadence)
+                    super::plural_days(cadence)
                 ));
             }
             if let Some((next_number, next)) = next {
@@ -223,7 +223,7 @@ fn out_of_run(
     if days < 0 {
         Some("before".to_string())
     } else if issues_apart > (days + cadence - 1) / cadence {
-        Some(format!("only {} after", super::checks::plural_days(days)))
+        Some(format!("only {} after", super::plural_days(days)))
     } else {
         None
     }

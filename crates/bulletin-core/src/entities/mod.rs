@@ -12,11 +12,6 @@ pub use mentions::{
     article_entities, AcronymDefinition, ArticleEntities, Mention, MentionRole, PersonIntro, Target,
 };
 
-use crate::diagnostic::{Diagnostic, Edit, FileId, Fix, Related};
-use crate::model::Article;
-use crate::rules::Rule;
-use crate::text_range::TextRange;
-
 /// Everything a mention's hover and navigation need to say who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
