@@ -71,6 +71,60 @@ pub struct ArticleEntities {
     pub people: Vec<PersonIntro>,
     /// Sorted by position, not overlapping.
     pub mentions: Vec<Mention>,
+    /// Each distinct target of `mentions` once, with how often it is
+    /// mentioned: what counting an entity's mentions across an archive
+    /// reads, a few entries an article instead of every mention.
+    pub targets: Vec<TargetCount>,
+}
+
+/// One distinct target of an article's mentions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TargetCount {
+    /// Index in `mentions` of its first mention.
+    pub first: u32,
+    /// How many of `mentions` have that target.
+    pub count: u32,
+    /// Who the target is, in a few bytes, so that counting an entity's
+    /// mentions reads these entries alone (see `TargetId`).
+    pub id: TargetId,
+}
+
+/// A target told apart without reading the mention: a gazetteer entry by
+/// index; a name (an acronym's expansion, a person, an ambiguous surname)
+/// by `name_hash`, which a match must confirm on the mention itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetId {
+    Gazetteer(usize),
+    Named { ambiguous: bool, hash: u64 },
+    Unresolved,
+}
+
+impl TargetId {
+    fn of(target: &Target) -> TargetId {
+        match target {
+            Target::Gazetteer(index) => TargetId::Gazetteer(*index),
+            Target::Acronym {
+                expansion: name, ..
+            }
+            | Target::Person { name, .. } => TargetId::Named {
+                ambiguous: false,
+                hash: name_hash(name),
+            },
+            Target::Ambiguous { surname, .. } => TargetId::Named {
+                ambiguous: true,
+                hash: name_hash(surname),
+            },
+            Target::Unresolved => TargetId::Unresolved,
+        }
+    }
+}
+
+/// The hash `TargetId::Named` carries (stable within a process).
+pub fn name_hash(name: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    name.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl ArticleEntities {
@@ -80,6 +134,27 @@ impl ArticleEntities {
         self.acronyms.shrink_to_fit();
         self.people.shrink_to_fit();
         self.mentions.shrink_to_fit();
+        self.targets.shrink_to_fit();
+    }
+
+    fn count_targets(&mut self) {
+        let mut targets: Vec<TargetCount> = Vec::new();
+        for (index, mention) in self.mentions.iter().enumerate() {
+            let known = targets.iter_mut().find(|target| {
+                self.mentions
+                    .get(target.first as usize)
+                    .is_some_and(|first| first.target == mention.target)
+            });
+            match known {
+                Some(target) => target.count += 1,
+                None => targets.push(TargetCount {
+                    first: u32::try_from(index).unwrap_or(u32::MAX),
+                    count: 1,
+                    id: TargetId::of(&mention.target),
+                }),
+            }
+        }
+        self.targets = targets;
     }
 
     pub fn mention_at(&self, offset: usize) -> Option<&Mention> {
@@ -389,6 +464,7 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
         kept.push(mention);
     }
     out.mentions = kept;
+    out.count_targets();
     out
 }
 

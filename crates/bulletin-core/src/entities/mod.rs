@@ -9,7 +9,8 @@ pub use gazetteer::{
     PatternRole,
 };
 pub use mentions::{
-    article_entities, AcronymDefinition, ArticleEntities, Mention, MentionRole, PersonIntro, Target,
+    article_entities, name_hash, AcronymDefinition, ArticleEntities, Mention, MentionRole,
+    PersonIntro, Target, TargetCount, TargetId,
 };
 
 /// Everything a mention's hover and navigation need to say who it is.

@@ -24,24 +24,81 @@ use crate::line_index::LineIndex;
 use crate::model::Article;
 use crate::text_range::TextRange;
 
-/// What mentions are grouped by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What mentions are grouped by: what `entities::canonical_name` calls
+/// them, and whether that is an ambiguous surname.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Key {
     pub(crate) name: String,
     pub(crate) ambiguous: bool,
+    /// The gazetteer entries of that name, found once: a hover or a
+    /// references request compares every mention of the workspace with the
+    /// key, and comparing an index costs no visit to the entry.
+    gazetteer_entries: Vec<usize>,
+    name_hash: u64,
 }
 
-fn key_of(resolved: &Resolved) -> Key {
+fn key_of(resolved: &Resolved, gazetteer: &Gazetteer) -> Key {
+    let ambiguous = matches!(resolved.source, Source::Ambiguous(_));
+    let gazetteer_entries = if ambiguous {
+        Vec::new()
+    } else {
+        (0..gazetteer.entities().len())
+            .filter(|index| {
+                gazetteer
+                    .entity(*index)
+                    .is_some_and(|entity| entity.name == resolved.canonical)
+            })
+            .collect()
+    };
     Key {
         name: resolved.canonical.clone(),
-        ambiguous: matches!(resolved.source, Source::Ambiguous(_)),
+        ambiguous,
+        gazetteer_entries,
+        name_hash: entities::name_hash(&resolved.canonical),
     }
 }
 
-/// Whether `mention` is one of the entity `key` names (no allocation).
-pub(crate) fn is_mention_of(mention: &Mention, gazetteer: &Gazetteer, key: &Key) -> bool {
-    entities::canonical_name(&mention.target, gazetteer)
-        .is_some_and(|(name, ambiguous)| name == key.name && ambiguous == key.ambiguous)
+impl Key {
+    /// Whether `mention` is one of the entity this key names: the same
+    /// answer as comparing `entities::canonical_name` with the key (a unit
+    /// test says so), without allocating or reading gazetteer entries.
+    pub(crate) fn matches(&self, mention: &Mention) -> bool {
+        match &mention.target {
+            entities::Target::Gazetteer(index) => {
+                !self.ambiguous && self.gazetteer_entries.contains(index)
+            }
+            entities::Target::Acronym {
+                expansion: name, ..
+            }
+            | entities::Target::Person { name, .. } => !self.ambiguous && *name == self.name,
+            entities::Target::Ambiguous { surname, .. } => self.ambiguous && *surname == self.name,
+            entities::Target::Unresolved => false,
+        }
+    }
+
+    /// How many of an article's mentions are of this entity, read from the
+    /// article's distinct targets (a name's hash confirmed on its mention).
+    pub(crate) fn count_in(&self, entities: &ArticleEntities) -> usize {
+        entities
+            .targets
+            .iter()
+            .filter(|target| match target.id {
+                entities::TargetId::Gazetteer(index) => {
+                    !self.ambiguous && self.gazetteer_entries.contains(&index)
+                }
+                entities::TargetId::Named { ambiguous, hash } => {
+                    ambiguous == self.ambiguous
+                        && hash == self.name_hash
+                        && entities
+                            .mentions
+                            .get(target.first as usize)
+                            .is_some_and(|first| self.matches(first))
+                }
+                entities::TargetId::Unresolved => false,
+            })
+            .map(|target| target.count as usize)
+            .sum()
+    }
 }
 
 /// One article with its entities.
@@ -130,7 +187,7 @@ pub(crate) fn found_at<'a, K: Ord + Clone>(
     let entities = &entry.entities;
     let mention = entities.mention_at(offset)?.clone();
     let resolved = entities::resolve(&mention.target, gazetteer)?;
-    let key = key_of(&resolved);
+    let key = key_of(&resolved, gazetteer);
     Some(Found {
         article,
         entities,
@@ -150,9 +207,8 @@ pub(crate) fn in_text_definition(
     text: &str,
     entities: &ArticleEntities,
     key: &Key,
-    gazetteer: &Gazetteer,
 ) -> Option<(TextRange, String)> {
-    let same = |mention: &Mention| is_mention_of(mention, gazetteer, key);
+    let same = |mention: &Mention| key.matches(mention);
     // `Long Name (ABBR)`, closing bracket included.
     for definition in &entities.acronyms {
         let defines = entities.mentions.iter().any(|m| {
@@ -249,10 +305,7 @@ pub fn definition<K: Ord + Clone>(
     if found.key.ambiguous {
         return Some(Vec::new());
     }
-    let gazetteer = &workspace.config().gazetteer;
-    if let Some((range, _)) =
-        in_text_definition(&document.text, found.entities, &found.key, gazetteer)
-    {
+    if let Some((range, _)) = in_text_definition(&document.text, found.entities, &found.key) {
         return Some(vec![Location {
             target: Target::File(key.clone()),
             range,
@@ -271,7 +324,6 @@ pub fn references<K: Ord + Clone>(
 ) -> Option<Vec<Location<K>>> {
     let document = workspace.document(key)?;
     let found = found_at(workspace, document, offset)?;
-    let gazetteer = &workspace.config().gazetteer;
     let mut out = Vec::new();
     if include_declaration {
         out.extend(gazetteer_location(&found.resolved));
@@ -280,7 +332,7 @@ pub fn references<K: Ord + Clone>(
         for article in &view.articles {
             for mention in &article.entities.mentions {
                 if (include_declaration || mention.role != MentionRole::Definition)
-                    && is_mention_of(mention, gazetteer, &found.key)
+                    && found.key.matches(mention)
                 {
                     out.push(Location {
                         target: Target::File(view.uri.clone()),
@@ -309,11 +361,10 @@ pub fn highlights<K: Ord + Clone>(
 ) -> Option<Vec<Highlight>> {
     let document = workspace.document(key)?;
     let found = found_at(workspace, document, offset)?;
-    let gazetteer = &workspace.config().gazetteer;
     let mut out = Vec::new();
     for entry in document.articles() {
         for mention in &entry.entities.mentions {
-            if is_mention_of(mention, gazetteer, &found.key) {
+            if found.key.matches(mention) {
                 out.push(Highlight {
                     range: mention.range,
                     definition: mention.role == MentionRole::Definition,
@@ -360,14 +411,11 @@ pub fn rename<K: Ord + Clone>(
     let found =
         found_at(workspace, document, offset).ok_or_else(|| NOTHING_TO_RENAME.to_string())?;
     let written = found.mention.range.slice(&document.text).to_string();
-    let gazetteer = &workspace.config().gazetteer;
     let mut changes: BTreeMap<K, Vec<(TextRange, String)>> = BTreeMap::new();
     for view in views(workspace) {
         for article in &view.articles {
             for mention in &article.entities.mentions {
-                if mention.range.slice(view.text) == written
-                    && is_mention_of(mention, gazetteer, &found.key)
-                {
+                if mention.range.slice(view.text) == written && found.key.matches(mention) {
                     changes
                         .entry(view.uri.clone())
                         .or_default()
@@ -464,6 +512,39 @@ mod tests {
                 Target::Path(path) => path.display().to_string(),
             })
             .collect()
+    }
+
+    /// `Key::matches` answers as comparing canonical names does, for every
+    /// pair of mentions on a page with gazetteer entries, in-text acronyms,
+    /// people and an ambiguous surname.
+    #[test]
+    fn a_key_matches_the_mentions_its_canonical_name_groups() {
+        let page = "Li and Li meet\n\nBEIJING, MAY 2 2019 (The Bulletin) — Li Keqiang met Li Na, a trade envoy, and the Shanghai Cooperation Organization (SCO) and the Steppe Grain Board (SGB) signed. Mr Li said the SCO and the SGB agree; Rashid Alimov and Mr Alimov also spoke in Astana and ASTANA.\n";
+        let mut fixture = fixture(&format!("//- a.bulletin\n{page}"));
+        let snapshot = fixture.workspace.snapshot();
+        let gazetteer = &snapshot.config().gazetteer;
+        let document = snapshot.document(&fixture.key).expect("the page");
+        let mentions: Vec<&Mention> = document
+            .articles()
+            .iter()
+            .flat_map(|entry| &entry.entities.mentions)
+            .collect();
+        assert!(mentions.len() > 8, "{mentions:?}");
+        let mut keys = 0;
+        for one in &mentions {
+            let Some(resolved) = entities::resolve(&one.target, gazetteer) else {
+                continue;
+            };
+            keys += 1;
+            let key = key_of(&resolved, gazetteer);
+            for other in &mentions {
+                let by_name = entities::canonical_name(&other.target, gazetteer).is_some_and(
+                    |(name, ambiguous)| name == key.name && ambiguous == key.ambiguous,
+                );
+                assert_eq!(key.matches(other), by_name, "{key:?} against {other:?}");
+            }
+        }
+        assert!(keys > 8);
     }
 
     fn two_files(cursor_at: &str) -> Fixture {

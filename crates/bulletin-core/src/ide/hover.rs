@@ -242,9 +242,8 @@ fn entity_hover<K: Ord + Clone>(
         let aliases: Vec<String> = aliases.iter().map(|alias| markup.code(alias)).collect();
         lines.push(format!("Also written: {}", aliases.join(", ")));
     }
-    let gazetteer = &workspace.config().gazetteer;
     if let Some((_, said)) =
-        ide_entities::in_text_definition(&document.text, found.entities, &found.key, gazetteer)
+        ide_entities::in_text_definition(&document.text, found.entities, &found.key)
     {
         lines.push(format!("Defined in this article: {said}"));
     }
@@ -274,12 +273,7 @@ fn entity_hover<K: Ord + Clone>(
         let this_file = view.uri == uri;
         let mut counted_file = false;
         for article in &view.articles {
-            let count = article
-                .entities
-                .mentions
-                .iter()
-                .filter(|m| ide_entities::is_mention_of(m, gazetteer, &found.key))
-                .count();
+            let count = found.key.count_in(article.entities);
             if count == 0 {
                 continue;
             }
