@@ -80,7 +80,7 @@ ASHGABAT, MAY 3 2019 (The Conway Bulletin) — The CPC said exports rose. The Ca
         .diagnostics
         .iter()
         .filter(|d| d.rule == Rule::AcronymUndefined)
-        .map(|d| (d.range.slice(text), d.message.as_str()))
+        .map(|d| (d.range.slice(text), d.message.as_ref()))
         .collect();
     assert_eq!(hints.len(), 2, "{hints:?}");
     assert_eq!(hints[0].0, "CPC");

@@ -282,7 +282,7 @@ fn render_human(
         .saturating_sub(start)
         .clamp(span_start, source.len());
     let mut group = level
-        .primary_title(diagnostic.message.as_str())
+        .primary_title(&*diagnostic.message)
         .id(diagnostic.rule.name())
         .element(
             Snippet::source(source)

@@ -270,7 +270,7 @@ impl State {
                     code: Some(NumberOrString::String(diagnostic.rule.name().to_string())),
                     code_description,
                     source: Some("bulletin".to_string()),
-                    message: diagnostic.message.clone(),
+                    message: diagnostic.message.to_string(),
                     related_information: (!related.is_empty()).then_some(related),
                     tags: None,
                     data,

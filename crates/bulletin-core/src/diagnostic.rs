@@ -111,7 +111,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub range: TextRange,
     /// A sentence for a journalist, naming the text at fault.
-    pub message: String,
+    /// Shared: the editor copies every finding of a file on each keystroke.
+    pub message: std::sync::Arc<str>,
     pub fix: Option<Fix>,
     pub related: Vec<Related>,
 }
@@ -123,7 +124,7 @@ impl Diagnostic {
             rule,
             severity: rule.default_severity(),
             range,
-            message: message.into(),
+            message: message.into().into(),
             fix: None,
             related: Vec::new(),
         }

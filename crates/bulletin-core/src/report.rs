@@ -82,7 +82,7 @@ impl DiagnosticRecord {
             path: path.to_string(),
             rule: diagnostic.rule.name(),
             severity: diagnostic.severity.as_str(),
-            message: diagnostic.message.clone(),
+            message: diagnostic.message.to_string(),
             start: place(diagnostic.range.start),
             end: place(diagnostic.range.end),
             fix: diagnostic.fix.as_ref().map(|fix| FixRecord {

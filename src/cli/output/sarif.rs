@@ -116,7 +116,7 @@ fn result(report: &Report<'_>, file: &ReportFile<'_>, diagnostic: &Diagnostic) -
         "ruleId": diagnostic.rule.name(),
         "ruleIndex": rule_index,
         "level": level(diagnostic.severity),
-        "message": { "text": diagnostic.message },
+        "message": { "text": &*diagnostic.message },
         "locations": [{ "physicalLocation": physical_location(file, diagnostic.range) }],
     });
     let related: Vec<Value> = diagnostic

@@ -103,8 +103,10 @@ pub fn check_article_entities(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcronymClaim {
     pub file: FileId,
-    pub abbr: String,
-    pub expansion: String,
+    /// Shared: the editor gathers every claim of the workspace on each
+    /// keystroke to see whether the cross-file findings still stand.
+    pub abbr: std::sync::Arc<str>,
+    pub expansion: std::sync::Arc<str>,
     pub expansion_range: TextRange,
 }
 
@@ -114,8 +116,8 @@ impl ArticleEntities {
     pub fn claims(&self, file: FileId) -> impl Iterator<Item = AcronymClaim> + '_ {
         self.acronyms.iter().map(move |definition| AcronymClaim {
             file,
-            abbr: definition.abbr.clone(),
-            expansion: definition.expansion.clone(),
+            abbr: definition.abbr.as_str().into(),
+            expansion: definition.expansion.as_str().into(),
             expansion_range: definition.expansion_range,
         })
     }
@@ -298,8 +300,8 @@ mod tests {
     fn claim(file: u32, abbr: &str, expansion: &str, at: usize) -> AcronymClaim {
         AcronymClaim {
             file: FileId(file),
-            abbr: abbr.to_string(),
-            expansion: expansion.to_string(),
+            abbr: abbr.into(),
+            expansion: expansion.into(),
             expansion_range: TextRange::new(at, at + expansion.len()),
         }
     }

@@ -914,47 +914,65 @@ impl Document {
     }
 
     pub fn mentions(&self, file: FileId) -> Vec<IssueMention> {
-        self.articles
-            .iter()
-            .zip(&self.pending)
-            .flat_map(|(entry, &delta)| {
-                entry.mentions.iter().map(move |mention| IssueMention {
-                    file,
-                    range: mention.range.shifted(delta),
-                    date_range: mention.date_range.shifted(delta),
-                    ..mention.clone()
-                })
-            })
-            .collect()
+        let mut out =
+            Vec::with_capacity(self.articles.iter().map(|entry| entry.mentions.len()).sum());
+        out.extend(
+            self.articles
+                .iter()
+                .zip(&self.pending)
+                .flat_map(|(entry, &delta)| {
+                    entry.mentions.iter().map(move |mention| IssueMention {
+                        file,
+                        range: mention.range.shifted(delta),
+                        date_range: mention.date_range.shifted(delta),
+                        ..mention.clone()
+                    })
+                }),
+        );
+        out
     }
 
     pub fn claims(&self, file: FileId) -> Vec<AcronymClaim> {
-        self.articles
-            .iter()
-            .zip(&self.pending)
-            .flat_map(|(entry, &delta)| {
-                entry.claims.iter().map(move |claim| AcronymClaim {
-                    file,
-                    expansion_range: claim.expansion_range.shifted(delta),
-                    ..claim.clone()
-                })
-            })
-            .collect()
+        let mut out =
+            Vec::with_capacity(self.articles.iter().map(|entry| entry.claims.len()).sum());
+        out.extend(
+            self.articles
+                .iter()
+                .zip(&self.pending)
+                .flat_map(|(entry, &delta)| {
+                    entry.claims.iter().map(move |claim| AcronymClaim {
+                        file,
+                        expansion_range: claim.expansion_range.shifted(delta),
+                        ..claim.clone()
+                    })
+                }),
+        );
+        out
     }
 
     /// Article-level diagnostics (default severities), in article order.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.articles
-            .iter()
-            .zip(&self.pending)
-            .flat_map(|(entry, &delta)| {
-                entry.diagnostics.iter().map(move |diagnostic| {
-                    let mut diagnostic = diagnostic.clone();
-                    diagnostic.shift(delta);
-                    diagnostic
-                })
-            })
-            .collect()
+        // Sized first: thousands of findings moved by a growing vector
+        // were a third of a keystroke's time on a dense archive.
+        let mut out = Vec::with_capacity(
+            self.articles
+                .iter()
+                .map(|entry| entry.diagnostics.len())
+                .sum(),
+        );
+        out.extend(
+            self.articles
+                .iter()
+                .zip(&self.pending)
+                .flat_map(|(entry, &delta)| {
+                    entry.diagnostics.iter().map(move |diagnostic| {
+                        let mut diagnostic = diagnostic.clone();
+                        diagnostic.shift(delta);
+                        diagnostic
+                    })
+                }),
+        );
+        out
     }
 
     pub fn model(&self) -> model::Document {
