@@ -281,16 +281,7 @@ pub fn cross_file(
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
-    let mut acronyms = AcronymTally::default();
-    for claim in claims {
-        acronyms.add(
-            claim.file,
-            &claim.abbr,
-            &claim.expansion,
-            claim.expansion_range,
-        );
-    }
-    cross_file_tallied(mentions, &acronyms, config, display_name)
+    cross_file_tallied(mentions, &AcronymTally::of(claims), config, display_name)
 }
 
 /// The archive-wide rules, the acronym claims tallied: the one place both

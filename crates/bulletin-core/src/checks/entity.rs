@@ -132,16 +132,7 @@ pub fn check_acronym_spellings(
     gazetteer: &Gazetteer,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
-    let mut tally = AcronymTally::default();
-    for claim in claims {
-        tally.add(
-            claim.file,
-            &claim.abbr,
-            &claim.expansion,
-            claim.expansion_range,
-        );
-    }
-    tally.check(gazetteer, display_name)
+    AcronymTally::of(claims).check(gazetteer, display_name)
 }
 
 /// Acronym claims in few bytes each: every distinct expansion of an
@@ -175,6 +166,20 @@ impl Spellings {
 }
 
 impl AcronymTally {
+    /// The tally of `claims`, in their order.
+    pub fn of(claims: &[AcronymClaim]) -> AcronymTally {
+        let mut tally = AcronymTally::default();
+        for claim in claims {
+            tally.add(
+                claim.file,
+                &claim.abbr,
+                &claim.expansion,
+                claim.expansion_range,
+            );
+        }
+        tally
+    }
+
     /// Adds one claim (`file` expands `abbr` as `expansion` at `range`),
     /// after those added before it.
     pub fn add(&mut self, file: FileId, abbr: &str, expansion: &str, range: TextRange) {
