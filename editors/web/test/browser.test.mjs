@@ -178,13 +178,22 @@ test("pasting the example page shows its seven warnings in the lint panel at the
   // Each row, chosen in the panel, puts the cursor on its finding's line.
   const lines = [];
   for (let at = 0; at < rows.length; at += 1) {
-    const point = await page.evaluate((index) => {
-      const item = document.querySelectorAll(".cm-panel-lint li.cm-diagnostic")[index];
-      const list = item.parentElement; // the panel's own scroller, nothing around it
-      list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top;
-      const box = item.getBoundingClientRect();
-      return { x: box.left + 20, y: (box.top + box.bottom) / 2 };
-    }, at);
+    // Scroll the row into the panel's view and wait for the layout to
+    // settle: the point clicked must be on that row, not on its neighbour.
+    let point = null;
+    for (let attempt = 0; attempt < 10 && !point; attempt += 1) {
+      point = await page.evaluate(async (index) => {
+        const item = document.querySelectorAll(".cm-panel-lint li.cm-diagnostic")[index];
+        const list = item.parentElement; // the panel's own scroller, nothing around it
+        list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top;
+        await new Promise((settled) => requestAnimationFrame(() => requestAnimationFrame(settled)));
+        const box = item.getBoundingClientRect();
+        const x = box.left + 20;
+        const y = (box.top + box.bottom) / 2;
+        return document.elementFromPoint(x, y)?.closest("li") === item ? { x, y } : null;
+      }, at);
+    }
+    assert.ok(point, `row ${at} could not be brought into view`);
     await page.mouse.click(point.x, point.y);
     lines.push(
       await page.evaluate(() => {
