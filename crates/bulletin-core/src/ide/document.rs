@@ -847,7 +847,27 @@ impl Document {
     /// segments without a tree are parsed one at a time and the tree dropped
     /// after their articles are read.
     pub fn update(&mut self, config: &Config, generation: u64) {
-        let config_changed = self.config_generation != generation;
+        let mut config_changed = self.config_generation != generation;
+        if self.articles.is_empty() && self.segments.iter().all(|segment| segment.stale) {
+            // A text just opened or replaced: no analysis to keep, and each
+            // segment is parsed and judged on its own, so they are judged
+            // side by side (the same work as one by one, in article order).
+            use rayon::prelude::*;
+            let text = &self.text;
+            let judged: Vec<Vec<Box<ArticleAnalysis>>> = self
+                .segments
+                .par_iter_mut()
+                .map(|segment| {
+                    let fresh = segment.analyse(segment.text(text), Vec::new(), config, true);
+                    segment.stale = false;
+                    fresh
+                })
+                .collect();
+            self.articles = judged.into_iter().flatten().collect();
+            self.pending = vec![0; self.articles.len()];
+            // Judged under this configuration: nothing left to do below.
+            config_changed = false;
+        }
         for segment in &mut self.segments {
             if !segment.stale && !config_changed {
                 continue;
