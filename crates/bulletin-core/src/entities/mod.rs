@@ -36,8 +36,9 @@ pub enum Source {
 }
 
 /// What `resolve` would call the target, and whether it is ambiguous,
-/// without building the whole answer: mentions of one entity share it, so
-/// comparing it groups mentions cheaply.
+/// without building the whole answer: mentions of one entity share it. It
+/// defines which mentions are of one entity; the editor's queries compare
+/// with a precomputed key instead (`ide::entities::Key`, tested to agree).
 pub fn canonical_name<'a>(target: &'a Target, gazetteer: &'a Gazetteer) -> Option<(&'a str, bool)> {
     Some(match target {
         Target::Gazetteer(index) => (gazetteer.entity(*index)?.name.as_str(), false),

@@ -844,8 +844,9 @@ impl Document {
     /// Brings the per-article analyses up to date with the text and
     /// `config`, leaving moves pending: enough for `mentions`, `claims` and
     /// `diagnostics`, not for `articles` (call `refresh` for those). Stale
-    /// segments without a tree are parsed one at a time and the tree dropped
-    /// after their articles are read.
+    /// segments without a tree are parsed and the tree dropped after their
+    /// articles are read: one at a time after an edit, side by side when the
+    /// whole text was just opened or replaced.
     pub fn update(&mut self, config: &Config, generation: u64) {
         let mut config_changed = self.config_generation != generation;
         if self.articles.is_empty() && self.segments.iter().all(|segment| segment.stale) {
