@@ -17,6 +17,13 @@
  *   - Plain paragraph text is one `text` token per line. A newline inside a
  *     paragraph is `_line_break` (next line continues the paragraph), else
  *     `_eol`. Runs of blank / whitespace-only lines are one `_blank` token.
+ *   - A line is read for its classification only as far as the
+ *     classification can depend on it: every rule that reads a line's end
+ *     (trailers, headlines, the standfirst's closing `>>`, a dateline's
+ *     unclosed bracket) only holds for lines shorter than READ_AHEAD, so a
+ *     longer line is buffered up to there and read to its end (`line_full`)
+ *     only when a rule asks. Its text is then read once more, as tokens.
+ *     The trees are those of reading every line whole.
  *   - Lines end at "\n", "\r\n" (one line end) or a lone "\r", as LSP
  *     counts them: `at_eol` stops at either character and `advance_eol`
  *     moves past one whole line end, so a page with old Mac line ends, or a
@@ -99,6 +106,8 @@ enum Phase {
 #define F_IN_LINE 0x04      /* a line has been started (classified) */
 #define F_CONTINUATION 0x08 /* next line continues the current paragraph */
 #define F_NEED_NL 0x10      /* the line end of the last line is not consumed */
+#define F_HEADLINE_NEXT 0x20 /* the `_gap` just emitted found a headline after
+                              * it: the line it looked at is that headline */
 
 #define MAXQ 40
 #define MAXLINE 1024
@@ -109,6 +118,11 @@ enum Phase {
 #define STRONG_HEADLINE_MAX 250
 #define DATELINE_WINDOW 150
 #define TRAILER_MAX 300
+/* How far a line is read before it is classified: past every limit above,
+ * so that a line still unread at this length can only be a paragraph, a
+ * dateline paragraph, a standfirst or the archive header (the last two
+ * are read whole before their tokens are made). */
+#define READ_AHEAD (TRAILER_MAX + 1)
 
 typedef struct {
   uint8_t kind;
@@ -127,6 +141,9 @@ typedef struct {
   uint32_t n;   /* buffered length without trailing whitespace */
   uint32_t len; /* full length of the line (code points, untrimmed) */
   bool truncated;
+  /* Read only up to READ_AHEAD (n and len are then at least that): the
+   * lexer stands where reading stopped, and `line_full` reads the rest. */
+  bool partial;
 } Line;
 
 typedef struct {
@@ -190,7 +207,10 @@ static inline bool is_eol_char(int32_t c) { return c == '\n' || c == '\r'; }
 
 /* At a line end ("\n", "\r\n" or a lone "\r") or at the end of the input. */
 static inline bool at_eol(TSLexer *lexer) {
-  return lexer->eof(lexer) || is_eol_char(lexer->lookahead);
+  int32_t c = lexer->lookahead;
+  /* EOF reads as 0: only a character below '\r' can be the end */
+  if (c > '\r') return false;
+  return is_eol_char(c) || lexer->eof(lexer);
 }
 
 /* Move past the line end the lexer is at: "\r\n" as a whole, else one
@@ -204,14 +224,17 @@ static void advance_eol(TSLexer *lexer, bool skip) {
   }
 }
 
-/* Read the rest of the current line into `line` (lexer ends at the line
- * end or EOF). */
-static void read_line(TSLexer *lexer, Line *line) {
-  line->n = 0;
-  line->len = 0;
-  line->truncated = false;
-  uint32_t stored = 0;
+/* Read the line on from where `line` stopped; with `ahead`, stop once
+ * READ_AHEAD characters are read and the last of them is not blank (so
+ * that `n` and `len` are both at least READ_AHEAD). */
+static void read_on(TSLexer *lexer, Line *line, bool ahead) {
+  uint32_t stored = line->len < MAXLINE ? line->len : MAXLINE;
+  line->partial = false;
   while (!at_eol(lexer)) {
+    if (ahead && line->n >= READ_AHEAD && line->n == line->len) {
+      line->partial = true;
+      return;
+    }
     int32_t c = lexer->lookahead;
     if (stored < MAXLINE) {
       line->c[stored++] = c;
@@ -222,6 +245,21 @@ static void read_line(TSLexer *lexer, Line *line) {
     line->len++;
     lexer->advance(lexer, false);
   }
+}
+
+/* Read the current line into `line` as far as its classification needs
+ * (lexer ends at the line end, or where `line->unread` says). */
+static void read_line(TSLexer *lexer, Line *line) {
+  line->n = 0;
+  line->len = 0;
+  line->truncated = false;
+  read_on(lexer, line, true);
+}
+
+/* Read the rest of a line read only in part. Only while the lexer still
+ * stands where that reading stopped: before anything else is read. */
+static void line_full(TSLexer *lexer, Line *line) {
+  if (line->partial) read_on(lexer, line, false);
 }
 
 /* Skip blank lines as look-ahead, starting at the beginning of a line.
@@ -341,11 +379,13 @@ static const char *const MONTHS[] = {
 };
 
 /* Is the ASCII word w[0..len) a (>= 3 letters) prefix of a month name? */
+static const uint8_t MONTH_LENGTHS[] = {7, 8, 5, 5, 3, 4, 4, 6, 9, 7, 8, 8};
+
 static bool month_prefix(const int32_t *w, uint32_t len) {
-  if (len < 3) return false;
+  if (len < 3 || len > 9) return false;
   for (unsigned m = 0; m < 12; m++) {
     const char *name = MONTHS[m];
-    uint32_t nl = (uint32_t)strlen(name);
+    uint32_t nl = MONTH_LENGTHS[m];
     if (len > nl) continue;
     uint32_t k = 0;
     while (k < len && ascii_lower(w[k]) == (int32_t)name[k]) k++;
@@ -467,7 +507,7 @@ static bool all_upper(const Line *l, uint32_t a, uint32_t b) {
 /* Tokenize a dateline at the start of the line. A dateline without a date
  * ("ALMATY (The Bulletin) — ") is accepted only with upper-case places and
  * both a publication and a dash. */
-static bool dateline_tokens(const Line *l, EntryList *list) {
+static bool dateline_tokens(TSLexer *lexer, Line *l, EntryList *list) {
   list_reset(list);
   uint32_t i = 0;
   unsigned places = 0;
@@ -535,10 +575,15 @@ static bool dateline_tokens(const Line *l, EntryList *list) {
     if (close >= l->n || l->c[close] != ')') {
       /* a bracket never closed: after a date, the publication runs to a
        * dash (after a space) or to the end of the line */
-      if (!mend || l->truncated) return false;
+      if (!mend) return false;
       uint32_t e = i + 1;
-      while (e < l->n && !(is_dash_char(l->c[e]) && is_ws(l->c[e - 1]))) e++;
+      while (e < l->n && e <= DATELINE_WINDOW &&
+             !(is_dash_char(l->c[e]) && is_ws(l->c[e - 1]))) {
+        e++;
+      }
       if (e > DATELINE_WINDOW) return false;
+      line_full(lexer, l); /* is the line cut at MAXLINE? */
+      if (l->truncated) return false;
       add(list, T_LPAREN, i, i + 1);
       uint32_t a = skip_ws_at(l, i + 1);
       uint32_t b = trim_back(l, a, e);
@@ -925,17 +970,23 @@ static void load_queue(Scanner *s, const EntryList *list) {
   s->qlen = list->n;
 }
 
-/* Consume the rest of the line; the token ends after the last non-blank. */
+/* Consume the rest of the line; the token ends after the last non-blank
+ * (marked once per run of non-blanks, not after each character). */
 static bool consume_rest(TSLexer *lexer) {
-  bool any = false;
+  bool any = false, unmarked = false;
   while (!at_eol(lexer)) {
     bool ws = is_ws(lexer->lookahead);
+    if (ws && unmarked) {
+      lexer->mark_end(lexer);
+      unmarked = false;
+    }
     lexer->advance(lexer, false);
     if (!ws) {
-      lexer->mark_end(lexer);
+      unmarked = true;
       any = true;
     }
   }
+  if (unmarked) lexer->mark_end(lexer);
   return any;
 }
 
@@ -1002,11 +1053,12 @@ static bool scan_newline(Scanner *s, TSLexer *lexer, const bool *valid) {
 }
 
 /* Is the current line (already read into s->line) a headline? The lexer is
- * at the end of that line; reads further lines as look-ahead. */
+ * at the end of that line; reads further lines as look-ahead. Its shape is
+ * looked at first: a line read only in part is too long to be a headline,
+ * and the lexer is not yet at its end. */
 static bool headline_check(Scanner *s, TSLexer *lexer) {
-  const Line *l = &s->line;
-  if (l->n == 0 || l->c[0] == '>') return false;
-  if (trailer_like(s, l) || dateline_tokens(l, &s->tmp)) return false;
+  Line *l = &s->line;
+  if (l->n == 0 || l->c[0] == '>' || l->partial) return false;
   int32_t last = l->c[l->n - 1];
   bool prev_trailer = (s->flags & F_PREV_TRAILER) != 0;
   bool weak_shape = prev_trailer && l->len <= WEAK_HEADLINE_MAX &&
@@ -1017,6 +1069,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
                       !(last == '.' || last == ',' || last == ';' ||
                         last == ':');
   if (!weak_shape && !strong_shape) return false;
+  if (trailer_like(s, l) || dateline_tokens(lexer, l, &s->tmp)) return false;
   if (lexer->eof(lexer)) return false;
   advance_eol(lexer, false);
   bool eof = false;
@@ -1030,12 +1083,13 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
                  !issue_ref_tokens(&s->next, &s->tmp)) ||
                 byline_tokens(&s->next, &s->tmp);
     if (!skip) break;
+    line_full(lexer, &s->next); /* to its end, to look past it */
     if (lexer->eof(lexer)) return false;
     advance_eol(lexer, false);
     if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
     read_line(lexer, &s->next);
   }
-  return dateline_tokens(&s->next, &s->tmp);
+  return dateline_tokens(lexer, &s->next, &s->tmp);
 }
 
 /* Safety net: the queued tokens of a line must be non-empty, in order,
@@ -1080,7 +1134,8 @@ static bool start_line(Scanner *s, TSLexer *lexer, enum TokenType kind,
     s->qhead = s->qlen = 0;
   }
   s->pos = 0;
-  s->line_n = s->line.truncated ? REST : (uint16_t)s->line.n;
+  s->line_n =
+      (s->line.truncated || s->line.partial) ? REST : (uint16_t)s->line.n;
   s->flags |= F_IN_LINE;
   s->flags &= (uint8_t)~(F_AFTER_BLANK | F_CONTINUATION);
   switch (kind) {
@@ -1194,8 +1249,9 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   read_line(lexer, l);
   EntryList *list = &s->tmp;
 
-  if (valid[HEADER_START] && header_tokens(l, list)) {
-    return start_line(s, lexer, HEADER_START, list);
+  if (valid[HEADER_START]) {
+    line_full(lexer, l);
+    if (header_tokens(l, list)) return start_line(s, lexer, HEADER_START, list);
   }
   if (s->phase != PH_NONE) {
     if (valid[ISSUE_REF_START] && issue_ref_tokens(l, list)) {
@@ -1217,6 +1273,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   }
   if (s->phase == PH_AFTER_HEADLINE && valid[STANDFIRST_START] &&
       standfirst_like(l)) {
+    line_full(lexer, l); /* its closing `>>` ends the line */
     standfirst_tokens(l, list);
     return start_line(s, lexer, STANDFIRST_START, list);
   }
@@ -1225,7 +1282,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
    * starts with an article whose headline is on the previous page. */
   if ((s->phase == PH_AFTER_HEADLINE || s->phase == PH_AFTER_STANDFIRST ||
        s->phase == PH_NONE) &&
-      valid[DATELINE_START] && dateline_tokens(l, list)) {
+      valid[DATELINE_START] && dateline_tokens(lexer, l, list)) {
     return start_line(s, lexer, DATELINE_START, list);
   }
   if (valid[HEADLINE_START] &&
