@@ -2,9 +2,10 @@
 //! of the region (`data/gazetteer.toml`) and a workspace's `entities.toml`,
 //! matched in one multi-pattern pass.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use serde::Deserialize;
 
 use crate::text_range::TextRange;
@@ -85,6 +86,10 @@ pub struct GazetteerMatch {
 pub struct Gazetteer {
     entities: Vec<Entity>,
     patterns: Vec<(usize, PatternRole, String)>,
+    /// The names and aliases (not misspellings) by their ASCII-lower-case
+    /// spelling, each list in pattern order: `lookup` runs for every
+    /// upper-case word of an archive.
+    by_spelling: HashMap<String, Vec<usize>>,
     matcher: Option<AhoCorasick>,
 }
 
@@ -115,14 +120,27 @@ impl Gazetteer {
             );
         }
         patterns.retain(|(_, _, text)| !text.trim().is_empty());
+        let mut by_spelling: HashMap<String, Vec<usize>> = HashMap::new();
+        for (at, (_, role, text)) in patterns.iter().enumerate() {
+            if *role != PatternRole::Misspelling {
+                by_spelling
+                    .entry(text.to_ascii_lowercase())
+                    .or_default()
+                    .push(at);
+            }
+        }
+        // A DFA: the fastest search aho-corasick has, and small for a
+        // gazetteer of a few hundred names.
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(patterns.iter().map(|(_, _, text)| text.as_str()))
             .ok();
         Gazetteer {
             entities,
             patterns,
+            by_spelling,
             matcher,
         }
     }
@@ -165,11 +183,12 @@ impl Gazetteer {
     /// The entity named or aliased exactly `text` (case-sensitive for
     /// upper-case acronyms, otherwise ignoring ASCII case).
     pub fn lookup(&self, text: &str) -> Option<usize> {
-        self.patterns
+        // Every spelling `same_spelling` accepts is the pattern up to ASCII case.
+        self.by_spelling
+            .get(&text.to_ascii_lowercase())?
             .iter()
-            .find(|(_, role, pattern)| {
-                *role != PatternRole::Misspelling && same_spelling(pattern, text)
-            })
+            .map(|&at| &self.patterns[at])
+            .find(|(_, _, pattern)| same_spelling(pattern, text))
             .map(|(index, _, _)| *index)
     }
 
