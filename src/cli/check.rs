@@ -14,7 +14,7 @@ use super::output::{self, Positions, Report, ReportFile};
 use super::{
     CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
-use bulletin_core::analysis::{self, FileSummary, SourceFile};
+use bulletin_core::analysis::{self, ArchiveSummary, FileSummary, SourceFile};
 use bulletin_core::config::{absolute, Config};
 use bulletin_core::diagnostic::{Diagnostic, FileId, Severity};
 use bulletin_core::fix;
@@ -412,56 +412,65 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
 
     // Each file judged on its own, in parallel, as a stream: a file's text
-    // is read, judged and let go; what is kept is small.
+    // is read, judged and let go. Files are taken a batch at a time and each
+    // batch's summaries folded into the archive's, in the files' order, so
+    // that what is held is the archive summary and one batch's.
     progress.phase("checking", inputs.len());
-    let judged: Vec<Judged> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(index, input)| {
-            let judged = judge(input, FileId(u32::try_from(index).unwrap_or(u32::MAX)));
-            progress.tick();
-            judged
-        })
-        .collect();
-    progress.finish();
     // Files that could not be read, as (name, why): `io-error` findings.
     let mut unreadable: Vec<(String, String)> = Vec::new();
     // The report's order of files: the discovery's, readable or not.
     let mut order: Vec<Slot> = Vec::new();
     let mut checked: Vec<Option<Checked>> = Vec::with_capacity(inputs.len());
-    let mut summaries: Vec<FileSummary> = Vec::with_capacity(inputs.len());
+    let mut archive = ArchiveSummary::default();
     let mut archive_config: Option<&Config> = None;
-    for (index, (input, judged)) in inputs.iter().zip(judged).enumerate() {
-        match judged {
-            Judged::Text {
-                own,
-                summary,
-                positions,
-                len,
-            } => {
-                archive_config.get_or_insert(&input.config);
-                order.push(Slot::Checked(index));
-                summaries.push(summary);
-                checked.push(Some(Checked {
+    let batch = rayon::current_num_threads().max(1) * JUDGED_PER_THREAD;
+    let mut judged: Vec<Judged> = Vec::with_capacity(batch);
+    for (first, inputs_of_batch) in inputs.chunks(batch).enumerate() {
+        let first = first * batch;
+        inputs_of_batch
+            .par_iter()
+            .enumerate()
+            .map(|(at, input)| {
+                let index = first + at;
+                let judged = judge(input, FileId(u32::try_from(index).unwrap_or(u32::MAX)));
+                progress.tick();
+                judged
+            })
+            .collect_into_vec(&mut judged);
+        for (at, (input, judged)) in inputs_of_batch.iter().zip(judged.drain(..)).enumerate() {
+            let index = first + at;
+            match judged {
+                Judged::Text {
                     own,
+                    summary,
                     positions,
                     len,
-                }));
-            }
-            Judged::Unreadable(problem) => {
-                summaries.push(FileSummary::default());
-                checked.push(None);
-                if !input.shown {
-                    // An unreadable page of the archive: said, but not a finding.
-                    eprintln!("bulletin: {}: {problem}", input.name);
-                    continue;
+                } => {
+                    archive_config.get_or_insert(&input.config);
+                    order.push(Slot::Checked(index));
+                    archive.add(summary);
+                    checked.push(Some(Checked {
+                        own,
+                        positions,
+                        len,
+                    }));
                 }
-                trouble = true;
-                order.push(Slot::Unreadable(unreadable.len()));
-                unreadable.push((input.name.clone(), problem));
+                Judged::Unreadable(problem) => {
+                    checked.push(None);
+                    if !input.shown {
+                        // An unreadable page of the archive: said, but not a finding.
+                        eprintln!("bulletin: {}: {problem}", input.name);
+                        continue;
+                    }
+                    trouble = true;
+                    order.push(Slot::Unreadable(unreadable.len()));
+                    unreadable.push((input.name.clone(), problem));
+                }
             }
         }
     }
+    drop(judged);
+    progress.finish();
     // The cross-file rules over the summaries, as the server runs them.
     let name_of = |file: FileId| {
         inputs
@@ -469,8 +478,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             .map_or_else(String::new, |input| input.name.clone())
     };
     let default_config = Config::default();
-    let cross = analysis::cross_file_diagnostics(
-        summaries,
+    let cross = archive.diagnostics(
         inputs.len(),
         archive_config.unwrap_or(&default_config),
         &name_of,
@@ -733,6 +741,11 @@ fn changed_since(reference: &str) -> anyhow::Result<std::collections::HashSet<Pa
 
 /// Fewer files than this are checked too fast for a progress bar to help.
 const PROGRESS_MIN_FILES: usize = 50;
+
+/// How many files each thread judges between two folds into the archive
+/// summary: enough that the threads rarely wait for one another at the end
+/// of a batch, few enough that a batch's summaries stay small.
+const JUDGED_PER_THREAD: usize = 64;
 
 /// Where a file of the report comes from.
 enum Slot {

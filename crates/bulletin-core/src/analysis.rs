@@ -208,6 +208,44 @@ impl FileSummary {
     }
 }
 
+/// What the cross-file rules need of a whole archive, gathered file by file
+/// in the files' order: each file's issue mentions as they came (no copy
+/// into one list) and one tally of acronym claims, each spelling once.
+#[derive(Debug, Default)]
+pub struct ArchiveSummary {
+    mentions: Vec<Vec<IssueMention>>,
+    acronyms: AcronymTally,
+}
+
+impl ArchiveSummary {
+    /// Adds the summary of the next file.
+    pub fn add(&mut self, summary: FileSummary) {
+        if !summary.mentions.is_empty() {
+            self.mentions.push(summary.mentions);
+        }
+        self.acronyms.append(summary.acronyms);
+    }
+
+    /// The cross-file rules over the files added, whose `FileId`s are
+    /// indices below `count`: each file's findings, at default severity.
+    pub fn diagnostics(
+        self,
+        count: usize,
+        config: &Config,
+        display_name: &dyn Fn(FileId) -> String,
+    ) -> Vec<Vec<Diagnostic>> {
+        let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
+        let mentions = self.mentions.iter().flatten();
+        for (file, diagnostic) in cross_file_tallied(mentions, &self.acronyms, config, display_name)
+        {
+            if let Some(slot) = cross.get_mut(file.0 as usize) {
+                slot.push(diagnostic);
+            }
+        }
+        cross
+    }
+}
+
 /// The cross-file rules over the summaries of `count` files, whose
 /// `FileId`s are their indices: each file's findings, at default severity.
 pub fn cross_file_diagnostics(
@@ -216,21 +254,11 @@ pub fn cross_file_diagnostics(
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<Vec<Diagnostic>> {
-    // Moved, not copied: the summaries are most of what a streamed check holds.
-    let mut mentions: Vec<IssueMention> =
-        Vec::with_capacity(summaries.iter().map(|summary| summary.mentions.len()).sum());
-    let mut acronyms = AcronymTally::default();
+    let mut archive = ArchiveSummary::default();
     for summary in summaries {
-        mentions.extend(summary.mentions);
-        acronyms.append(summary.acronyms);
+        archive.add(summary);
     }
-    let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-    for (file, diagnostic) in cross_file_tallied(&mentions, &acronyms, config, display_name) {
-        if let Some(slot) = cross.get_mut(file.0 as usize) {
-            slot.push(diagnostic);
-        }
-    }
-    cross
+    archive.diagnostics(count, config, display_name)
 }
 
 /// One file's findings, complete: its own and the cross-file ones,
@@ -286,8 +314,8 @@ pub fn cross_file(
 
 /// The archive-wide rules, the acronym claims tallied: the one place both
 /// `cross_file` and a streamed check (`cross_file_diagnostics`) run them.
-fn cross_file_tallied(
-    mentions: &[IssueMention],
+fn cross_file_tallied<'a>(
+    mentions: impl IntoIterator<Item = &'a IssueMention>,
     acronyms: &AcronymTally,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,

@@ -69,3 +69,39 @@ impl From<std::ops::Range<usize>> for TextRange {
         TextRange::new(range.start, range.end)
     }
 }
+
+/// A [`TextRange`] in 8 bytes instead of 16, for what a check keeps per
+/// article across a whole archive (issue mentions, acronym claims). Offsets
+/// past 4 GiB, in a text no one reads whole, saturate rather than wrap.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct CompactRange {
+    start: u32,
+    end: u32,
+}
+
+impl CompactRange {
+    /// The range as the rest of the core uses it.
+    pub fn get(self) -> TextRange {
+        TextRange::new(self.start as usize, self.end as usize)
+    }
+
+    pub fn shifted(self, delta: isize) -> CompactRange {
+        self.get().shifted(delta).into()
+    }
+}
+
+impl From<TextRange> for CompactRange {
+    fn from(range: TextRange) -> CompactRange {
+        let narrow = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        CompactRange {
+            start: narrow(range.start),
+            end: narrow(range.end),
+        }
+    }
+}
+
+impl fmt::Debug for CompactRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.get().fmt(f)
+    }
+}

@@ -157,7 +157,7 @@ impl CrossCache {
         let old_dates: Vec<(FileId, TextRange)> = self
             .mentions
             .iter()
-            .map(|mention| (mention.file, mention.date_range))
+            .map(|mention| (mention.file, mention.date_range.get()))
             .collect();
         let old_expansions: Vec<(FileId, TextRange)> = self
             .claims
@@ -174,7 +174,7 @@ impl CrossCache {
                     .filter(|&at| old[at].1 == range)
             };
             if let Some(at) = find(&old_dates) {
-                return Some(mentions[at].date_range);
+                return Some(mentions[at].date_range.get());
             }
             find(&old_expansions).map(|at| claims[at].expansion_range)
         };
@@ -616,8 +616,8 @@ mod tests {
             file: FileId(0),
             number,
             date: jiff::civil::date(2019, 1, day),
-            range: TextRange::new(at, at + 40),
-            date_range: TextRange::new(at + 20, at + 30),
+            range: TextRange::new(at, at + 40).into(),
+            date_range: TextRange::new(at + 20, at + 30).into(),
         }
     }
 
