@@ -188,6 +188,12 @@ fuzz_target!(|input: Input| {
                 max_articles: usize::from(articles % 8) + 1,
                 max_bytes: usize::from(bytes % 2048) + 40,
                 hot_trees: usize::from(hot % 5),
+                // Half the inputs cut their text on several threads.
+                parallel_from: if hot >= 128 {
+                    usize::from(bytes % 4096)
+                } else {
+                    usize::MAX
+                },
             }
         });
     let encoding = if input.utf16 {

@@ -93,13 +93,17 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn limits() -> impl Strategy<Value = SegmentLimits> {
-    (1usize..4, 40usize..400, 0usize..4).prop_map(|(max_articles, max_bytes, hot_trees)| {
-        SegmentLimits {
+    // Half the time a text of any length is cut on several threads, from a
+    // guessed cut that the first part must confirm.
+    let parallel_from = prop_oneof![Just(usize::MAX), 0usize..3000];
+    (1usize..4, 40usize..400, 0usize..4, parallel_from).prop_map(
+        |(max_articles, max_bytes, hot_trees, parallel_from)| SegmentLimits {
             max_articles,
             max_bytes,
             hot_trees,
-        }
-    })
+            parallel_from,
+        },
+    )
 }
 
 proptest! {
@@ -172,6 +176,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::default())]
+
+    /// A text cut on several threads (from guessed cuts, confirmed or not)
+    /// reads as the whole text does: copies of the start text, edited
+    /// anywhere (a trailer broken, a headline joined to its dateline), and
+    /// cut as soon as it is long enough for the guesses to start.
+    #[test]
+    fn parallel_cuts_equal_a_fresh_whole_parse(
+        copies in 4usize..16,
+        edits in proptest::collection::vec(edit(), 0..6),
+        ending in 0u8..3,
+        max_bytes in 40usize..400,
+    ) {
+        let one = start_text(ending);
+        let mut text = one.repeat(copies);
+        for edit in edits {
+            // The edit's lines, spread over the copies.
+            let line_count = bulletin_core::line_index::LineIndex::new(&text).line_count() as u32;
+            let spread = |line: u32| line.wrapping_mul(copies as u32 * 7 + 1) % line_count.max(1);
+            let index = bulletin_core::line_index::LineIndex::new(&text);
+            let lines = bulletin_core::ide::lines::TextLines { text: &text, index: &index };
+            let (a, b) = (spread(edit.start.0), spread(edit.end.0));
+            let range = Range::new(
+                Position::new(a.min(b), edit.start.1),
+                Position::new(a.max(b), edit.end.1),
+            );
+            let span = lines.text_range(range, Encoding::Utf8);
+            text.replace_range(span.start..span.end, &edit.text);
+        }
+        let config = bulletin_core::config::Config::default();
+        let limits = SegmentLimits { max_articles: 2, max_bytes, parallel_from: 0, ..SegmentLimits::default() };
+        let mut document = Document::with_limits(text.clone(), 1, limits);
+        document.refresh(&config, 0);
+        store::check_segments(&document, limits);
+        store::check_against_fresh(&document, &config);
+    }
+}
+
 /// A larger text with the default limits: cut into several segments, and
 /// equal to a whole parse after edits in the first, a middle and the last article.
 #[test]
@@ -208,6 +251,7 @@ fn hot_and_cold_segments() {
         max_articles: 3,
         max_bytes: 1000,
         hot_trees: 1,
+        ..SegmentLimits::default()
     };
     let config = bulletin_core::config::Config::default();
     let mut document = Document::with_limits(START.to_string(), 1, limits);
@@ -276,6 +320,7 @@ fn crlf_pairs_joined_and_broken_at_every_line() {
         max_articles: 1,
         max_bytes: 60,
         hot_trees: 2,
+        ..SegmentLimits::default()
     };
     let text = START.replace('\n', "\r");
     let mut document = Document::with_limits(text.clone(), 1, limits);
@@ -338,6 +383,7 @@ fn a_cut_off_lead_typed_on_after_its_date() {
         max_articles: 1,
         max_bytes: 40,
         hot_trees: 0,
+        ..SegmentLimits::default()
     };
     let mut document = Document::with_limits(START.to_string(), 1, limits);
     let edits = [
@@ -376,6 +422,7 @@ fn cuts_only_after_a_trailer() {
         max_articles: 1,
         max_bytes: 40,
         hot_trees: 1,
+        ..SegmentLimits::default()
     };
     let text = "Wheat harvest begins early\n\nKOSTANAY, JULY 2 2017 (The Bulletin) — Farmers started.\n\n(News report from Issue No. 40, published on July 7 2017)\n\nRiver levels fall\n\nSEMEY, JULY 3 2017 (The Bulletin) — The river fell.\n\nMore on the river.\n\nFerry service halted\n\nJULY 4 \n\nFerries stopped.\n\nCopyright ©The Bulletin\n\nDust storm closes airport\n\nAKTAU, JULY 5 2017 (The Bulletin) — Flights stopped.\n";
     let mut document = Document::with_limits(text.to_string(), 1, limits);

@@ -79,6 +79,9 @@ pub struct SegmentLimits {
     pub max_bytes: usize,
     /// How many segments (the most recently edited or created) keep their tree.
     pub hot_trees: usize,
+    /// A text at least this long is cut into segments on several threads
+    /// (see `segment_text`).
+    pub parallel_from: usize,
 }
 
 impl Default for SegmentLimits {
@@ -87,6 +90,7 @@ impl Default for SegmentLimits {
             max_articles: 8,
             max_bytes: 8 * 1024,
             hot_trees: HOT_TREES,
+            parallel_from: 256 * 1024,
         }
     }
 }
@@ -100,6 +104,28 @@ pub struct ArticleShape {
     /// after it: the whole parse is then in the state a segment's parse
     /// starts in (see the module's invariant).
     pub cuttable: bool,
+    /// The article's first line reads as an archive header at the start of
+    /// a text (`Tag Archives: Steppe` in the middle of a page): a segment
+    /// starting there would begin with a header, so none is cut there.
+    pub starts_like_header: bool,
+}
+
+/// Whether the first line of `text` is read as an archive header when it
+/// starts a text: asked of the grammar itself, on that line alone (the
+/// scanner decides on it alone), for the few lines that could be one.
+fn starts_like_header(text: &str) -> bool {
+    let line = match line_index::find_line_end(text) {
+        Some(end) => &text[..end],
+        None => text,
+    };
+    if !line.contains(':') || !line.to_ascii_lowercase().contains("archive") {
+        return false;
+    }
+    syntax::parse(line, None).is_some_and(|tree| {
+        tree.root_node()
+            .named_child(0)
+            .is_some_and(|first| first.kind() == "archive_header")
+    })
 }
 
 /// What the store needs to know of a segment's parse once its tree is gone.
@@ -139,9 +165,11 @@ impl SegmentSummary {
         let mut last = None;
         for (at, node) in root.named_children(&mut cursor).enumerate() {
             if node.kind() == "article" {
+                let range = syntax::range(node);
                 articles.push(ArticleShape {
-                    range: syntax::range(node),
+                    range,
                     cuttable: end_context(node).1,
+                    starts_like_header: starts_like_header(range.slice(text)),
                 });
             } else {
                 only_articles = false;
@@ -446,8 +474,9 @@ impl Segment {
 /// Where to cut a segment's text (relative offsets of article starts) so
 /// that each piece respects `limits`. Cuts only right after an article that
 /// ends with a trailer, where a piece's parse starts in the whole parse's
-/// state (see the module's invariant); a run of articles without trailers
-/// stays in one segment.
+/// state (see the module's invariant), and not before a line a text's
+/// start would read as an archive header; a run of articles without
+/// trailers stays in one segment.
 fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut piece_start = 0usize;
@@ -457,7 +486,7 @@ fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
         let start = shape.range.start;
         let full = count >= limits.max_articles.max(1)
             || (count > 0 && shape.range.end - piece_start > limits.max_bytes);
-        if full && previous_cuttable && start > piece_start {
+        if full && previous_cuttable && !shape.starts_like_header && start > piece_start {
             cuts.push(start);
             piece_start = start;
             count = 0;
@@ -1013,45 +1042,161 @@ fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
     low
 }
 
-/// Cuts `text` into unparsed segments (the first `update` parses them one by
-/// one). Parses windows of about twice the byte limit and keeps the articles
-/// well before the window's end (whose parse cannot depend on the cut-off
-/// text), so the whole text is never parsed at once, and only one window's
-/// tree is alive at a time.
+/// Cuts `text` into unparsed segments (the first `update` parses them).
+/// Finding where to cut takes a parse of the whole text, most of opening a
+/// long one, so a long text is cut in two parts on two threads (and each
+/// part again while it is long): the second part from a guessed cut near
+/// the middle, the first from the start until it confirms that guess. A
+/// guess is the start of an article after one ending with a trailer, in a
+/// parse begun mid-article; it is confirmed when the parse from the start,
+/// which is the whole text's, has the same boundary there. Both parses are
+/// then in the state a segment's parse starts in, so everything after it is
+/// read alike. Unconfirmed, the first part goes on to the end and the
+/// second's work is dropped: the same segments as one thread would make.
 fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
+    segment_from(text, 0, limits)
+}
+
+fn segment_from(text: &str, from: usize, limits: SegmentLimits) -> Vec<Segment> {
+    let rest = text.len() - from;
+    if rest < limits.parallel_from.max(1) || rayon::current_num_threads() < 2 {
+        return segment_until(text, from, None, limits).0;
+    }
+    let Some(guess) = guess_cut(text, from + rest / 2, limits) else {
+        return segment_until(text, from, None, limits).0;
+    };
+    let ((mut first, confirmed), second) = rayon::join(
+        || segment_until(text, from, Some(guess), limits),
+        || segment_from(text, guess, limits),
+    );
+    if confirmed {
+        first.extend(second);
+    }
+    first
+}
+
+/// The article windows of the segmentation: about twice the byte limit.
+fn window_len(limits: SegmentLimits) -> usize {
+    limits.max_bytes.max(1024) * 2
+}
+
+/// Where the window of `len` bytes from `pos` ends: after a line end (both
+/// bytes of a `\r\n`), or at the end of the text.
+fn window_end(text: &str, pos: usize, len: usize) -> usize {
+    let mut end = (pos + len).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    if end < text.len() {
+        end = match line_index::find_line_end(&text[end..]) {
+            Some(at) => end + at + line_index::line_end_len(&text[end + at..]),
+            None => text.len(),
+        };
+    }
+    end
+}
+
+/// Whether the article at `index` of `summary` starts right after one that
+/// ends with a trailer: a place a segment may start.
+fn starts_after_trailer(summary: &SegmentSummary, index: usize) -> bool {
+    index > 0
+        && summary
+            .articles
+            .get(index)
+            .is_some_and(|shape| !shape.starts_like_header)
+        && summary
+            .articles
+            .get(index - 1)
+            .is_some_and(|previous| previous.cuttable)
+}
+
+/// A likely cut at or after `around`: parses a window from the line start
+/// there and takes the first article start after a trailer once three
+/// articles have gone by (the parse began mid-article: its first articles
+/// may be read wrongly) and three remain after it (the window's end is cut
+/// off). `None` when the window has none.
+fn guess_cut(text: &str, around: usize, limits: SegmentLimits) -> Option<usize> {
+    let mut start = around.min(text.len());
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    // The start of the next line.
+    let line_end = line_index::find_line_end(&text[start..])?;
+    start += line_end + line_index::line_end_len(&text[start + line_end..]);
+    let end = window_end(text, start, window_len(limits) * 2);
+    let chunk = &text[start..end];
+    let tree = syntax::parse(chunk, None)?;
+    let summary = SegmentSummary::of(Some(&tree), chunk);
+    // Unless the window reaches the end, its last articles may be cut off.
+    let settled = if end >= text.len() {
+        summary.articles.len()
+    } else {
+        summary.articles.len().checked_sub(3)?
+    };
+    (3..settled)
+        .find(|&index| starts_after_trailer(&summary, index))
+        .map(|index| start + summary.articles[index].range.start)
+}
+
+/// Segments from `from`, a place a segment may start, by windows of about
+/// twice the byte limit: each window's articles well before its end (whose
+/// parse cannot depend on the cut-off text) are cut as `cut_points` says, and
+/// the next window starts at the last cut, so the whole text is never parsed
+/// at once and only one window's tree is alive at a time. With `until`, stops
+/// there when it is confirmed as a cut (then returns `true`), else goes on
+/// to the end.
+fn segment_until(
+    text: &str,
+    from: usize,
+    mut until: Option<usize>,
+    limits: SegmentLimits,
+) -> (Vec<Segment>, bool) {
     let mut segments = Vec::new();
-    let mut pos = 0usize;
-    let base_window = limits.max_bytes.max(1024) * 2;
+    let mut pos = from;
+    let base_window = window_len(limits);
     let mut window = base_window;
     loop {
-        let mut end = (pos + window).min(text.len());
-        while end < text.len() && !text.is_char_boundary(end) {
-            end += 1;
-        }
-        // End the window after a line end (both bytes of a `\r\n`).
-        if end < text.len() {
-            end = match line_index::find_line_end(&text[end..]) {
-                Some(at) => end + at + line_index::line_end_len(&text[end + at..]),
-                None => text.len(),
-            };
-        }
+        let end = window_end(text, pos, window);
         let chunk = &text[pos..end];
         let Some(tree) = syntax::parse(chunk, None) else {
             segments.push(Segment::unparsed(pos, text.len() - pos));
-            break;
+            return (segments, false);
         };
         let summary = SegmentSummary::of(Some(&tree), chunk);
         drop(tree);
         let mut cuts = cut_points(&summary, limits);
-        if end < text.len() {
-            // Keep only cuts with at least three articles after them in the window.
-            let limit = summary
+        let at_end = end >= text.len();
+        // Articles before this start are read as the whole text reads them.
+        let settled = if at_end {
+            chunk.len()
+        } else {
+            summary
                 .articles
                 .len()
                 .checked_sub(3)
                 .and_then(|at| summary.articles.get(at))
-                .map_or(0, |shape| shape.range.start);
-            cuts.retain(|&cut| cut < limit);
+                .map_or(0, |shape| shape.range.start)
+        };
+        if let Some(guess) = until.filter(|&guess| guess >= pos && guess - pos < settled) {
+            // `pos` itself is where a segment starts.
+            let confirmed = guess == pos
+                || summary.articles.iter().enumerate().any(|(index, shape)| {
+                    pos + shape.range.start == guess && starts_after_trailer(&summary, index)
+                });
+            if confirmed {
+                cuts.retain(|&cut| pos + cut < guess);
+                let mut from = 0;
+                for cut in cuts.into_iter().chain([guess - pos]) {
+                    segments.push(Segment::unparsed(pos + from, cut - from));
+                    from = cut;
+                }
+                return (segments, true);
+            }
+            until = None;
+        }
+        if !at_end {
+            // Keep only cuts with at least three articles after them in the window.
+            cuts.retain(|&cut| cut < settled);
             let Some(&last_cut) = cuts.last() else {
                 window *= 2; // too few articles in the window: look further
                 continue;
@@ -1069,10 +1214,9 @@ fn segment_text(text: &str, limits: SegmentLimits) -> Vec<Segment> {
                 segments.push(Segment::unparsed(pos + from, cut - from));
                 from = cut;
             }
-            break;
+            return (segments, false);
         }
     }
-    segments
 }
 
 #[cfg(test)]
@@ -1113,6 +1257,49 @@ mod tests {
         }
     }
 
+    /// A long text is cut on two threads: the guess near its middle is
+    /// confirmed by the parse from the start, which stops there, and the
+    /// segments cover the text as one thread's would, with the same cuts
+    /// before the guess.
+    #[test]
+    fn a_long_text_is_cut_from_a_confirmed_guess() {
+        let mut text = String::from("Tag Archives: Steppe\n\n");
+        for n in 0..300 {
+            text.push_str(&format!(
+                "Grain exports rise {n}\n\nASTANA, FEB. 3 2019 (The Bulletin) — More about grain {n}.\n\nA second paragraph.\n\n(News report from Issue No. {n}, published on Feb. 8 2019)\n\n"
+            ));
+        }
+        let limits = SegmentLimits::default();
+        let guess = guess_cut(&text, text.len() / 2, limits).expect("a guess");
+        assert!(guess >= text.len() / 2 && text[guess..].starts_with("Grain exports rise"));
+        let (first, confirmed) = segment_until(&text, 0, Some(guess), limits);
+        assert!(
+            confirmed,
+            "the guess at {guess} is a cut of the whole parse"
+        );
+        assert_eq!(first.last().map(Segment::end), Some(guess));
+        let one_thread = segment_until(&text, 0, None, limits).0;
+        let parallel = segment_text(
+            &text,
+            SegmentLimits {
+                parallel_from: 0,
+                ..limits
+            },
+        );
+        let starts = |segments: &[Segment]| segments.iter().map(|s| s.start).collect::<Vec<_>>();
+        assert_eq!(parallel.last().map(Segment::end), Some(text.len()));
+        let before_guess: Vec<usize> = starts(&one_thread)
+            .into_iter()
+            .filter(|&at| at < guess)
+            .collect();
+        assert_eq!(&starts(&parallel)[..before_guess.len()], &before_guess[..]);
+        // Not a cut of the whole parse: mid-article, the first part goes on.
+        let mid_article = guess + "Grain exports rise".len() + 40;
+        let (all, confirmed) = segment_until(&text, 0, Some(mid_article), limits);
+        assert!(!confirmed);
+        assert_eq!(starts(&all), starts(&one_thread));
+    }
+
     #[test]
     fn incremental_analysis_matches_a_fresh_one() {
         let config = Config::default();
@@ -1120,6 +1307,7 @@ mod tests {
             max_articles: 1,
             max_bytes: 64,
             hot_trees: 1,
+            ..SegmentLimits::default()
         };
         let mut document = Document::with_limits(TEXT.to_string(), 1, limits);
         document.refresh(&config, 0);
@@ -1183,6 +1371,7 @@ mod tests {
             max_articles: 2,
             max_bytes: 1024,
             hot_trees: 2,
+            ..SegmentLimits::default()
         };
         let mut document = Document::with_limits(long_text(40), 1, limits);
         let segments = document.segments().count();
@@ -1227,6 +1416,7 @@ mod tests {
             max_articles: 2,
             max_bytes: 1024,
             hot_trees: 2,
+            ..SegmentLimits::default()
         };
         let lf = long_text(40);
         let starts = |text: &str| -> Vec<usize> {
@@ -1259,6 +1449,7 @@ mod tests {
             max_articles: 1,
             max_bytes: 64,
             hot_trees: 1,
+            ..SegmentLimits::default()
         };
         let mut document = Document::with_limits(long_text(6), 1, limits);
         // At a segment boundary (line 6 starts the second article) and inside one.
@@ -1282,6 +1473,7 @@ mod tests {
             max_articles: 2,
             max_bytes: 1024,
             hot_trees: 1,
+            ..SegmentLimits::default()
         };
         let mut document = Document::with_limits(long_text(12), 1, limits);
         document.refresh(&Config::default(), 0);
