@@ -5,7 +5,11 @@
 //! at 100 KB, 1 MB and 10 MB of generated archive text (see
 //! `common/corpus.rs`), on the output of the stages before it.
 //!
-//! `cargo bench --bench analysis` (or `-- 'stage/parse'` for one stage)
+//! A second group measures what the language server pays on a 5 MB text:
+//! cutting it into segments when it is opened, and one cold segment's parse.
+//!
+//! `cargo bench --bench analysis` (or `-- 'stage/parse'` for one stage,
+//! `-- server` for the server's two)
 
 #[path = "common/corpus.rs"]
 mod corpus;
@@ -89,6 +93,37 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// What the language server pays for a 5 MB text: cutting it into segments
+/// when it is opened (`open`, on both threads), and a cold segment's parse
+/// on the first edit there (`cold-segment`, the largest segment of the text).
+fn server(c: &mut Criterion) {
+    let mut group = c.benchmark_group("server");
+    group.sample_size(10);
+    let text = corpus::text(5 * 1024 * 1024, 7);
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_with_input(BenchmarkId::new("open", "5MB"), &text, |b, text| {
+        b.iter_batched(
+            || text.clone(),
+            |text| bulletin_core::ide::document::Document::new(text, 1),
+            BatchSize::LargeInput,
+        )
+    });
+    let document = bulletin_core::ide::document::Document::new(text.clone(), 1);
+    let largest = document
+        .segments()
+        .map(|(_, segment, _)| segment)
+        .max_by_key(|segment| segment.len())
+        .unwrap_or_default()
+        .to_string();
+    group.throughput(Throughput::Bytes(largest.len() as u64));
+    group.bench_with_input(
+        BenchmarkId::new("cold-segment", format!("{}B", largest.len())),
+        &largest,
+        |b, segment| b.iter(|| syntax::parse(segment, None)),
+    );
+    group.finish();
+}
+
 /// `text` cut into pages of about `PAGE` bytes, at article boundaries.
 fn pages(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -109,5 +144,5 @@ fn pages(text: &str) -> Vec<&str> {
     out
 }
 
-criterion_group!(benches, stages);
+criterion_group!(benches, stages, server);
 criterion_main!(benches);
