@@ -301,7 +301,7 @@ fn a_page_that_starts_with_a_lead_is_read_as_an_article_without_headline() {
     assert_eq!(document.articles.len(), 2);
     let first = &document.articles[0];
     assert!(!first.has_headline);
-    assert_eq!(first.title(), "SEPT. 8 2015");
+    assert_eq!(first.title(text), "SEPT. 8 2015");
     assert_eq!(first.issue_number(), Some(250));
     let missing: Vec<&Diagnostic> = analysis
         .diagnostics

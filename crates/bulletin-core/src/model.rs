@@ -9,20 +9,23 @@ use crate::line_index;
 use crate::syntax::{self, children, named_children};
 use crate::text_range::TextRange;
 
-/// A piece of text and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A piece of the text: where it stands. The model holds no copies of the
+/// text; `text` reads a span from the text it was built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     pub range: TextRange,
-    pub text: String,
 }
 
 impl Span {
-    fn of(node: Node<'_>, text: &str) -> Span {
-        let range = syntax::range(node);
+    fn of(node: Node<'_>) -> Span {
         Span {
-            range,
-            text: range.slice(text).to_string(),
+            range: syntax::range(node),
         }
+    }
+
+    /// The span's text in `source`, the text the model was built from.
+    pub fn text(self, source: &str) -> &str {
+        self.range.slice(source)
     }
 }
 
@@ -78,9 +81,9 @@ impl Article {
     /// What to call the article in an outline: its headline, or, for an
     /// article without one, its dateline's place and date
     /// (`OSH, SEPT. 8 2015`).
-    pub fn title(&self) -> String {
+    pub fn title(&self, source: &str) -> String {
         if self.has_headline {
-            return self.headline.text.text.clone();
+            return self.headline.text.text(source).to_string();
         }
         let Some(dateline) = &self.dateline else {
             return String::new();
@@ -88,22 +91,23 @@ impl Article {
         let place = dateline
             .places
             .iter()
-            .map(|place| place.text.as_str())
+            .map(|place| place.text(source))
             .collect::<Vec<_>>()
             .join("/");
         let mut date = Vec::new();
         if let Some(month) = &dateline.month {
-            date.push(month.text.as_str());
+            date.push(month.text(source));
         }
         let day = match (&dateline.day, &dateline.end_day) {
-            (Some(day), Some(end)) => Some(format!("{}/{}", day.text, end.text)),
-            (Some(day), None) => Some(day.text.clone()),
+            (Some(day), Some(end)) => Some(format!("{}/{}", day.text(source), end.text(source))),
+            (Some(day), None) => Some(day.text(source).to_string()),
             _ => None,
         };
         let mut date = date.join(" ");
         for part in day
             .iter()
-            .chain(dateline.year.as_ref().map(|year| &year.text))
+            .map(String::as_str)
+            .chain(dateline.year.as_ref().map(|year| year.text(source)))
         {
             if !date.is_empty() {
                 date.push(' ');
@@ -212,7 +216,7 @@ impl Document {
         let mut document = Document::default();
         for node in named_children(tree.root_node()) {
             match node.kind() {
-                "archive_header" => document.header = Some(read_header(node, text)),
+                "archive_header" => document.header = Some(read_header(node)),
                 "article" => document.articles.push(read_article(node, text)),
                 _ => {}
             }
@@ -233,7 +237,6 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
             kind: None,
             text: Span {
                 range: TextRange::empty(node.start_byte()),
-                text: String::new(),
             },
         },
         has_headline: false,
@@ -251,7 +254,7 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
             "headline" if headline.is_none() => headline = Some(read_headline(child, text)),
             "standfirst" => {
                 let inner = syntax::child_of_kind(child, "standfirst_text").unwrap_or(child);
-                article.standfirst.get_or_insert(Span::of(inner, text));
+                article.standfirst.get_or_insert(Span::of(inner));
             }
             "paragraph" => {
                 if article.lead.is_none() {
@@ -271,8 +274,8 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
             "byline" => {
                 article.byline.get_or_insert_with(|| Byline {
                     range: syntax::range(child),
-                    name: syntax::child_of_kind(child, "byline_name").map(|n| Span::of(n, text)),
-                    role: syntax::child_of_kind(child, "byline_role").map(|n| Span::of(n, text)),
+                    name: syntax::child_of_kind(child, "byline_name").map(|n| Span::of(n)),
+                    role: syntax::child_of_kind(child, "byline_role").map(|n| Span::of(n)),
                 });
             }
             "copyright" => {
@@ -291,33 +294,32 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
     // A year-less dateline takes its year from the issue it was published in.
     if let Some(dateline) = &mut article.dateline {
         let published = article.issue_ref.as_ref().and_then(|issue| issue.date);
-        resolve_dateline_date(dateline, published);
+        resolve_dateline_date(text, dateline, published);
     }
     article
 }
 
 /// Builds the archive header from its node (exposed for incremental rebuilds).
-pub fn read_header(node: Node<'_>, text: &str) -> ArchiveHeader {
+pub fn read_header(node: Node<'_>) -> ArchiveHeader {
     ArchiveHeader {
         range: syntax::range(node),
-        kind: syntax::child_of_kind(node, "archive_kind").map(|n| Span::of(n, text)),
-        title: syntax::child_of_kind(node, "archive_title").map(|n| Span::of(n, text)),
+        kind: syntax::child_of_kind(node, "archive_kind").map(|n| Span::of(n)),
+        title: syntax::child_of_kind(node, "archive_title").map(|n| Span::of(n)),
     }
 }
 
 fn read_headline(node: Node<'_>, text: &str) -> Headline {
-    let kind_prefix = syntax::child_of_kind(node, "kind_prefix").map(|n| Span::of(n, text));
+    let kind_prefix = syntax::child_of_kind(node, "kind_prefix").map(|n| Span::of(n));
     let kind = kind_prefix.as_ref().map(|prefix| {
         prefix
-            .text
+            .text(text)
             .trim_end_matches(|ch: char| ch == ':' || ch.is_whitespace())
             .to_lowercase()
     });
     let body = syntax::child_of_kind(node, "headline_text").unwrap_or(node);
-    let mut text_span = Span::of(body, text);
-    let trimmed = text_span.text.trim_end();
+    let mut text_span = Span::of(body);
+    let trimmed = text_span.text(text).trim_end();
     text_span.range.end = text_span.range.start + trimmed.len();
-    text_span.text.truncate(trimmed.len());
     Headline {
         range: syntax::range(node),
         kind_prefix,
@@ -351,26 +353,26 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
                 if dateline.month.is_some() {
                     dateline.place_after_date = true;
                 }
-                dateline.places.push(Span::of(child, text));
+                dateline.places.push(Span::of(child));
                 push(&mut dateline, DatelinePiece::Place, child);
             }
             "date" => {
                 for part in children(child) {
                     let piece = match part.kind() {
                         "month" => {
-                            dateline.month.get_or_insert(Span::of(part, text));
+                            dateline.month.get_or_insert(Span::of(part));
                             DatelinePiece::Month
                         }
                         "day" if dateline.day.is_none() => {
-                            dateline.day = Some(Span::of(part, text));
+                            dateline.day = Some(Span::of(part));
                             DatelinePiece::Day
                         }
                         "day" => {
-                            dateline.end_day.get_or_insert(Span::of(part, text));
+                            dateline.end_day.get_or_insert(Span::of(part));
                             DatelinePiece::Day
                         }
                         "year" => {
-                            dateline.year.get_or_insert(Span::of(part, text));
+                            dateline.year.get_or_insert(Span::of(part));
                             DatelinePiece::Year
                         }
                         "/" => DatelinePiece::Slash,
@@ -381,15 +383,15 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
                 }
             }
             "month" => {
-                dateline.month.get_or_insert(Span::of(child, text));
+                dateline.month.get_or_insert(Span::of(child));
                 push(&mut dateline, DatelinePiece::Month, child);
             }
             "publication" => {
-                dateline.publication.get_or_insert(Span::of(child, text));
+                dateline.publication.get_or_insert(Span::of(child));
                 push(&mut dateline, DatelinePiece::Publication, child);
             }
             "dash" => {
-                dateline.dash.get_or_insert(Span::of(child, text));
+                dateline.dash.get_or_insert(Span::of(child));
                 push(&mut dateline, DatelinePiece::Dash, child);
             }
             "," => push(&mut dateline, DatelinePiece::Comma, child),
@@ -412,21 +414,30 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
     dateline
 }
 
-fn resolve_dateline_date(dateline: &mut Dateline, published: Option<Date>) {
+fn resolve_dateline_date(text: &str, dateline: &mut Dateline, published: Option<Date>) {
     let month = dateline
         .month
         .as_ref()
-        .and_then(|month| dates::read_month(&month.text));
+        .and_then(|month| dates::read_month(month.text(text)));
     let day = dateline
         .day
         .as_ref()
-        .and_then(|day| day.text.parse::<i8>().ok());
+        .and_then(|day| day.text(text).parse::<i8>().ok());
     let (Some(month), Some(day)) = (month, day) else {
         return;
     };
-    match dateline.year.as_ref().map(|year| year.text.parse::<i16>()) {
+    match dateline
+        .year
+        .as_ref()
+        .map(|year| year.text(text).parse::<i16>())
+    {
         // A year cut short (`OCT. 2 20`) gives no date.
-        Some(Ok(year)) if dateline.year.as_ref().is_some_and(|y| y.text.len() == 4) => {
+        Some(Ok(year))
+            if dateline
+                .year
+                .as_ref()
+                .is_some_and(|y| y.text(text).len() == 4) =>
+        {
             dateline.date = Date::new(year, month.month, day).ok();
         }
         Some(_) => {}
@@ -456,10 +467,10 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
     };
     for child in children(node) {
         match child.kind() {
-            "issue_kind" => issue.kind = Some(Span::of(child, text)),
+            "issue_kind" => issue.kind = Some(Span::of(child)),
             "issue_number" => {
-                let number = Span::of(child, text);
-                issue.number_value = number.text.parse().ok();
+                let number = Span::of(child);
+                issue.number_value = number.text(text).parse().ok();
                 issue.number = Some(number);
             }
             "date" => {
@@ -470,11 +481,11 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
                         "year" => &mut issue.year,
                         _ => continue,
                     };
-                    slot.get_or_insert(Span::of(part, text));
+                    slot.get_or_insert(Span::of(part));
                 }
             }
-            "publication" => issue.publications.push(Span::of(child, text)),
-            "junk" => issue.junk.push(Span::of(child, text)),
+            "publication" => issue.publications.push(Span::of(child)),
+            "junk" => issue.junk.push(Span::of(child)),
             "(" if issue.open_paren.is_none() => {
                 issue.form = IssueRefForm::Bracketed;
                 issue.open_paren = Some(syntax::range(child));
@@ -489,15 +500,15 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
     let month = issue
         .month
         .as_ref()
-        .and_then(|month| dates::read_month(&month.text));
+        .and_then(|month| dates::read_month(month.text(text)));
     let day = issue
         .day
         .as_ref()
-        .and_then(|day| day.text.parse::<i8>().ok());
+        .and_then(|day| day.text(text).parse::<i8>().ok());
     let year = issue
         .year
         .as_ref()
-        .and_then(|year| year.text.parse::<i16>().ok());
+        .and_then(|year| year.text(text).parse::<i16>().ok());
     if let (Some(month), Some(day), Some(year)) = (month, day, year) {
         issue.date = Date::new(year, month.month, day).ok();
     }

@@ -30,7 +30,7 @@ pub fn outline(document: &Document, text: &str, index: &LineIndex) -> Outline {
     let title = document.header.as_ref().map(|header| {
         header.title.as_ref().map_or_else(
             || header.range.slice(text).trim().to_string(),
-            |title| title.text.trim().to_string(),
+            |title| title.text(text).trim().to_string(),
         )
     });
     Outline {
@@ -44,12 +44,12 @@ pub fn outline(document: &Document, text: &str, index: &LineIndex) -> Outline {
 }
 
 /// The dateline's place as one name: `BISHKEK/Kyrgyzstan`, `ASTANA/ALMATY`.
-pub fn place(article: &Article) -> Option<String> {
+pub fn place(text: &str, article: &Article) -> Option<String> {
     let dateline = article.dateline.as_ref()?;
     let names: Vec<&str> = dateline
         .places
         .iter()
-        .map(|place| place.text.as_str())
+        .map(|place| place.text(text))
         .collect();
     (!names.is_empty()).then(|| names.join("/"))
 }
@@ -59,9 +59,9 @@ fn entry(article: &Article, text: &str, index: &LineIndex) -> OutlineEntry {
     let body = article.range.slice(text).trim_end();
     let end = article.range.start + body.len();
     OutlineEntry {
-        headline: article.title(),
+        headline: article.title(text),
         kind: article.headline.kind.clone(),
-        place: place(article),
+        place: place(text, article),
         date: article.date(),
         issue: article.issue_number(),
         issue_date: article.issue_date(),

@@ -450,7 +450,7 @@ fn cuts_only_after_a_trailer() {
     let headlines: Vec<String> = document
         .articles()
         .iter()
-        .map(|entry| entry.article.headline.text.text.clone())
+        .map(|entry| entry.article.headline.text.text(&document.text).to_string())
         .collect();
     assert_eq!(
         headlines,

@@ -14,12 +14,13 @@ use crate::text_range::TextRange;
 const HOUSE_EXAMPLE: &str = "ALMATY, MARCH 10 2017 (The Conway Bulletin) — ";
 
 pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
     let Some(dateline) = &context.article.dateline else {
         missing(context, out);
         return;
     };
-    let cut = cut_off(dateline, out);
-    month_and_day(dateline, out);
+    let cut = cut_off(text, dateline, out);
+    month_and_day(text, dateline, out);
     if !cut {
         publication(context, dateline, out);
         dash(context, dateline, out);
@@ -30,7 +31,7 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .filter(|_| dateline.dash.is_some())
         {
-            if !context.config.knows_publication(&name.text) {
+            if !context.config.knows_publication(name.text(text)) {
                 publication(context, dateline, out);
             }
         }
@@ -41,7 +42,7 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
     spacing(context, dateline, out);
     against_issue_date(context, dateline, out);
     place_order(context.text, dateline, out);
-    place_case(dateline, out);
+    place_case(text, dateline, out);
 }
 
 /// `APRIL 2 2016, DUSHANBE (…)`: the place goes first.
@@ -110,19 +111,19 @@ fn place_order(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
 }
 
 /// `ASTANA/Kazakhstan`: every dateline place is in capitals.
-fn place_case(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+fn place_case(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
     for place in &dateline.places {
-        if !place.text.chars().any(char::is_lowercase) {
+        if !place.text(text).chars().any(char::is_lowercase) {
             continue;
         }
-        let upper = place.text.to_uppercase();
+        let upper = place.text(text).to_uppercase();
         out.push(
             Diagnostic::new(
                 Rule::DatelinePlaceCase,
                 place.range,
                 format!(
                     "The dateline place `{}` is not in capitals: write `{upper}`",
-                    place.text
+                    place.text(text)
                 ),
             )
             .with_fix(Fix::safe(
@@ -162,21 +163,20 @@ fn first_words(text: &str, range: TextRange) -> TextRange {
 }
 
 /// A year written with fewer than four digits: cut off (`OCT. 2 20`).
-fn year_cut(dateline: &Dateline) -> Option<&Span> {
-    dateline
-        .year
-        .as_ref()
-        .filter(|year| year.text.len() < 4 && year.text.bytes().all(|b| b.is_ascii_digit()))
+fn year_cut<'d>(text: &str, dateline: &'d Dateline) -> Option<&'d Span> {
+    dateline.year.as_ref().filter(|year| {
+        year.text(text).len() < 4 && year.text(text).bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// A dateline cut off or broken after its date: a year cut short, a
 /// publication bracket never closed, or nothing after the date. Reports
 /// what is missing in one finding; true when it did.
-fn cut_off(dateline: &Dateline, out: &mut Vec<Diagnostic>) -> bool {
+fn cut_off(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) -> bool {
     let has = |wanted: DatelinePiece| dateline.pieces.iter().any(|(piece, _)| *piece == wanted);
     let open = has(DatelinePiece::OpenParen) && !has(DatelinePiece::CloseParen);
     let ends_line = dateline.dash.is_none() && dateline.text_start.is_none();
-    let year = year_cut(dateline);
+    let year = year_cut(text, dateline);
     if year.is_none() && !open && !(ends_line && dateline.publication.is_none()) {
         return false;
     }
@@ -185,15 +185,19 @@ fn cut_off(dateline: &Dateline, out: &mut Vec<Diagnostic>) -> bool {
     }
     let mut missing = Vec::new();
     if let Some(year) = year {
-        missing.push(format!("the year is cut off after `{}`", year.text));
+        missing.push(format!("the year is cut off after `{}`", year.text(text)));
     }
     match (&dateline.publication, open) {
         (Some(name), true) if ends_line => {
-            missing.push(format!("the publication is cut off after `{}`", name.text));
+            missing.push(format!(
+                "the publication is cut off after `{}`",
+                name.text(text)
+            ));
         }
-        (Some(name), true) => {
-            missing.push(format!("the bracket after `{}` is never closed", name.text))
-        }
+        (Some(name), true) => missing.push(format!(
+            "the bracket after `{}` is never closed",
+            name.text(text)
+        )),
         (None, true) => missing.push("the publication's bracket is open and empty".to_string()),
         (None, false) => missing.push("the publication in brackets is missing".to_string()),
         (Some(_), false) => {}
@@ -236,7 +240,7 @@ fn date_range(dateline: &Dateline) -> TextRange {
         .unwrap_or(dateline.range)
 }
 
-fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+fn month_and_day(text: &str, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
     let Some(month_span) = &dateline.month else {
         out.push(Diagnostic::new(
             Rule::DatelineMalformed,
@@ -245,37 +249,37 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
         ));
         return;
     };
-    let Some(month) = read_month_or_report(month_span, out) else {
+    let Some(month) = read_month_or_report(text, month_span, out) else {
         return;
     };
     let Some(day_span) = &dateline.day else {
         out.push(Diagnostic::new(
             Rule::DatelineMalformed,
             month_span.range,
-            format!("The dateline has no day after `{}`", month_span.text),
+            format!("The dateline has no day after `{}`", month_span.text(text)),
         ));
         return;
     };
     let written = date_range(dateline);
-    let Ok(day) = day_span.text.parse::<i8>() else {
+    let Ok(day) = day_span.text(text).parse::<i8>() else {
         out.push(Diagnostic::new(
             Rule::DatelineInvalidDate,
             day_span.range,
-            format!("`{}` cannot be a day of the month", day_span.text),
+            format!("`{}` cannot be a day of the month", day_span.text(text)),
         ));
         return;
     };
     let year = match &dateline.year {
         None => dateline.date.map(|date| date.year()),
-        Some(year) => match year.text.parse::<i16>() {
-            Ok(value) if year.text.len() == 4 => Some(value),
+        Some(year) => match year.text(text).parse::<i16>() {
+            Ok(value) if year.text(text).len() == 4 => Some(value),
             // Cut short: `cut_off` said so.
-            _ if year_cut(dateline).is_some() => return,
+            _ if year_cut(text, dateline).is_some() => return,
             _ => {
                 out.push(Diagnostic::new(
                     Rule::DatelineInvalidDate,
                     year.range,
-                    format!("`{}` is not a year", year.text),
+                    format!("`{}` is not a year", year.text(text)),
                 ));
                 return;
             }
@@ -289,8 +293,8 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
             written,
             format!(
                 "There is no {} {}{in_year}: {} has {days} days",
-                month_span.text,
-                day_span.text,
+                month_span.text(text),
+                day_span.text(text),
                 dates::month_name(month.month)
             ),
         ));
@@ -298,7 +302,7 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
     }
     if let Some(end_day) = &dateline.end_day {
         let valid = end_day
-            .text
+            .text(text)
             .parse::<i8>()
             .is_ok_and(|end| end > day && end <= days);
         if !valid {
@@ -307,7 +311,7 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
                 end_day.range,
                 format!(
                     "The date range ends on `{}`, which does not follow day {day}",
-                    end_day.text
+                    end_day.text(text)
                 ),
             ));
         }
@@ -316,12 +320,16 @@ fn month_and_day(dateline: &Dateline, out: &mut Vec<Diagnostic>) {
 
 /// Reads the month word; reports a month that is not a month (or is fused to
 /// the place before it) and a month not in AP style.
-fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates::MonthWord> {
-    if let Some(month) = dates::read_month(&span.text) {
+fn read_month_or_report(
+    text: &str,
+    span: &Span,
+    out: &mut Vec<Diagnostic>,
+) -> Option<dates::MonthWord> {
+    if let Some(month) = dates::read_month(span.text(text)) {
         // A dateline's month is in capitals (`MAY`, `OCT.`); issue
         // references keep mixed case and are not judged here.
         let ap = dates::ap_month(month.month).to_uppercase();
-        let lower_case = span.text.chars().any(char::is_lowercase);
+        let lower_case = span.text(text).chars().any(char::is_lowercase);
         if month.style != MonthStyle::Ap || lower_case {
             let why = match month.style {
                 MonthStyle::Unabbreviated => "is abbreviated in AP style",
@@ -334,7 +342,7 @@ fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates:
                 Diagnostic::new(
                     Rule::DatelineMonthStyle,
                     span.range,
-                    format!("`{}` {why}: write `{ap}`", span.text),
+                    format!("`{}` {why}: write `{ap}`", span.text(text)),
                 )
                 .with_fix(Fix::safe(
                     format!("Write `{ap}`"),
@@ -344,9 +352,9 @@ fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates:
         }
         return Some(month);
     }
-    if let Some((at, _)) = dates::split_fused_month(&span.text) {
-        let place = &span.text[..at];
-        let month_text = &span.text[at..];
+    if let Some((at, _)) = dates::split_fused_month(span.text(text)) {
+        let place = &span.text(text)[..at];
+        let month_text = &span.text(text)[at..];
         let split = span.range.start + at;
         out.push(
             Diagnostic::new(
@@ -365,21 +373,22 @@ fn read_month_or_report(span: &Span, out: &mut Vec<Diagnostic>) -> Option<dates:
     out.push(Diagnostic::new(
         Rule::DatelineInvalidDate,
         span.range,
-        format!("`{}` is not a month", span.text),
+        format!("`{}` is not a month", span.text(text)),
     ));
     None
 }
 
 fn publication(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
     match &dateline.publication {
-        Some(name) if name.text.trim().is_empty() => out.push(Diagnostic::new(
+        Some(name) if name.text(text).trim().is_empty() => out.push(Diagnostic::new(
             Rule::DatelineMalformed,
             name.range,
             "The dateline's brackets are empty: name the publication, e.g. `(The Conway Bulletin)`",
         )),
-        Some(name) if !context.config.knows_publication(&name.text) => {
+        Some(name) if !context.config.knows_publication(name.text(text)) => {
             let known = context.config.publications.join("`, `");
-            let hint = match closest_publication(&name.text, &context.config.publications) {
+            let hint = match closest_publication(name.text(text), &context.config.publications) {
                 Some(closest) => format!("did you mean `{closest}`? If"),
                 None => "if".to_string(),
             };
@@ -389,7 +398,7 @@ fn publication(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<
                 format!(
                     "`{}` is not a known publication (known: `{known}`); {hint} it is a real name, \
                      add it to `publications` in bulletin.toml",
-                    name.text
+                    name.text(text)
                 ),
             ));
         }
@@ -416,15 +425,16 @@ fn describe_dash(dash: &str) -> String {
 }
 
 fn dash(context: &ArticleContext<'_>, dateline: &Dateline, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
     let house = &context.config.house_dash;
     match &dateline.dash {
-        Some(dash) if dash.text != *house => out.push(
+        Some(dash) if dash.text(text) != *house => out.push(
             Diagnostic::new(
                 Rule::DatelineDash,
                 dash.range,
                 format!(
                     "The dateline ends with {} instead of the house dash `{house}`",
-                    describe_dash(&dash.text)
+                    describe_dash(dash.text(text))
                 ),
             )
             .with_fix(Fix::safe(
@@ -586,6 +596,7 @@ fn against_issue_date(
     dateline: &Dateline,
     out: &mut Vec<Diagnostic>,
 ) {
+    let text = context.text;
     let Some(issue) = &context.article.issue_ref else {
         return;
     };
@@ -594,7 +605,7 @@ fn against_issue_date(
     };
     let days = dates::days_between(filed, published);
     let issue_name = match &issue.number {
-        Some(number) => format!("issue {}", number.text),
+        Some(number) => format!("issue {}", number.text(text)),
         None => "its issue".to_string(),
     };
     let related = Related {

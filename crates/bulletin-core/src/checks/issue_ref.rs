@@ -9,23 +9,24 @@ use crate::rules::Rule;
 use crate::text_range::TextRange;
 
 pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
     let Some(issue) = &context.article.issue_ref else {
         return;
     };
-    number(issue, out);
+    number(text, issue, out);
     brackets(context.text, issue, out);
-    date(issue, out);
-    month_style(issue, out);
+    date(text, issue, out);
+    month_style(text, issue, out);
     spacing(context.text, issue, out);
 }
 
 /// `Sep.` for `Sept.`, `Mar.` for `March`: AP style, in the case it is
 /// written in (issue references keep mixed case: `Oct. 23 2016`).
-fn month_style(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
+fn month_style(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
     let Some(span) = &issue.month else {
         return;
     };
-    let Some(month) = dates::read_month(&span.text) else {
+    let Some(month) = dates::read_month(span.text(text)) else {
         return;
     };
     let why = match month.style {
@@ -35,12 +36,12 @@ fn month_style(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         MonthStyle::NotAp => "is not an AP abbreviation",
         MonthStyle::StrayPeriod => "is never abbreviated, so takes no period",
     };
-    let ap = dates::ap_month_like(month.month, &span.text);
+    let ap = dates::ap_month_like(month.month, span.text(text));
     out.push(
         Diagnostic::new(
             Rule::IssueRefMonthStyle,
             span.range,
-            format!("`{}` {why}: write `{ap}`", span.text),
+            format!("`{}` {why}: write `{ap}`", span.text(text)),
         )
         .with_fix(Fix::safe(
             format!("Write `{ap}`"),
@@ -87,19 +88,19 @@ fn spacing(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let count = gap_text.chars().count();
-        let right_text = right.map_or("", |span| span.text.as_str());
+        let right_text = right.map_or("", |span| span.text(text));
         let (message, description) = match (count, left) {
             (0, Some(left)) => (
                 format!(
                     "Missing space between `{}` and `{right_text}` in the issue reference",
-                    left.text
+                    left.text(text)
                 ),
                 "Insert a space",
             ),
             (2.., Some(left)) => (
                 format!(
                     "Doubled space between `{}` and `{right_text}` in the issue reference",
-                    left.text
+                    left.text(text)
                 ),
                 "Use a single space",
             ),
@@ -122,7 +123,7 @@ fn spacing(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn number(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
+fn number(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
     let Some(number) = &issue.number else {
         out.push(Diagnostic::new(
             Rule::IssueRefMalformed,
@@ -144,11 +145,14 @@ fn number(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
     let mut diagnostic = Diagnostic::new(
         Rule::IssueRefMalformed,
         number.range,
-        format!("The issue number `{}` is not a whole number", number.text),
+        format!(
+            "The issue number `{}` is not a whole number",
+            number.text(text)
+        ),
     );
     // Letters that typists and OCR put for digits: a guess, so never applied silently.
     let read_as: String = number
-        .text
+        .text(text)
         .chars()
         .map(|ch| match ch {
             'l' | 'I' | '|' => '1',
@@ -192,17 +196,17 @@ fn brackets(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         let message = if after_bracket {
             format!(
                 "Unexpected `{}` after the issue reference's closing bracket",
-                junk.text
+                junk.text(text)
             )
         } else {
             format!(
                 "Unexpected `{}` in the issue reference, after its date",
-                junk.text
+                junk.text(text)
             )
         };
         out.push(
             Diagnostic::new(Rule::IssueRefMalformed, junk.range, message).with_fix(Fix::unsafe_(
-                format!("Delete `{}`", junk.text),
+                format!("Delete `{}`", junk.text(text)),
                 vec![Edit::delete(delete_range(text, junk.range))],
             )),
         );
@@ -220,7 +224,7 @@ fn last_char_len(text: &str) -> usize {
     text.chars().next_back().map_or(0, char::len_utf8)
 }
 
-fn date(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
+fn date(text: &str, issue: &IssueRef, out: &mut Vec<Diagnostic>) {
     // A day and year run together: `April 12015` reads as `April 1 2015`.
     let fused = match (&issue.day, &issue.year) {
         (Some(day), None) => Some(day),
@@ -228,18 +232,19 @@ fn date(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         _ => None,
     }
     .filter(|span| {
-        (5..=6).contains(&span.text.len()) && span.text.chars().all(|ch| ch.is_ascii_digit())
+        (5..=6).contains(&span.text(text).len())
+            && span.text(text).chars().all(|ch| ch.is_ascii_digit())
     });
     if let Some(span) = fused {
-        let split = span.text.len() - 4;
-        let (day, year) = span.text.split_at(split);
+        let split = span.text(text).len() - 4;
+        let (day, year) = span.text(text).split_at(split);
         out.push(
             Diagnostic::new(
                 Rule::IssueRefInvalidDate,
                 span.range,
                 format!(
                     "`{}` runs the day and the year together: write `{day} {year}`",
-                    span.text
+                    span.text(text)
                 ),
             )
             .with_fix(Fix::safe(
@@ -260,11 +265,11 @@ fn date(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    let Some(month) = dates::read_month(&month_span.text) else {
+    let Some(month) = dates::read_month(month_span.text(text)) else {
         unreadable(
             out,
             month_span.range,
-            format!("`{}` is not a month", month_span.text),
+            format!("`{}` is not a month", month_span.text(text)),
         );
         return;
     };
@@ -277,17 +282,17 @@ fn date(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
         return;
     };
     let range = month_span.range.cover(day.range).cover(year.range);
-    match (day.text.parse::<i8>(), year.text.parse::<i16>()) {
-        (Ok(day_value), Ok(year_value)) if year.text.len() == 4 => {
+    match (day.text(text).parse::<i8>(), year.text(text).parse::<i16>()) {
+        (Ok(day_value), Ok(year_value)) if year.text(text).len() == 4 => {
             if issue.date.is_none() {
                 unreadable(
                     out,
                     range,
                     format!(
                         "There is no {} {} {}: {} {year_value} has {} days",
-                        month_span.text,
+                        month_span.text(text),
                         day_value,
-                        year.text,
+                        year.text(text),
                         dates::month_name(month.month),
                         dates::days_in_month(Some(year_value), month.month)
                     ),
@@ -299,7 +304,9 @@ fn date(issue: &IssueRef, out: &mut Vec<Diagnostic>) {
             range,
             format!(
                 "`{} {} {}` cannot be read as a date",
-                month_span.text, day.text, year.text
+                month_span.text(text),
+                day.text(text),
+                year.text(text)
             ),
         ),
     }

@@ -15,6 +15,7 @@ const OPINION_KINDS: [&str; 6] = [
 ];
 
 pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
+    let text = context.text;
     let article = context.article;
     let Some(issue) = &article.issue_ref else {
         return;
@@ -23,7 +24,7 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let said = issue_kind
-        .text
+        .text(text)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -49,7 +50,8 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
                 prefix.range,
                 format!(
                     "The headline says `{}` but the issue reference calls this a `{}`: {likely}",
-                    prefix.text, issue_kind.text
+                    prefix.text(text),
+                    issue_kind.text(text)
                 ),
             )
         }
@@ -65,7 +67,7 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
                 headline.text.range,
                 format!(
                     "The issue reference calls this an `{}`, but the headline has no `{}:` prefix: {likely}",
-                    issue_kind.text, issue_kind.text
+                    issue_kind.text(text), issue_kind.text(text)
                 ),
             )
         }
@@ -75,7 +77,7 @@ pub(super) fn check(context: &ArticleContext<'_>, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(Rule::ArticleKindMismatch, range, message).with_related(Related {
             file: None,
             range: issue_kind.range,
-            message: format!("the issue reference says `{}`", issue_kind.text),
+            message: format!("the issue reference says `{}`", issue_kind.text(text)),
         }),
     );
 }

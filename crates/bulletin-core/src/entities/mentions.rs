@@ -290,10 +290,10 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
             .byline
             .as_ref()
             .and_then(|byline| byline.role.as_ref())
-            .map(|role| role.text.clone());
-        if name.text.split_whitespace().count() >= 2 {
+            .map(|role| role.text(text).to_string());
+        if name.text(text).split_whitespace().count() >= 2 {
             out.people.push(PersonIntro {
-                name: normalize_spaces(&name.text),
+                name: normalize_spaces(name.text(text)),
                 range: name.range,
                 role,
             });

@@ -174,7 +174,7 @@ impl SegmentSummary {
             } else {
                 only_articles = false;
                 if at == 0 && node.kind() == "archive_header" {
-                    header = Some(model::read_header(node, text));
+                    header = Some(model::read_header(node));
                 }
             }
             last = Some(node);

@@ -31,7 +31,7 @@ pub fn folding_ranges(document: &Document) -> Vec<Fold> {
             (end > start).then(|| Fold {
                 start_line: start,
                 end_line: end,
-                collapsed_text: article.title(),
+                collapsed_text: article.title(&document.text),
             })
         })
         .collect()

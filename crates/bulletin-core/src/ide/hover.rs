@@ -86,7 +86,10 @@ fn article_hover<K: Ord + Clone>(
         .as_ref()
         .filter(|dateline| dateline.range.touches(offset))
     {
-        (dateline.range, dateline_hover(article, markup))
+        (
+            dateline.range,
+            dateline_hover(&document.text, article, markup),
+        )
     } else if let Some(issue) = article
         .issue_ref
         .as_ref()
@@ -94,7 +97,10 @@ fn article_hover<K: Ord + Clone>(
     {
         (issue.range, issue_hover(workspace, key, article, markup))
     } else if article.headline.range.touches(offset) {
-        (article.headline.range, headline_hover(article, markup))
+        (
+            article.headline.range,
+            headline_hover(&document.text, article, markup),
+        )
     } else {
         return None;
     };
@@ -109,7 +115,7 @@ fn issue_line(article: &Article) -> Option<String> {
     })
 }
 
-fn dateline_hover(article: &Article, markup: Markup) -> String {
+fn dateline_hover(text: &str, article: &Article, markup: Markup) -> String {
     let mut lines = vec![markup.strong("Dateline")];
     let Some(dateline) = &article.dateline else {
         return lines.join("\n\n");
@@ -122,11 +128,11 @@ fn dateline_hover(article: &Article, markup: Markup) -> String {
         Some(date) => lines.push(format!("Date: {}", dates::long_date(date))),
         None => lines.push("Date: cannot be read".to_string()),
     }
-    if let Some(place) = outline::place(article) {
+    if let Some(place) = outline::place(text, article) {
         lines.push(format!("Place: {place}"));
     }
     if let Some(publication) = &dateline.publication {
-        lines.push(format!("Publication: {}", publication.text));
+        lines.push(format!("Publication: {}", publication.text(text)));
     }
     if let (Some(date), Some(published), Some(number)) =
         (dateline.date, article.issue_date(), article.issue_number())
@@ -146,9 +152,9 @@ fn dateline_hover(article: &Article, markup: Markup) -> String {
     lines.join("\n\n")
 }
 
-fn headline_hover(article: &Article, markup: Markup) -> String {
+fn headline_hover(text: &str, article: &Article, markup: Markup) -> String {
     let headline = &article.headline;
-    let mut lines = vec![markup.strong(&headline.text.text)];
+    let mut lines = vec![markup.strong(headline.text.text(text))];
     lines.push(format!(
         "Kind: {}",
         headline.kind.as_deref().unwrap_or("news report")
@@ -189,7 +195,7 @@ fn issue_hover<K: Ord + Clone>(
             } else {
                 format!(" ({})", workspace.display_name(other_uri))
             };
-            others.push(format!("- {}{place}", other.title()));
+            others.push(format!("- {}{place}", other.title(file.text())));
         }
     }
     if others.is_empty() {
@@ -294,7 +300,10 @@ fn entity_hover<K: Ord + Clone>(
                 } else {
                     format!(" ({})", workspace.display_name(view.uri))
                 };
-                headlines.push(format!("- {}{place}", article.article.title().trim()));
+                headlines.push(format!(
+                    "- {}{place}",
+                    article.article.title(view.text).trim()
+                ));
             } else {
                 more += 1;
             }

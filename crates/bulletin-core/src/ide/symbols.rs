@@ -30,12 +30,12 @@ pub enum SymbolKind {
     OtherEntity,
 }
 
-pub fn article_detail(article: &Article) -> String {
+pub fn article_detail(text: &str, article: &Article) -> String {
     let mut parts = Vec::new();
     if let Some(date) = article.date() {
         parts.push(date.to_string());
     }
-    if let Some(place) = outline::place(article) {
+    if let Some(place) = outline::place(text, article) {
         parts.push(place);
     }
     if let Some(number) = article.issue_number() {
@@ -73,15 +73,16 @@ fn non_empty<'a>(text: &'a str, fallback: &'a str) -> &'a str {
 
 /// The archive's own symbol, when the page has a header.
 pub fn archive_symbol(document: &Document) -> Option<SymbolHead<'_>> {
+    let text = document.text.as_str();
     let header = document.header.as_ref()?;
     let title = header.title.as_ref().map_or_else(
         || header.range.slice(&document.text),
-        |title| title.text.as_str(),
+        |title| title.text(text),
     );
     let end = document.text.trim_end().len().max(header.range.end);
     Some(SymbolHead {
         name: non_empty(title, "archive"),
-        detail: header.kind.as_ref().map(|kind| kind.text.trim()),
+        detail: header.kind.as_ref().map(|kind| kind.text(text).trim()),
         kind: SymbolKind::Archive,
         range: TextRange::new(header.range.start, end),
         selection_range: header.title.as_ref().map_or(header.range, |t| t.range),
@@ -110,11 +111,12 @@ pub fn walk_articles(
     articles: &[Box<ArticleAnalysis>],
     sink: &mut impl OutlineSink,
 ) {
+    let text = document.text.as_str();
     for entry in articles {
         let article = &entry.article;
-        let detail = article_detail(article);
+        let detail = article_detail(text, article);
         sink.open(SymbolHead {
-            name: non_empty(&article.title(), "(untitled)"),
+            name: non_empty(&article.title(text), "(untitled)"),
             detail: (!detail.is_empty()).then_some(detail.as_str()),
             kind: SymbolKind::Article,
             range: article.range,
@@ -131,7 +133,7 @@ pub fn walk_articles(
         }
         if let Some(standfirst) = &article.standfirst {
             sink.leaf(SymbolHead {
-                name: non_empty(&standfirst.text, "standfirst"),
+                name: non_empty(standfirst.text(text), "standfirst"),
                 detail: Some("standfirst"),
                 kind: SymbolKind::Standfirst,
                 range: standfirst.range,
@@ -139,7 +141,7 @@ pub fn walk_articles(
             });
         }
         if let Some(byline) = &article.byline {
-            let name = byline.name.as_ref().map_or("", |name| name.text.as_str());
+            let name = byline.name.as_ref().map_or("", |name| name.text(text));
             sink.leaf(SymbolHead {
                 name: non_empty(name, "byline"),
                 detail: Some("byline"),
@@ -213,7 +215,7 @@ pub fn workspace_symbols<K: Ord + Clone>(
     let mut found: Vec<(i64, WorkspaceSymbol<K>)> = Vec::new();
     for (key, file) in workspace.files() {
         for article in file.articles() {
-            let name = &article.title();
+            let name = &article.title(file.text());
             let Some(score) = fuzzy_score(query, name) else {
                 continue;
             };

@@ -101,7 +101,7 @@ pub fn check_against_fresh(document: &Document, config: &Config) {
         .map(|entry| {
             (
                 entry.article.range,
-                entry.article.headline.text.text.clone(),
+                entry.article.headline.text.text(&document.text).to_string(),
             )
         })
         .collect();
@@ -109,7 +109,12 @@ pub fn check_against_fresh(document: &Document, config: &Config) {
         .document
         .articles
         .iter()
-        .map(|article| (article.range, article.headline.text.text.clone()))
+        .map(|article| {
+            (
+                article.range,
+                article.headline.text.text(&document.text).to_string(),
+            )
+        })
         .collect();
     assert_eq!(
         mine, fresh,
