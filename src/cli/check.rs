@@ -425,8 +425,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut archive_config: Option<&Config> = None;
     let batch = rayon::current_num_threads().max(1) * JUDGED_PER_THREAD;
     let mut judged: Vec<Judged> = Vec::with_capacity(batch);
-    for (first, inputs_of_batch) in inputs.chunks(batch).enumerate() {
-        let first = first * batch;
+    for (batch_index, inputs_of_batch) in inputs.chunks(batch).enumerate() {
+        // The index of the batch's first file among all the inputs.
+        let first = batch_index * batch;
         inputs_of_batch
             .par_iter()
             .enumerate()
