@@ -1143,8 +1143,8 @@ fn guess_cut(text: &str, around: usize, limits: SegmentLimits) -> Option<usize> 
         .map(|index| start + summary.articles[index].range.start)
 }
 
-/// Segments from `from`, a place a segment may start, by windows of about
-/// twice the byte limit: each window's articles well before its end (whose
+/// Segments from `from`, a place a segment may start, by windows
+/// (`window_len`): each window's articles well before its end (whose
 /// parse cannot depend on the cut-off text) are cut as `cut_points` says, and
 /// the next window starts at the last cut, so the whole text is never parsed
 /// at once and only one window's tree is alive at a time. With `until`, stops
