@@ -481,18 +481,16 @@ fn cut_points(summary: &SegmentSummary, limits: SegmentLimits) -> Vec<usize> {
     let mut cuts = Vec::new();
     let mut piece_start = 0usize;
     let mut count = 0usize;
-    let mut previous_cuttable = false;
-    for shape in &summary.articles {
+    for (index, shape) in summary.articles.iter().enumerate() {
         let start = shape.range.start;
         let full = count >= limits.max_articles.max(1)
             || (count > 0 && shape.range.end - piece_start > limits.max_bytes);
-        if full && previous_cuttable && !shape.starts_like_header && start > piece_start {
+        if full && starts_after_trailer(summary, index) && start > piece_start {
             cuts.push(start);
             piece_start = start;
             count = 0;
         }
         count += 1;
-        previous_cuttable = shape.cuttable;
     }
     cuts
 }
