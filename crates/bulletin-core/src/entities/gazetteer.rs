@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{
+    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
 use serde::Deserialize;
 
 use crate::text_range::TextRange;
@@ -91,6 +93,10 @@ pub struct Gazetteer {
     /// upper-case word of an archive.
     by_spelling: HashMap<String, Vec<usize>>,
     matcher: Option<AhoCorasick>,
+    /// For each pattern of `matcher`, its index in `patterns`.
+    spelled: Vec<usize>,
+    /// The first bytes of `matcher`'s patterns.
+    first_bytes: [bool; 256],
 }
 
 impl PartialEq for Gazetteer {
@@ -129,19 +135,41 @@ impl Gazetteer {
                     .push(at);
             }
         }
-        // A DFA: the fastest search aho-corasick has, and small for a
-        // gazetteer of a few hundred names.
+        // Only the spellings a mention may have: the pattern as written, or
+        // in capitals (`ALMATY`); `spelled[k]` is the pattern of search
+        // pattern k.
+        let mut spellings: Vec<String> = Vec::new();
+        let mut spelled: Vec<usize> = Vec::new();
+        for (at, (_, _, text)) in patterns.iter().enumerate() {
+            spellings.push(text.clone());
+            spelled.push(at);
+            let capitals = text.to_ascii_uppercase();
+            if capitals != *text && same_spelling(text, &capitals) {
+                spellings.push(capitals);
+                spelled.push(at);
+            }
+        }
+        let mut first_bytes = [false; 256];
+        for spelling in &spellings {
+            if let Some(&first) = spelling.as_bytes().first() {
+                first_bytes[usize::from(first)] = true;
+            }
+        }
+        // A DFA, anchored: it runs from the few places a mention can start,
+        // not over every byte (see `find`).
         let matcher = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
+            .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
-            .build(patterns.iter().map(|(_, _, text)| text.as_str()))
+            .build(&spellings)
             .ok();
         Gazetteer {
             entities,
             patterns,
             by_spelling,
             matcher,
+            spelled,
+            first_bytes,
         }
     }
 
@@ -192,25 +220,65 @@ impl Gazetteer {
             .map(|(index, _, _)| *index)
     }
 
-    /// Every whole-word mention in `text`, leftmost-longest, in one pass.
+    /// Every whole-word mention in `text`, left to right: at each place a
+    /// word starts with a byte some pattern starts with, the longest
+    /// pattern spelled there as written or in capitals, kept when it ends a
+    /// word too; the next search starts after it.
     pub fn find(&self, text: &str, base: usize) -> Vec<GazetteerMatch> {
         let Some(matcher) = &self.matcher else {
             return Vec::new();
         };
-        matcher
-            .find_iter(text)
-            .filter_map(|found| {
-                let (entity, role, pattern) = &self.patterns[found.pattern().as_usize()];
-                let written = &text[found.start()..found.end()];
-                (is_word_boundary(text, found.start(), found.end())
-                    && same_spelling(pattern, written))
-                .then(|| GazetteerMatch {
-                    range: TextRange::new(base + found.start(), base + found.end()),
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at < bytes.len() {
+            let Some(offset) = bytes[at..]
+                .iter()
+                .position(|&byte| self.first_bytes[usize::from(byte)])
+            else {
+                break;
+            };
+            let start = at + offset;
+            at = start + 1;
+            if !text.is_char_boundary(start) || !starts_word(text, start) {
+                continue;
+            }
+            let input = Input::new(text)
+                .span(start..text.len())
+                .anchored(Anchored::Yes);
+            let Some(hit) = matcher.find(input) else {
+                continue;
+            };
+            let Some((entity, role, _)) = self
+                .spelled
+                .get(hit.pattern().as_usize())
+                .and_then(|&pattern| self.patterns.get(pattern))
+            else {
+                continue;
+            };
+            // Read, even when it does not end a word (`Li` of `Libya`).
+            at = hit.end();
+            if is_word_boundary(text, hit.start(), hit.end()) {
+                found.push(GazetteerMatch {
+                    range: TextRange::new(base + hit.start(), base + hit.end()),
                     entity: *entity,
                     role: *role,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        found
+    }
+}
+
+/// True when no letter or digit stands right before `at`.
+fn starts_word(text: &str, at: usize) -> bool {
+    match at.checked_sub(1).map(|before| text.as_bytes()[before]) {
+        None => true,
+        Some(byte) if byte.is_ascii() => !byte.is_ascii_alphanumeric(),
+        Some(_) => !text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric),
     }
 }
 
@@ -376,6 +444,32 @@ mod tests {
             .map(|m| m.range.slice(text))
             .collect();
         assert_eq!(found, ["EU", "ALMATY", "Almaty", "Osh"]);
+    }
+
+    #[test]
+    fn a_name_written_otherwise_hides_no_mention_inside_it() {
+        let toml = "[[entity]]\nname = \"Asia\"\nkind = \"place\"\n\n\
+                    [[entity]]\nname = \"Central Asia Trade Forum\"\nkind = \"organisation\"\n";
+        let (entities, problems) = parse_entities(toml, None);
+        assert_eq!(problems, []);
+        let gazetteer = Gazetteer::new(entities);
+        let text = "A central Asia trade forum, the Central Asia Trade Forum, CENTRAL ASIA TRADE \
+                    FORUM and XCentral Asia Trade Forum in Asia.";
+        let found: Vec<&str> = gazetteer
+            .find(text, 0)
+            .iter()
+            .map(|m| m.range.slice(text))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "Asia",
+                "Central Asia Trade Forum",
+                "CENTRAL ASIA TRADE FORUM",
+                "Asia",
+                "Asia"
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 
 use super::gazetteer::{is_word_boundary, Gazetteer, PatternRole};
@@ -201,24 +202,171 @@ fn acronym_in_brackets() -> &'static Regex {
     regex(&CELL, r"\(([A-Z][A-Z0-9&]{1,9})\)")
 }
 
-fn upper_word() -> &'static Regex {
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    regex(&CELL, r"[A-Z][A-Z0-9&]{1,9}")
+/// The runs `[A-Z][A-Z0-9&]{1,9}` of `text`, left to right, as that
+/// pattern's `find_iter` gives them (a byte loop: the regex engine was a
+/// tenth of reading an article's entities).
+fn upper_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let continues = |byte: u8| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'&';
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at + 1 < bytes.len() {
+            let start = at;
+            if bytes[start].is_ascii_uppercase() && continues(bytes[start + 1]) {
+                let length = bytes[start + 1..]
+                    .iter()
+                    .take(9)
+                    .take_while(|&&byte| continues(byte))
+                    .count();
+                at = start + 1 + length;
+                return Some(start..at);
+            }
+            at += 1;
+        }
+        None
+    })
 }
 
+/// `Chinese PM Li Keqiang`: an optional capitalised word, a role, a name of
+/// two or three capitalised words.
+const ROLE_THEN_NAME: &str = r"(?x)
+    (?P<role>(?:[A-Z][a-z]+\s)?(?:President|president|Prime\sMinister|prime\sminister|PM|Premier|premier
+      |Secretary-General|secretary-general|Secretary\sGeneral|Foreign\sMinister|foreign\sminister
+      |Minister|minister|Ambassador|ambassador|Chairman|chairman|Chairwoman|Governor|governor|Mayor|mayor
+      |Director|director|Chief\sExecutive|chief\sexecutive|CEO|Senator|General|Spokesman|spokesman
+      |Spokeswoman|spokeswoman|Speaker|speaker|Professor|professor|analyst|King|Queen|Emir|Sheikh))
+    [\s\u{a0}]+
+    (?P<name>[A-Z][\p{L}’'\-]+(?:[\s\u{a0}]+[A-Z][\p{L}’'\-]+){1,2})";
+
+/// `ROLE_THEN_NAME` anchored: it is tried only where a role word stands
+/// (`role_match_starts`), not at every position of the text, which was a
+/// tenth of checking an archive.
 fn role_then_name() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &CELL,
-        r"(?x)
-        (?P<role>(?:[A-Z][a-z]+\s)?(?:President|president|Prime\sMinister|prime\sminister|PM|Premier|premier
-          |Secretary-General|secretary-general|Secretary\sGeneral|Foreign\sMinister|foreign\sminister
-          |Minister|minister|Ambassador|ambassador|Chairman|chairman|Chairwoman|Governor|governor|Mayor|mayor
-          |Director|director|Chief\sExecutive|chief\sexecutive|CEO|Senator|General|Spokesman|spokesman
-          |Spokeswoman|spokeswoman|Speaker|speaker|Professor|professor|analyst|King|Queen|Emir|Sheikh))
-        [\s\u{a0}]+
-        (?P<name>[A-Z][\p{L}’'\-]+(?:[\s\u{a0}]+[A-Z][\p{L}’'\-]+){1,2})",
-    )
+    CELL.get_or_init(|| {
+        Regex::new(&format!("^{ROLE_THEN_NAME}"))
+            .unwrap_or_else(|err| panic!("bad built-in role pattern: {err}"))
+    })
+}
+
+/// The first word of every role of `ROLE_THEN_NAME`: each of its matches
+/// starts at one of these or at the capitalised word just before.
+const ROLE_FIRST_WORDS: [&str; 42] = [
+    "President",
+    "president",
+    "Prime",
+    "prime",
+    "PM",
+    "Premier",
+    "premier",
+    "Secretary",
+    "secretary",
+    "Foreign",
+    "foreign",
+    "Minister",
+    "minister",
+    "Ambassador",
+    "ambassador",
+    "Chairman",
+    "chairman",
+    "Chairwoman",
+    "Governor",
+    "governor",
+    "Mayor",
+    "mayor",
+    "Director",
+    "director",
+    "Chief",
+    "chief",
+    "CEO",
+    "Senator",
+    "General",
+    "Spokesman",
+    "spokesman",
+    "Spokeswoman",
+    "spokeswoman",
+    "Speaker",
+    "speaker",
+    "Professor",
+    "professor",
+    "analyst",
+    "King",
+    "Queen",
+    "Emir",
+    "Sheikh",
+];
+
+fn role_words() -> &'static AhoCorasick {
+    static CELL: OnceLock<AhoCorasick> = OnceLock::new();
+    CELL.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(ROLE_FIRST_WORDS)
+            .unwrap_or_else(|err| panic!("bad built-in role words: {err}"))
+    })
+}
+
+/// Where a match of `role_then_name` can start, in order: every role word,
+/// and the start of the `[A-Z][a-z]+` word and one space before it.
+fn role_match_starts(slice: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    // Each search goes on from the character after the last word's start,
+    // not from its end: role words can overlap (`PMinister`), and a
+    // search from every start finds them all.
+    let mut from = 0;
+    while let Some(found) = role_words().find(Input::new(slice).span(from..slice.len())) {
+        let at = found.start();
+        from = at + 1;
+        starts.push(at);
+        let Some(space) = slice[..at]
+            .chars()
+            .next_back()
+            .filter(|ch| ch.is_whitespace())
+        else {
+            continue;
+        };
+        let word_end = at - space.len_utf8();
+        let lower = slice.as_bytes()[..word_end]
+            .iter()
+            .rev()
+            .take_while(|byte| byte.is_ascii_lowercase())
+            .count();
+        let initial = word_end - lower;
+        if lower > 0 && initial > 0 && slice.as_bytes()[initial - 1].is_ascii_uppercase() {
+            starts.push(initial - 1);
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
+/// What `captures_iter` of the unanchored pattern gives, found by trying the
+/// anchored pattern only where a match can start: (role, name) ranges.
+fn roles_and_names(slice: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let mut found = Vec::new();
+    let mut searched_to = 0;
+    for start in role_match_starts(slice) {
+        if start < searched_to {
+            continue;
+        }
+        let Some(captures) = role_then_name().captures(&slice[start..]) else {
+            continue;
+        };
+        let (Some(whole), Some(role), Some(name)) = (
+            captures.get(0),
+            captures.name("role"),
+            captures.name("name"),
+        ) else {
+            continue;
+        };
+        searched_to = start + whole.end();
+        found.push((
+            start + role.start()..start + role.end(),
+            start + name.start()..start + name.end(),
+        ));
+    }
+    found
 }
 
 fn honorific_name() -> &'static Regex {
@@ -268,17 +416,14 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
             .next_back()
             .is_some_and(char::is_alphanumeric)
     };
-    for captures in role_then_name().captures_iter(slice) {
-        let (Some(role), Some(name)) = (captures.name("role"), captures.name("name")) else {
-            continue;
-        };
-        if !starts_word(role.start()) {
+    for (role, name) in roles_and_names(slice) {
+        if !starts_word(role.start) {
             continue;
         }
         out.people.push(PersonIntro {
-            name: normalize_spaces(name.as_str()),
-            range: TextRange::new(body.start + name.start(), body.start + name.end()),
-            role: Some(normalize_spaces(role.as_str())),
+            name: normalize_spaces(&slice[name.clone()]),
+            range: TextRange::new(body.start + name.start, body.start + name.end),
+            role: Some(normalize_spaces(&slice[role])),
         });
     }
     if let Some(name) = article
@@ -415,20 +560,23 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
         }
     }
     // Other upper-case words: acronyms used without (or before) a definition.
-    for word in upper_word().find_iter(slice) {
-        let range = TextRange::new(body.start + word.start(), body.start + word.end());
-        if !is_word_boundary(slice, word.start(), word.end())
-            || in_dateline(range)
-            || NOT_ACRONYMS.contains(&word.as_str())
-            || crate::dates::read_month(word.as_str()).is_some()
+    for span in upper_words(slice) {
+        let range = TextRange::new(body.start + span.start, body.start + span.end);
+        if !is_word_boundary(slice, span.start, span.end) {
+            continue;
+        }
+        let word = &slice[span];
+        if in_dateline(range)
+            || NOT_ACRONYMS.contains(&word)
+            || crate::dates::read_month(word).is_some()
         {
             continue;
         }
         let defined = out
             .acronyms
             .iter()
-            .find(|definition| definition.abbr == word.as_str());
-        let target = match (gazetteer.lookup(word.as_str()), defined) {
+            .find(|definition| definition.abbr == word);
+        let target = match (gazetteer.lookup(word), defined) {
             (Some(index), _) => Target::Gazetteer(index),
             (None, Some(definition)) => Target::Acronym {
                 abbr: definition.abbr.clone(),
@@ -644,13 +792,24 @@ fn is_subsequence(letters: &[char], word: &str) -> bool {
     letters.iter().all(|letter| chars.any(|ch| ch == *letter))
 }
 
-/// Words of `text` from the end, with their start offsets.
+/// Words of `text` from the end back to the last punctuation (which ends
+/// the phrase an expansion may span), with their start offsets.
 fn word_starts_backwards(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let part_of_word =
+        |ch: char| ch.is_alphanumeric() || matches!(ch, '&' | '-' | '–' | '’' | '\'');
+    let punctuation = |ch: char| !part_of_word(ch) && !ch.is_whitespace() && ch != '\u{a0}';
+    // Read from the last punctuation on, not from the start of the article
+    // for each `(ABBR)`.
+    let phrase_start = text
+        .char_indices()
+        .rev()
+        .find(|&(_, ch)| punctuation(ch))
+        .map_or(0, |(at, ch)| at + ch.len_utf8());
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
-    for (at, ch) in text.char_indices() {
-        let part_of_word = ch.is_alphanumeric() || matches!(ch, '&' | '-' | '–' | '’' | '\'');
-        match (part_of_word, start) {
+    for (at, ch) in text[phrase_start..].char_indices() {
+        let at = phrase_start + at;
+        match (part_of_word(ch), start) {
             (true, None) => start = Some(at),
             (false, Some(word_start)) => {
                 words.push((word_start, &text[word_start..at]));
@@ -658,13 +817,96 @@ fn word_starts_backwards(text: &str) -> impl Iterator<Item = (usize, &str)> {
             }
             _ => {}
         }
-        if !part_of_word && !ch.is_whitespace() && ch != '\u{a0}' {
-            // Punctuation ends the phrase an expansion may span.
-            words.clear();
-        }
     }
     if let Some(word_start) = start {
         words.push((word_start, &text[word_start..]));
     }
     words.into_iter().rev()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the role search must give: every match of the pattern searched
+    /// at every position, as `captures_iter` finds them.
+    fn unanchored(slice: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+        let Ok(pattern) = Regex::new(ROLE_THEN_NAME) else {
+            panic!("the role pattern compiles");
+        };
+        pattern
+            .captures_iter(slice)
+            .filter_map(|captures| {
+                Some((
+                    captures.name("role")?.range(),
+                    captures.name("name")?.range(),
+                ))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn roles_are_found_where_the_unanchored_pattern_finds_them() {
+        let text = "Chinese PM Li Keqiang met the foreign minister Sergei Lavrov and \
+                    Kazakh President Kassym-Jomart Tokayev; PMinister Abc Def, \
+                    Minister President Abc Def Ghi Jkl, Prime\u{a0}Minister  Aa Bb, \
+                    UN Secretary-General António Guterres, analyst Erica Marat’s view.";
+        let found = roles_and_names(text);
+        assert_eq!(found, unanchored(text));
+        let names: Vec<&str> = found.iter().map(|(_, name)| &text[name.clone()]).collect();
+        assert_eq!(
+            names,
+            [
+                "Li Keqiang",
+                "Sergei Lavrov",
+                "Kassym-Jomart Tokayev",
+                "Abc Def",
+                "Abc Def Ghi",
+                "Aa Bb",
+                "António Guterres",
+                "Erica Marat’s"
+            ]
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn upper_words_are_the_pattern_matches(
+            text in "([A-Z0-9&]{0,14}[0-9a-z \u{e9}\u{c9}’]{0,2}){0,5}"
+        ) {
+            let Ok(pattern) = Regex::new(r"[A-Z][A-Z0-9&]{1,9}") else {
+                panic!("the pattern compiles");
+            };
+            let expected: Vec<_> = pattern.find_iter(&text).map(|found| found.range()).collect();
+            prop_assert_eq!(upper_words(&text).collect::<Vec<_>>(), expected);
+        }
+
+        #[test]
+        fn the_role_search_equals_the_unanchored_pattern(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(ROLE_FIRST_WORDS.to_vec()).prop_map(str::to_string),
+                    proptest::sample::select(vec![
+                        "Minister", "General", "Executive", "executive", "-General", "Li",
+                        "Keqiang", "Zoë", "O’Neil", "Xi", "ABC", "Ab", "a", "the", "Kazakh",
+                        "Kingdom", "Emirate", "Primer",
+                    ]).prop_map(str::to_string),
+                    "[A-Za-zé’'\\-]{1,6}",
+                ],
+                0..24,
+            ),
+            separators in proptest::collection::vec(
+                proptest::sample::select(vec![" ", "  ", "\u{a0}", "\n", "", ", ", ".", "—", " \u{a0}"]),
+                24,
+            ),
+        ) {
+            let mut text = String::new();
+            for (word, separator) in words.iter().zip(&separators) {
+                text.push_str(word);
+                text.push_str(separator);
+            }
+            prop_assert_eq!(roles_and_names(&text), unanchored(&text));
+        }
+    }
 }
