@@ -131,8 +131,11 @@ module.exports = grammar({
 
     paragraph: $ => choice($._plain_paragraph, $._dateline_paragraph),
 
+    // The scanner gives a plain paragraph's first line as its `text` at
+    // once (read while the line is classified); `_paragraph_start` only
+    // where it cannot (a line with trailing blanks, or read past).
     _plain_paragraph: $ => seq(
-      $._paragraph_start,
+      optional($._paragraph_start),
       $.text,
       repeat(seq($._line_break, $.text)),
     ),

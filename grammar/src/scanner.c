@@ -123,6 +123,10 @@ enum Phase {
  * dateline paragraph, a standfirst or the archive header (the last two
  * are read whole before their tokens are made). */
 #define READ_AHEAD (TRAILER_MAX + 1)
+/* How far the line after blank lines is read to ask whether it is a
+ * headline: past the longest headline. */
+#define HEADLINE_READ_AHEAD (STRONG_HEADLINE_MAX + 1)
+#define WHOLE_LINE UINT32_MAX
 
 typedef struct {
   uint8_t kind;
@@ -155,6 +159,9 @@ typedef struct {
   uint8_t qlen;
   Entry q[MAXQ];
   /* scratch buffers, not serialized */
+  /* The lexer has gone past the end of `line` (looking at the lines after
+   * it), so the line can no longer be made a token where reading stopped. */
+  bool read_past_line;
   Line line;
   Line next;
   EntryList tmp;
@@ -224,14 +231,14 @@ static void advance_eol(TSLexer *lexer, bool skip) {
   }
 }
 
-/* Read the line on from where `line` stopped; with `ahead`, stop once
- * READ_AHEAD characters are read and the last of them is not blank (so
- * that `n` and `len` are both at least READ_AHEAD). */
-static void read_on(TSLexer *lexer, Line *line, bool ahead) {
+/* Read the line on from where `line` stopped; stop once `ahead` characters
+ * are read and the last of them is not blank (so that `n` and `len` are
+ * both at least `ahead`), or at the line end. */
+static void read_on(TSLexer *lexer, Line *line, uint32_t ahead) {
   uint32_t stored = line->len < MAXLINE ? line->len : MAXLINE;
   line->partial = false;
   while (!at_eol(lexer)) {
-    if (ahead && line->n >= READ_AHEAD && line->n == line->len) {
+    if (line->n >= ahead && line->n == line->len) {
       line->partial = true;
       return;
     }
@@ -247,19 +254,24 @@ static void read_on(TSLexer *lexer, Line *line, bool ahead) {
   }
 }
 
-/* Read the current line into `line` as far as its classification needs
- * (lexer ends at the line end, or where `line->unread` says). */
-static void read_line(TSLexer *lexer, Line *line) {
+/* Read the current line into `line` as far as a classification needs
+ * (`ahead` characters; the lexer ends at the line end, or where `partial`
+ * says). */
+static void read_line_ahead(TSLexer *lexer, Line *line, uint32_t ahead) {
   line->n = 0;
   line->len = 0;
   line->truncated = false;
-  read_on(lexer, line, true);
+  read_on(lexer, line, ahead);
+}
+
+static void read_line(TSLexer *lexer, Line *line) {
+  read_line_ahead(lexer, line, READ_AHEAD);
 }
 
 /* Read the rest of a line read only in part. Only while the lexer still
  * stands where that reading stopped: before anything else is read. */
 static void line_full(TSLexer *lexer, Line *line) {
-  if (line->partial) read_on(lexer, line, false);
+  if (line->partial) read_on(lexer, line, WHOLE_LINE);
 }
 
 /* Skip blank lines as look-ahead, starting at the beginning of a line.
@@ -1071,6 +1083,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
   if (!weak_shape && !strong_shape) return false;
   if (trailer_like(s, l) || dateline_tokens(lexer, l, &s->tmp)) return false;
   if (lexer->eof(lexer)) return false;
+  s->read_past_line = true;
   advance_eol(lexer, false);
   bool eof = false;
   if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
@@ -1230,7 +1243,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
      * articles: they are a `_gap`, outside of the article. */
     bool gap = eof;
     if (!gap && valid[GAP]) {
-      read_line(lexer, &s->line);
+      read_line_ahead(lexer, &s->line, HEADLINE_READ_AHEAD);
       gap = headline_check(s, lexer);
     }
     if (gap && valid[GAP]) {
@@ -1247,6 +1260,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   lexer->mark_end(lexer);
   Line *l = &s->line;
   read_line(lexer, l);
+  s->read_past_line = false;
   EntryList *list = &s->tmp;
 
   if (valid[HEADER_START]) {
@@ -1290,6 +1304,19 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
       headline_check(s, lexer)) {
     headline_tokens(l, list);
     return start_line(s, lexer, HEADLINE_START, list);
+  }
+  if (valid[TEXT] && !s->read_past_line && !l->truncated &&
+      (l->partial || l->n == l->len)) {
+    /* A plain paragraph's first line is its text token at once, read to
+     * its end from where the classification stopped reading: the lexer
+     * stands after a non-blank character (at the line end when the line
+     * was read whole and has no trailing blanks). */
+    lexer->mark_end(lexer);
+    if (l->partial) consume_rest(lexer);
+    start_line(s, lexer, PARAGRAPH_START, NULL);
+    s->pos = REST;
+    lexer->result_symbol = TEXT;
+    return true;
   }
   if (valid[PARAGRAPH_START]) {
     return start_line(s, lexer, PARAGRAPH_START, NULL);

@@ -14,7 +14,8 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given.
+/// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given
+/// (the store does not: see `Document::apply_change`).
 ///
 /// Returns `None` only if the parser cannot be set up, which means the
 /// grammar crate and the tree-sitter runtime disagree on the ABI: a build

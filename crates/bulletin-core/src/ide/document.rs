@@ -40,9 +40,11 @@
 //! others are *cold*. Everything the store needs to know of a parse besides
 //! the article models (article ranges, which articles a segment may be cut
 //! after, the header, the parser's state at the end) is kept for every
-//! segment in a small `SegmentSummary`. An edit in a hot segment reparses it
-//! incrementally; an edit in a cold one parses its text afresh, which gives
-//! the same tree. `update` needs nodes to read articles from: it parses a
+//! segment in a small `SegmentSummary`. An edit parses its segment's text
+//! afresh, hot or cold: tree-sitter's incremental reparse can keep a
+//! paragraph whose end the scanner chose by reading the line after it, past
+//! what the paragraph's own tokens looked at, and then differs from a fresh
+//! parse (a test replays such edits). `update` needs nodes to read articles from: it parses a
 //! stale segment that has no tree, analyses it and drops the tree again. So
 //! opening a document cuts it into segments from window parses without
 //! keeping anything but the cuts (the segments are *unparsed*), and the first
@@ -52,7 +54,7 @@
 //! window's tree while it cuts it again, as before.)
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Node, Tree};
+use tree_sitter::{Node, Tree};
 
 use super::lines::{self, Encoding, Lines, Position, PositionRange};
 use crate::analysis;
@@ -707,23 +709,14 @@ impl Document {
             && !(touches_first && first > 0)
             && !(touches_last && first + 1 < self.segments.len());
         if single {
-            // The common case: reparse one segment, incrementally when it is hot.
+            // The common case: parse one segment again. From scratch, not
+            // incrementally: tree-sitter would keep a paragraph whose end the
+            // scanner chose by reading the line after it, past what the
+            // paragraph's tokens looked at, so an edit there could leave the
+            // editor reading the text otherwise than `bulletin check` (a
+            // segment's parse costs a fraction of a millisecond).
             let before = self.segments[first].summary().end_context;
             let segment = &mut self.segments[first];
-            let own = &self.text[segment.start..segment.end()];
-            let (from, to) = (start - segment.start, old_end - segment.start);
-            let start_position = lines::ts_point(own, from);
-            let old_end_position = lines::ts_point(own, to);
-            if let Some(tree) = &mut segment.tree {
-                tree.edit(&InputEdit {
-                    start_byte: from,
-                    old_end_byte: to,
-                    new_end_byte: from + inserted.len(),
-                    start_position,
-                    old_end_position,
-                    new_end_position: lines::point_after(start_position, inserted),
-                });
-            }
             replace_text(&mut self.text, start, old_end, inserted);
             segment.len = segment.len.checked_add_signed(delta).unwrap_or(0);
             for later in &mut self.segments[first + 1..] {
@@ -732,8 +725,7 @@ impl Document {
             let used = self.tick();
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
-            // A cold segment has no old tree: this is then a fresh parse.
-            segment.tree = syntax::parse(own, segment.tree.as_ref());
+            segment.tree = syntax::parse(own, None);
             let summary = SegmentSummary::of(segment.tree.as_ref(), own);
             let starts_with_article = summary.starts_with_article;
             segment.summary = Some(summary);
@@ -1339,6 +1331,36 @@ mod tests {
             );
             document.refresh(&config, 0);
             assert_eq!(document.model(), fresh.document);
+        }
+    }
+
+    /// Whether a line continues the paragraph above it is read from that
+    /// line, past what the paragraph's own tokens looked at: after edits
+    /// there, the store must still read the text as a fresh parse does
+    /// (tree-sitter's incremental reparse kept a paragraph's old end here).
+    #[test]
+    fn edits_after_a_paragraph_are_read_as_a_fresh_parse_reads_them() {
+        let config = Config::default();
+        let text = "MARCH 10\n>  (News report from Issue\nCopyright Headline wordsENDS\nCopyright\nTASHKENTJAN. DEC. 11 \r Mr Alimov 2017(News report from Issue No. 320, published on March 13 2017) ALMATY,This story was first published in issue 12 of The Bulletin on May 3 2019 - /\nTASHKENTJAN.)TASHKENTJAN.\n\n\n2017 ";
+        let mut document = Document::new(text.to_string(), 1);
+        document.refresh(&config, 0);
+        for (version, (at, deleted, inserted)) in
+            [(253, 32, "\n"), (147, 27, "\n"), (38, 20, "\r\n")]
+                .into_iter()
+                .enumerate()
+        {
+            let from = document.position(at, Encoding::Utf16);
+            let to = document.position(at + deleted, Encoding::Utf16);
+            document.apply_changes(
+                vec![change(
+                    (from.line, from.character, to.line, to.character),
+                    inserted,
+                )],
+                version as i32 + 2,
+                Encoding::Utf16,
+            );
+            document.refresh(&config, 0);
+            assert_fresh(&document, &config, &format!("after edit {version}"));
         }
     }
 

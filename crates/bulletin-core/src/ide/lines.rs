@@ -8,13 +8,10 @@
 //! UTF-8 bytes or UTF-16 code units, as negotiated. A position past a line's
 //! text clamps to its end, before the line end (never between the `\r` and
 //! the `\n` of a pair); one inside a character moves to the character's start.
-//!
-//! Tree-sitter's `Point`s are another matter: tree-sitter counts rows at `\n`
-//! only, and they are only ever handed back to tree-sitter (`ts_point`,
-//! `point_after`, for `Tree::edit`), never shown to a client.
+//! Tree-sitter's `Point`s (rows at `\n` only) are never needed: the store
+//! never edits a tree, it parses a segment's text again.
 
 use ropey::Rope;
-use tree_sitter::Point;
 
 use crate::line_index::{floor_char_boundary, LineCol, LineColUtf16, LineIndex};
 pub use crate::line_index::{Encoding, Position, PositionRange};
@@ -192,27 +189,6 @@ impl<'a> LineCursor<'a> {
     }
 }
 
-/// The tree-sitter point of a byte offset of `text`: tree-sitter counts rows
-/// at `\n` only (a `\r` is a column), so this is no LSP position; it only
-/// goes back to tree-sitter, in `Tree::edit`.
-pub fn ts_point(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let row = memchr::memchr_iter(b'\n', before).count();
-    let column = memchr::memrchr(b'\n', before).map_or(before.len(), |at| before.len() - at - 1);
-    Point::new(row, column)
-}
-
-/// Where `inserted` ends when put at `start`, in tree-sitter's rows (`\n` only).
-pub fn point_after(start: Point, inserted: &str) -> Point {
-    match inserted.rfind('\n') {
-        Some(last) => Point::new(
-            start.row + inserted.matches('\n').count(),
-            inserted.len() - last - 1,
-        ),
-        None => Point::new(start.row, start.column + inserted.len()),
-    }
-}
-
 /// Builds a rope whose lines are the core's lines (ropey's `cr_lines`: `\n`,
 /// `\r\n` and a lone `\r` end a line).
 pub fn rope(text: &str) -> Rope {
@@ -326,23 +302,6 @@ mod tests {
         assert_eq!(
             rope.position(TEXT.len(), Encoding::Utf16),
             Position::new(9, 0)
-        );
-    }
-
-    #[test]
-    fn points_follow_inserted_text_in_tree_sitter_rows() {
-        assert_eq!(point_after(Point::new(2, 5), "ab"), Point::new(2, 7));
-        assert_eq!(point_after(Point::new(2, 5), "a\n—"), Point::new(3, 3));
-        // A lone `\r` is a column to tree-sitter.
-        assert_eq!(point_after(Point::new(2, 5), "a\r—"), Point::new(2, 10));
-        let at = TEXT.find("ALMATY").unwrap();
-        assert_eq!(ts_point(TEXT, at + 2), Point::new(1, 2));
-        let copyright = TEXT.find("Copyright").unwrap();
-        let last = TEXT.rfind('\n').unwrap();
-        assert_eq!(ts_point(TEXT, copyright).row, 3);
-        assert_eq!(
-            ts_point(TEXT, TEXT.len()),
-            Point::new(5, TEXT.len() - last - 1)
         );
     }
 }
