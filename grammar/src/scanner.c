@@ -171,7 +171,9 @@ typedef struct {
 /* Character classes                                                   */
 /* ------------------------------------------------------------------ */
 
-static bool is_ws(int32_t c) {
+static inline bool is_ws(int32_t c) {
+  /* most characters read are printable ASCII: one test for them */
+  if (c > ' ' && c < 0xA0) return false;
   return c == ' ' || c == '\t' || c == '\v' || c == '\f' ||
          c == 0xA0 || (c >= 0x2000 && c <= 0x200B) || c == 0x202F ||
          c == 0x205F || c == 0x3000 || c == 0xFEFF;
