@@ -14,9 +14,15 @@
  *   - The following calls pop the queue, one token per call. Whitespace
  *     between queued tokens is skipped, so token ranges never contain
  *     leading or trailing whitespace.
- *   - Plain paragraph text is one `text` token per line. A newline inside a
- *     paragraph is `_line_break` (next line continues the paragraph), else
- *     `_eol`. Runs of blank / whitespace-only lines are one `_blank` token.
+ *   - Plain paragraph text is one `text` token per line; a plain
+ *     paragraph's first line is its `text` token at once, read while it is
+ *     classified. A newline inside a paragraph is `_line_break` (next line
+ *     continues the paragraph), else `_eol`. Runs of blank / whitespace-only
+ *     lines after a line end are the padding of the next line's token, which
+ *     first asks whether that line is a headline (the question that made
+ *     them a `_gap`); at the start of a text, and where the parser could not
+ *     take them, they are one `_blank` (or `_gap`) token. So a paragraph's
+ *     line is read once.
  *   - A line is read for its classification only as far as the
  *     classification can depend on it: every rule that reads a line's end
  *     (trailers, headlines, the standfirst's closing `>>`, a dateline's
@@ -1220,6 +1226,34 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     lexer->advance(lexer, true);
   }
   if (lexer->eof(lexer)) return false;
+  /* Blank lines are read as the padding of the next line's token where
+   * the parser could take a `_blank` or a `_gap` (after a line end, not at
+   * the start of the text): the next line is classified in the same call,
+   * first asking what the `_gap` would have asked, whether it is a
+   * headline (which then ends the article as a `_gap` before it would). The
+   * tree is the same without the two hidden tokens, and the line is read
+   * once instead of twice. */
+  bool after_blanks = false;
+  if (is_eol_char(lexer->lookahead) && valid[BLANK] && valid[GAP] &&
+      valid[HEADLINE_START] && !valid[HEADER_START]) {
+    do {
+      advance_eol(lexer, true);
+      while (!at_eol(lexer) && is_ws(lexer->lookahead)) {
+        lexer->advance(lexer, true);
+      }
+    } while (!lexer->eof(lexer) && is_eol_char(lexer->lookahead));
+    reset_line(s);
+    s->flags |= F_AFTER_BLANK;
+    s->flags &= (uint8_t)~F_CONTINUATION;
+    /* blank lines up to the end: a `_gap` there, as before (empty, so
+     * that the blank lines are its padding) */
+    if (lexer->eof(lexer)) {
+      lexer->mark_end(lexer);
+      lexer->result_symbol = GAP;
+      return true;
+    }
+    after_blanks = true;
+  }
   if (is_eol_char(lexer->lookahead)) {
     if (!valid[BLANK] && !valid[GAP]) return false;
     advance_eol(lexer, false);
@@ -1264,6 +1298,15 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   read_line(lexer, l);
   s->read_past_line = false;
   EntryList *list = &s->tmp;
+  /* whether the line is a headline, once asked (asking reads on) */
+  int headline = -1;
+  if (after_blanks) {
+    headline = headline_check(s, lexer);
+    if (headline) {
+      headline_tokens(l, list);
+      return start_line(s, lexer, HEADLINE_START, list);
+    }
+  }
 
   if (valid[HEADER_START]) {
     line_full(lexer, l);
@@ -1303,7 +1346,7 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   }
   if (valid[HEADLINE_START] &&
       (s->flags & (F_AFTER_BLANK | F_PREV_TRAILER)) &&
-      headline_check(s, lexer)) {
+      (headline < 0 ? headline_check(s, lexer) : headline)) {
     headline_tokens(l, list);
     return start_line(s, lexer, HEADLINE_START, list);
   }
