@@ -43,16 +43,23 @@ pub fn range(node: Node<'_>) -> TextRange {
 
 /// Named children of `node`, in source order.
 pub fn named_children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
-    let mut cursor = node.walk();
-    let children: Vec<Node<'tree>> = node.named_children(&mut cursor).collect();
-    children.into_iter()
+    children(node).filter(|child| child.is_named())
 }
 
-/// All children of `node` (anonymous ones too), in source order.
+/// All children of `node` (anonymous ones too), in source order, read with
+/// one cursor the iterator owns (no list of them is built: the model reads
+/// every node of every article this way).
 pub fn children<'tree>(node: Node<'tree>) -> impl Iterator<Item = Node<'tree>> {
     let mut cursor = node.walk();
-    let children: Vec<Node<'tree>> = node.children(&mut cursor).collect();
-    children.into_iter()
+    let mut more = cursor.goto_first_child();
+    std::iter::from_fn(move || {
+        if !more {
+            return None;
+        }
+        let child = cursor.node();
+        more = cursor.goto_next_sibling();
+        Some(child)
+    })
 }
 
 pub fn child_of_kind<'tree>(node: Node<'tree>, kind: &str) -> Option<Node<'tree>> {
