@@ -97,11 +97,13 @@ pub fn read_month(word: &str) -> Option<MonthWord> {
         Some(stem) => (stem, true),
         None => (word, false),
     };
-    if stem.is_empty() || !stem.chars().all(|ch| ch.is_ascii_alphabetic()) {
+    // No month name is longer than `september`; every word of an archive's
+    // text comes here (the entities ask of each upper-case one), so nothing
+    // is allocated.
+    if stem.is_empty() || stem.len() > 9 || !stem.bytes().all(|byte| byte.is_ascii_alphabetic()) {
         return None;
     }
-    let lower = stem.to_ascii_lowercase();
-    if let Some(index) = FULL.iter().position(|name| *name == lower) {
+    if let Some(index) = FULL.iter().position(|name| name.eq_ignore_ascii_case(stem)) {
         let month = index as i8 + 1;
         let kept_in_full = (3..=7).contains(&month);
         let style = match (kept_in_full, period) {
@@ -111,9 +113,9 @@ pub fn read_month(word: &str) -> Option<MonthWord> {
         };
         return Some(MonthWord { month, style });
     }
-    let ap_stem = |month: i8| ap_month(month).trim_end_matches('.').to_ascii_lowercase();
-    if let Some(month) =
-        (1..=12).find(|&month| ap_month(month).ends_with('.') && ap_stem(month) == lower)
+    let ap_stem = |month: i8| ap_month(month).trim_end_matches('.');
+    if let Some(month) = (1..=12)
+        .find(|&month| ap_month(month).ends_with('.') && ap_stem(month).eq_ignore_ascii_case(stem))
     {
         let style = if period {
             MonthStyle::Ap
@@ -123,8 +125,11 @@ pub fn read_month(word: &str) -> Option<MonthWord> {
         return Some(MonthWord { month, style });
     }
     // Any other prefix of three letters or more: `SEP`, `MAR.`, `Sept` is handled above.
-    if lower.len() >= 3 {
-        if let Some(index) = FULL.iter().position(|name| name.starts_with(&lower)) {
+    if stem.len() >= 3 {
+        if let Some(index) = FULL.iter().position(|name| {
+            name.get(..stem.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(stem))
+        }) {
             return Some(MonthWord {
                 month: index as i8 + 1,
                 style: MonthStyle::NotAp,
