@@ -97,6 +97,9 @@ pub struct Gazetteer {
     spelled: Vec<usize>,
     /// The first bytes of `matcher`'s patterns.
     first_bytes: [bool; 256],
+    /// Every pattern starts with an ASCII capital (true of the built-in
+    /// gazetteer): the places to try are found by `next_capital`.
+    capital_starts: bool,
 }
 
 impl PartialEq for Gazetteer {
@@ -155,6 +158,9 @@ impl Gazetteer {
                 first_bytes[usize::from(first)] = true;
             }
         }
+        let capital_starts = (0..=255u8)
+            .filter(|&byte| first_bytes[usize::from(byte)])
+            .all(|byte| byte.is_ascii_uppercase());
         // A DFA, anchored: it runs from the few places a mention can start,
         // not over every byte (see `find`).
         let matcher = AhoCorasickBuilder::new()
@@ -170,6 +176,7 @@ impl Gazetteer {
             matcher,
             spelled,
             first_bytes,
+            capital_starts,
         }
     }
 
@@ -232,13 +239,17 @@ impl Gazetteer {
         let mut found = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
-            let Some(offset) = bytes[at..]
-                .iter()
-                .position(|&byte| self.first_bytes[usize::from(byte)])
-            else {
+            let next = if self.capital_starts {
+                next_capital(bytes, at)
+            } else {
+                bytes[at..]
+                    .iter()
+                    .position(|&byte| self.first_bytes[usize::from(byte)])
+                    .map(|offset| at + offset)
+            };
+            let Some(start) = next else {
                 break;
             };
-            let start = at + offset;
             at = start + 1;
             if !text.is_char_boundary(start) || !starts_word(text, start) {
                 continue;
@@ -268,6 +279,29 @@ impl Gazetteer {
         }
         found
     }
+}
+
+/// Where the next ASCII capital letter of `bytes` is, from `from` on. Read
+/// 32 bytes at a time into a bit mask (a loop the compiler turns into vector
+/// compares): the entities look for capitals in every byte of an archive.
+pub(crate) fn next_capital(bytes: &[u8], from: usize) -> Option<usize> {
+    const LANES: usize = 32;
+    let mut at = from;
+    while let Some(chunk) = bytes.get(at..at + LANES) {
+        let mut capitals = 0u32;
+        for (lane, &byte) in chunk.iter().enumerate() {
+            capitals |= u32::from(byte.wrapping_sub(b'A') < 26) << lane;
+        }
+        if capitals != 0 {
+            return Some(at + capitals.trailing_zeros() as usize);
+        }
+        at += LANES;
+    }
+    bytes
+        .get(at..)?
+        .iter()
+        .position(u8::is_ascii_uppercase)
+        .map(|offset| at + offset)
 }
 
 /// True when no letter or digit stands right before `at`.
@@ -470,6 +504,21 @@ mod tests {
                 "Asia"
             ]
         );
+    }
+
+    #[test]
+    fn capitals_are_found_in_every_lane() {
+        let text: Vec<u8> = (0..100u8)
+            .map(|at| if at % 7 == 3 { b'Q' } else { b'q' })
+            .collect();
+        for from in 0..=text.len() + 1 {
+            let expected = text
+                .get(from..)
+                .and_then(|rest| rest.iter().position(u8::is_ascii_uppercase))
+                .map(|offset| from + offset);
+            assert_eq!(next_capital(&text, from), expected, "from {from}");
+        }
+        assert_eq!(next_capital("Ünïcode @[`{ z".as_bytes(), 0), None);
     }
 
     #[test]

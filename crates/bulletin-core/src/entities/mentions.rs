@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 
-use super::gazetteer::{is_word_boundary, Gazetteer, PatternRole};
+use super::gazetteer::{is_word_boundary, next_capital, Gazetteer, PatternRole};
 use crate::model::Article;
 use crate::text_range::TextRange;
 
@@ -210,9 +210,11 @@ fn upper_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
     let continues = |byte: u8| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'&';
     let mut at = 0;
     std::iter::from_fn(move || {
-        while at + 1 < bytes.len() {
-            let start = at;
-            if bytes[start].is_ascii_uppercase() && continues(bytes[start + 1]) {
+        while let Some(start) = next_capital(bytes, at) {
+            if start + 1 >= bytes.len() {
+                return None;
+            }
+            if continues(bytes[start + 1]) {
                 let length = bytes[start + 1..]
                     .iter()
                     .take(9)
@@ -221,7 +223,7 @@ fn upper_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ 
                 at = start + 1 + length;
                 return Some(start..at);
             }
-            at += 1;
+            at = start + 1;
         }
         None
     })
