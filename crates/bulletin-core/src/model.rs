@@ -215,7 +215,7 @@ impl Document {
         };
         let mut document = Document::default();
         for node in named_children(tree.root_node()) {
-            match node.kind() {
+            match syntax::kind(node) {
                 "archive_header" => document.header = Some(read_header(node)),
                 "article" => document.articles.push(read_article(node, text)),
                 _ => {}
@@ -250,7 +250,7 @@ pub fn read_article(node: Node<'_>, text: &str) -> Article {
         issue_ref: None,
     };
     for child in named_children(node) {
-        match child.kind() {
+        match syntax::kind(child) {
             "headline" if headline.is_none() => headline = Some(read_headline(child, text)),
             "standfirst" => {
                 let inner = syntax::child_of_kind(child, "standfirst_text").unwrap_or(child);
@@ -348,7 +348,7 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
         dateline.pieces.push((piece, syntax::range(node)));
     };
     for child in children(node) {
-        match child.kind() {
+        match syntax::kind(child) {
             "place" => {
                 if dateline.month.is_some() {
                     dateline.place_after_date = true;
@@ -358,7 +358,7 @@ fn read_dateline(node: Node<'_>, text: &str) -> Dateline {
             }
             "date" => {
                 for part in children(child) {
-                    let piece = match part.kind() {
+                    let piece = match syntax::kind(part) {
                         "month" => {
                             dateline.month.get_or_insert(Span::of(part));
                             DatelinePiece::Month
@@ -466,7 +466,7 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
         junk: Vec::new(),
     };
     for child in children(node) {
-        match child.kind() {
+        match syntax::kind(child) {
             "issue_kind" => issue.kind = Some(Span::of(child)),
             "issue_number" => {
                 let number = Span::of(child);
@@ -475,7 +475,7 @@ fn read_issue_ref(node: Node<'_>, text: &str) -> IssueRef {
             }
             "date" => {
                 for part in named_children(child) {
-                    let slot = match part.kind() {
+                    let slot = match syntax::kind(part) {
                         "month" => &mut issue.month,
                         "day" => &mut issue.day,
                         "year" => &mut issue.year,

@@ -126,7 +126,7 @@ fn starts_like_header(text: &str) -> bool {
     syntax::parse(line, None).is_some_and(|tree| {
         tree.root_node()
             .named_child(0)
-            .is_some_and(|first| first.kind() == "archive_header")
+            .is_some_and(|first| syntax::kind(first) == "archive_header")
     })
 }
 
@@ -166,7 +166,7 @@ impl SegmentSummary {
         let mut header = None;
         let mut last = None;
         for (at, node) in root.named_children(&mut cursor).enumerate() {
-            if node.kind() == "article" {
+            if syntax::kind(node) == "article" {
                 let range = syntax::range(node);
                 articles.push(ArticleShape {
                     range,
@@ -175,7 +175,7 @@ impl SegmentSummary {
                 });
             } else {
                 only_articles = false;
-                if at == 0 && node.kind() == "archive_header" {
+                if at == 0 && syntax::kind(node) == "archive_header" {
                     header = Some(model::read_header(node));
                 }
             }
@@ -188,7 +188,7 @@ impl SegmentSummary {
                 first.start_byte() == 0
                     && first
                         .named_child(0)
-                        .is_none_or(|child| child.kind() == "headline")
+                        .is_none_or(|child| syntax::kind(child) == "headline")
             });
         SegmentSummary {
             articles,
@@ -211,13 +211,13 @@ static UNPARSED: SegmentSummary = SegmentSummary {
 /// The parser's state after `last`, the root's last named child (see
 /// `SegmentSummary::end_context`).
 fn end_context(last: Node<'_>) -> (u8, bool) {
-    match last.kind() {
+    match syntax::kind(last) {
         "archive_header" => (0, true),
         "article" => {
             let mut context = (0u8, false);
             let mut cursor = last.walk();
             for child in last.named_children(&mut cursor) {
-                context = match child.kind() {
+                context = match syntax::kind(child) {
                     "headline" => (1, false),
                     "standfirst" => (2, false),
                     "byline" if context.0 == 1 || context.0 == 2 => (context.0, false),
@@ -451,7 +451,7 @@ impl Segment {
         let root = tree.root_node();
         let mut cursor = root.walk();
         for node in root.named_children(&mut cursor) {
-            if node.kind() != "article" {
+            if syntax::kind(node) != "article" {
                 continue;
             }
             let range = syntax::range(node).shifted(base as isize);
