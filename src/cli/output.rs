@@ -167,6 +167,20 @@ fn position(file: &ReportFile<'_>, offset: usize) -> Position {
     file.at(offset).into()
 }
 
+/// A sequence serialised from an iterator, once (serde's `collect_seq`: the
+/// same bytes as the collected list).
+struct Streamed<I>(std::cell::Cell<Option<I>>);
+
+impl<I> serde::Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.take().into_iter().flatten())
+    }
+}
+
 /// The `--format json` record of one finding: the library's shape, which
 /// every face serialises alike.
 fn json_diagnostic(file: &ReportFile<'_>, diagnostic: &Diagnostic) -> DiagnosticRecord {
@@ -184,10 +198,13 @@ pub(super) fn emit(
         OutputFormat::Github => github::emit(report, out)?,
         OutputFormat::Junit => junit::emit(report, out)?,
         OutputFormat::Json => {
-            let items: Vec<_> = all()
-                .map(|(file, diagnostic)| json_diagnostic(file, diagnostic))
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &items)?;
+            // Written as they are made, not gathered first: an archive's
+            // records took as much memory as the rest of the check.
+            let records = all().map(|(file, diagnostic)| json_diagnostic(file, diagnostic));
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &Streamed(std::cell::Cell::new(Some(records))),
+            )?;
             writeln!(out)?;
         }
         OutputFormat::JsonLines => {
