@@ -37,9 +37,9 @@ fn stages(c: &mut Criterion) {
         let text = corpus::text(bytes, 7);
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::new("parse", label), &text, |b, text| {
-            b.iter(|| syntax::parse(text, None))
+            b.iter(|| syntax::parse(text))
         });
-        let tree = syntax::parse(&text, None);
+        let tree = syntax::parse(&text);
         group.bench_with_input(BenchmarkId::new("model", label), &text, |b, text| {
             b.iter(|| Document::build(text, tree.as_ref()))
         });
@@ -119,7 +119,7 @@ fn server(c: &mut Criterion) {
     group.bench_with_input(
         BenchmarkId::new("cold-segment", format!("{}B", largest.len())),
         &largest,
-        |b, segment| b.iter(|| syntax::parse(segment, None)),
+        |b, segment| b.iter(|| syntax::parse(segment)),
     );
     group.finish();
 }

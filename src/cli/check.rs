@@ -1102,7 +1102,7 @@ pub(super) fn symbols(file: &Path, format: SymbolsFormat) -> anyhow::Result<u8> 
 
 pub(super) fn parse(file: &Path) -> anyhow::Result<u8> {
     let text = read_text(file)?;
-    match syntax::parse(&text, None) {
+    match syntax::parse(&text) {
         Some(tree) => {
             print!("{}", syntax::render_tree(&tree, &text));
             Ok(EXIT_OK)

@@ -56,7 +56,7 @@ pub fn analyze_article(text: &str, article: &Article, config: &Config) -> Articl
 
 /// Parses and checks one text on its own (no cross-file rules).
 pub fn analyze(text: &str, config: &Config) -> (Option<Tree>, FileAnalysis) {
-    let tree = syntax::parse(text, None);
+    let tree = syntax::parse(text);
     let analysis = analyze_tree(text, tree.as_ref(), config);
     (tree, analysis)
 }

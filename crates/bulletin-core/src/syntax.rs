@@ -15,13 +15,15 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses `text`, reusing `old` (already `edit`ed to match `text`) when given
-/// (the store does not: see `Document::apply_change`).
+/// Parses `text` from scratch. There is no old tree to reuse: tree-sitter's
+/// incremental reparse can keep a paragraph whose end the scanner chose by
+/// reading the line after it, past what the paragraph's tokens looked at, and
+/// then reads a text otherwise than a fresh parse (and `bulletin check`).
 ///
 /// Returns `None` only if the parser cannot be set up, which means the
 /// grammar crate and the tree-sitter runtime disagree on the ABI: a build
 /// problem, not an input problem.
-pub fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
+pub fn parse(text: &str) -> Option<Tree> {
     PARSER.with(|cell| {
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
@@ -30,11 +32,7 @@ pub fn parse(text: &str, old: Option<&Tree>) -> Option<Tree> {
             *slot = Some(parser);
         }
         let parser = slot.as_mut()?;
-        parser
-            .parse(text, old)
-            // No timeout or cancellation flag is ever set, so a second plain
-            // parse cannot fail for the same reason as the first.
-            .or_else(|| parser.parse(text, None))
+        parser.parse(text, None)
     })
 }
 
@@ -134,7 +132,7 @@ mod tests {
     #[test]
     fn kinds_from_the_table_are_tree_sitters() {
         let text = "Tag Archives: Steppe\n\nComment: Grain exports rise\n\n>>Why it matters>>\n\nASTANA, FEB. 3 2019 (The Bulletin) — Grain is up.\n\nBy Jane Okafor, analyst\n\nCopyright ©The Bulletin\n\n(News report from Issue No. 13, published on Feb. 8 2019)\n";
-        let Some(tree) = parse(text, None) else {
+        let Some(tree) = parse(text) else {
             panic!("a tree for any text");
         };
         let mut cursor = tree.walk();

@@ -279,7 +279,7 @@ fn hot_and_cold_segments() {
             .find(|(_, _, tree)| tree.is_some())
             .unwrap();
         assert!(text.contains(marker), "the edited segment is the hot one");
-        let fresh = bulletin_core::syntax::parse(text, None).unwrap();
+        let fresh = bulletin_core::syntax::parse(text).unwrap();
         assert_eq!(nodes(tree.unwrap()), nodes(&fresh));
         document.refresh(&config, 0);
         let (_, analysis) = bulletin_core::analysis::analyze(&document.text, &config);

@@ -305,7 +305,7 @@ pub(crate) fn next_capital(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// True when no letter or digit stands right before `at`.
-fn starts_word(text: &str, at: usize) -> bool {
+pub(crate) fn starts_word(text: &str, at: usize) -> bool {
     match at.checked_sub(1).map(|before| text.as_bytes()[before]) {
         None => true,
         Some(byte) if byte.is_ascii() => !byte.is_ascii_alphanumeric(),
@@ -326,9 +326,11 @@ fn same_spelling(pattern: &str, written: &str) -> bool {
 /// True when `start..end` is not glued to a letter or digit on either side:
 /// `Li` is not inside `Libya`, `EU` is not inside `EUR`.
 pub(crate) fn is_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let before = text[..start].chars().next_back();
-    let after = text[end..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    starts_word(text, start)
+        && !text[end..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 
-use super::gazetteer::{is_word_boundary, next_capital, Gazetteer, PatternRole};
+use super::gazetteer::{is_word_boundary, next_capital, starts_word, Gazetteer, PatternRole};
 use crate::model::Article;
 use crate::text_range::TextRange;
 
@@ -412,14 +412,8 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
     // People introduced by their role, and the byline's author.
     // Word boundaries are checked by hand: Unicode `\b` in a pattern forces the
     // regex engine onto its slow backtracker.
-    let starts_word = |at: usize| {
-        !slice[..at]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric)
-    };
     for (role, name) in roles_and_names(slice) {
-        if !starts_word(role.start) {
+        if !starts_word(slice, role.start) {
             continue;
         }
         out.people.push(PersonIntro {
@@ -522,7 +516,7 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
         let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
             continue;
         };
-        if !starts_word(whole.start()) {
+        if !starts_word(slice, whole.start()) {
             continue;
         }
         let at = body.start + whole.start();

@@ -123,7 +123,7 @@ fn starts_like_header(text: &str) -> bool {
     if !line.contains(':') || !line.to_ascii_lowercase().contains("archive") {
         return false;
     }
-    syntax::parse(line, None).is_some_and(|tree| {
+    syntax::parse(line).is_some_and(|tree| {
         tree.root_node()
             .named_child(0)
             .is_some_and(|first| syntax::kind(first) == "archive_header")
@@ -369,7 +369,7 @@ impl Segment {
 
     fn parse(text: &str, start: usize, len: usize, used: u64) -> Segment {
         let own = &text[start..start + len];
-        let tree = syntax::parse(own, None);
+        let tree = syntax::parse(own);
         Segment {
             start,
             len,
@@ -438,7 +438,7 @@ impl Segment {
         let tree = match &self.tree {
             Some(tree) => tree,
             None => {
-                parsed = syntax::parse(own, None);
+                parsed = syntax::parse(own);
                 self.summary = Some(SegmentSummary::of(parsed.as_ref(), own));
                 match &parsed {
                     Some(tree) => tree,
@@ -725,7 +725,7 @@ impl Document {
             let used = self.tick();
             let segment = &mut self.segments[first];
             let own = &self.text[segment.start..segment.end()];
-            segment.tree = syntax::parse(own, None);
+            segment.tree = syntax::parse(own);
             let summary = SegmentSummary::of(segment.tree.as_ref(), own);
             let starts_with_article = summary.starts_with_article;
             segment.summary = Some(summary);
@@ -1120,7 +1120,7 @@ fn guess_cut(text: &str, around: usize, limits: SegmentLimits) -> Option<usize> 
     start += line_end + line_index::line_end_len(&text[start + line_end..]);
     let end = window_end(text, start, window_len(limits) * 2);
     let chunk = &text[start..end];
-    let tree = syntax::parse(chunk, None)?;
+    let tree = syntax::parse(chunk)?;
     let summary = SegmentSummary::of(Some(&tree), chunk);
     // Unless the window reaches the end, its last articles may be cut off.
     let settled = if end >= text.len() {
@@ -1153,7 +1153,7 @@ fn segment_until(
     loop {
         let end = window_end(text, pos, window);
         let chunk = &text[pos..end];
-        let Some(tree) = syntax::parse(chunk, None) else {
+        let Some(tree) = syntax::parse(chunk) else {
             segments.push(Segment::unparsed(pos, text.len() - pos));
             return (segments, false);
         };

@@ -48,7 +48,7 @@ pub fn check_segments(document: &Document, limits: SegmentLimits) {
             "a segment does not start where the last ended"
         );
         covered += text.len();
-        let fresh = bulletin_core::syntax::parse(text, None).expect("a parser");
+        let fresh = bulletin_core::syntax::parse(text).expect("a parser");
         if let Some(tree) = tree {
             assert_eq!(
                 nodes(tree),
