@@ -26,6 +26,7 @@ pub fn check_article_entities(
                 let Some(entity) = gazetteer.entity(*index) else {
                     continue;
                 };
+                let replacement = written_as(written, &entity.name);
                 out.push(
                     Diagnostic::new(
                         Rule::EntitySpelling,
@@ -33,8 +34,8 @@ pub fn check_article_entities(
                         format!("`{written}` is a misspelling of `{}`", entity.name),
                     )
                     .with_fix(Fix::safe(
-                        format!("Write `{}`", entity.name),
-                        vec![Edit::replace(mention.range, entity.name.clone())],
+                        format!("Write `{replacement}`"),
+                        vec![Edit::replace(mention.range, replacement)],
                     )),
                 );
             }
@@ -135,6 +136,28 @@ pub fn check_acronym_spellings(
     AcronymTally::of(claims).check(gazetteer, display_name)
 }
 
+/// Whether `text` is written in capitals (it has letters, none lower case).
+fn in_capitals(text: &str) -> bool {
+    text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+}
+
+/// Whether `a` and `b` write one name: the same, or one is the other in
+/// capitals. Capitals are a typeface, not a spelling: house style puts a
+/// dateline's place in them.
+fn same_name(a: &str, b: &str) -> bool {
+    a == b || (in_capitals(a) && a == b.to_uppercase()) || (in_capitals(b) && b == a.to_uppercase())
+}
+
+/// `name` as a fix writes it over `written`: in capitals where `written`
+/// is (so that the fix does not undo `dateline-place-case`'s).
+pub(crate) fn written_as(written: &str, name: &str) -> String {
+    if in_capitals(written) {
+        name.to_uppercase()
+    } else {
+        name.to_string()
+    }
+}
+
 /// Acronym claims in few bytes each: every distinct expansion of an
 /// acronym is held once, and each claim is where it is and which expansion
 /// it uses, in the order claimed. What `entity-spelling` across files
@@ -222,16 +245,39 @@ impl AcronymTally {
     ) -> Vec<(FileId, Diagnostic)> {
         let mut out = Vec::new();
         for (abbr, spellings) in &self.by_abbr {
-            if spellings.expansions.len() < 2 {
-                continue;
-            }
-            let abbr = abbr.as_str();
+            // An expansion in capitals is the same name as the expansion it
+            // capitalises (a dateline place is written so): each counts
+            // for the first expansion of its name, as written otherwise.
+            let names: Vec<usize> = spellings
+                .expansions
+                .iter()
+                .map(|expansion| {
+                    spellings
+                        .expansions
+                        .iter()
+                        .position(|other| same_name(expansion, other) && !in_capitals(other))
+                        .or_else(|| {
+                            spellings
+                                .expansions
+                                .iter()
+                                .position(|other| same_name(expansion, other))
+                        })
+                        .unwrap_or(0)
+                })
+                .collect();
             let mut counts = vec![0usize; spellings.expansions.len()];
             for (index, _, _) in &spellings.claims {
-                if let Some(count) = counts.get_mut(*index as usize) {
+                if let Some(count) = names
+                    .get(*index as usize)
+                    .and_then(|name| counts.get_mut(*name))
+                {
                     *count += 1;
                 }
             }
+            if counts.iter().filter(|count| **count > 0).count() < 2 {
+                continue;
+            }
+            let abbr = abbr.as_str();
             let canonical = gazetteer
                 .lookup(abbr)
                 .and_then(|index| gazetteer.entity(index))
@@ -254,24 +300,23 @@ impl AcronymTally {
                     (spellings.expansions[best].as_str(), reason)
                 }
             };
-            let preferred_index = spellings
-                .expansions
-                .iter()
-                .position(|expansion| expansion == preferred)
-                .map(|at| at as u32);
+            let expansion_of = |index: u32| {
+                spellings
+                    .expansions
+                    .get(index as usize)
+                    .map_or("", String::as_str)
+            };
             let example = spellings
                 .claims
                 .iter()
-                .find(|(index, _, _)| Some(*index) == preferred_index);
+                .find(|(index, _, _)| same_name(expansion_of(*index), preferred));
             for (index, file, range) in &spellings.claims {
-                if Some(*index) == preferred_index {
+                let expansion = expansion_of(*index);
+                if same_name(expansion, preferred) {
                     continue;
                 }
                 let range = range.get();
-                let expansion = spellings
-                    .expansions
-                    .get(*index as usize)
-                    .map_or("", String::as_str);
+                let replacement = written_as(expansion, preferred);
                 let mut diagnostic = Diagnostic::new(
                     Rule::EntitySpelling,
                     range,
@@ -280,8 +325,8 @@ impl AcronymTally {
                     ),
                 )
                 .with_fix(Fix::safe(
-                    format!("Write `{preferred}`"),
-                    vec![Edit::replace(range, preferred.to_string())],
+                    format!("Write `{replacement}`"),
+                    vec![Edit::replace(range, replacement)],
                 ));
                 if let Some((_, example_file, example_range)) = example {
                     diagnostic = diagnostic.with_related(Related {
@@ -349,5 +394,51 @@ mod tests {
             streamed.append(one);
         }
         assert_eq!(streamed.check(&gazetteer, &name), at_once);
+    }
+
+    /// Capitals are a typeface, not a spelling: an expansion in capitals
+    /// (a dateline place) writes the gazetteer's name, and a wrong one in
+    /// capitals is fixed in capitals (found by the `fix` fuzz target:
+    /// `entity-spelling` and `dateline-place-case` undid each other's fix).
+    #[test]
+    fn an_expansion_in_capitals_is_the_name_it_capitalises() {
+        let gazetteer = Gazetteer::built_in();
+        let name = |file: FileId| format!("{}.bulletin", file.0);
+        let flagged = |claims: &[AcronymClaim]| -> Vec<(usize, String)> {
+            check_acronym_spellings(claims, &gazetteer, &name)
+                .into_iter()
+                .map(|(_, diagnostic)| {
+                    let fix = diagnostic
+                        .fix
+                        .as_ref()
+                        .map(|fix| fix.edits[0].replacement.clone());
+                    (diagnostic.range.start, fix.unwrap_or_default())
+                })
+                .collect()
+        };
+        let same = [
+            claim(0, "SCO", "SHANGHAI COOPERATION ORGANISATION", 10),
+            claim(1, "SCO", "Shanghai Cooperation Organisation", 20),
+        ];
+        assert_eq!(flagged(&same), vec![]);
+        let misspelt = [
+            claim(0, "SCO", "SHANGHAI COOPERATION ORGANISATI", 10),
+            claim(1, "SCO", "Shanghai Cooperation Organisation", 20),
+        ];
+        assert_eq!(
+            flagged(&misspelt),
+            vec![(10, "SHANGHAI COOPERATION ORGANISATION".to_string())]
+        );
+        // Without the gazetteer, the name in capitals counts for the name
+        // it capitalises: two uses against one.
+        let counted = [
+            claim(0, "NBK", "NATIONAL BANK OF KAZAKHSTAN", 10),
+            claim(1, "NBK", "National Bank of Kazakhstan", 20),
+            claim(2, "NBK", "National Bank of Kazakstan", 30),
+        ];
+        assert_eq!(
+            flagged(&counted),
+            vec![(30, "National Bank of Kazakhstan".to_string())]
+        );
     }
 }
