@@ -403,6 +403,63 @@ fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
 }
 
 #[test]
+fn issue_date_conflict_flags_the_pages_that_disagree_with_most_mentions() {
+    let date_conflicts = |texts: &[String]| -> Vec<Vec<usize>> {
+        let config = Config::default();
+        let files: Vec<SourceFile<'_>> = texts
+            .iter()
+            .enumerate()
+            .map(|(at, text)| SourceFile {
+                name: format!("page{at}.bulletin"),
+                path: None,
+                text,
+                config: &config,
+            })
+            .collect();
+        check_files(&files)
+            .iter()
+            .zip(texts)
+            .map(|(checked, text)| lines_of(text, &checked.diagnostics, Rule::IssueDateConflict))
+            .collect()
+    };
+    // Three pages give March 25, one March 18: only that one is flagged.
+    let mostly_agreeing = [
+        page(&[
+            ("MARCH 22 2016", 303, "March 25 2016"),
+            ("MARCH 23 2016", 303, "March 25 2016"),
+        ]),
+        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
+        page(&[("MARCH 21 2016", 303, "March 25 2016")]),
+    ];
+    assert_eq!(
+        date_conflicts(&mostly_agreeing),
+        vec![vec![], vec![5], vec![]]
+    );
+    // One each: no date is the issue's, so both are.
+    let tied = [
+        page(&[("MARCH 22 2016", 303, "March 25 2016")]),
+        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
+    ];
+    assert_eq!(date_conflicts(&tied), vec![vec![5], vec![5]]);
+    // Two, two and one: the tie leaves every mention flagged.
+    let three_dates = [
+        page(&[
+            ("MARCH 22 2016", 303, "March 25 2016"),
+            ("MARCH 16 2016", 303, "March 18 2016"),
+        ]),
+        page(&[
+            ("MARCH 23 2016", 303, "March 25 2016"),
+            ("MARCH 17 2016", 303, "March 18 2016"),
+        ]),
+        page(&[("MARCH 9 2016", 303, "March 11 2016")]),
+    ];
+    assert_eq!(
+        date_conflicts(&three_dates),
+        vec![vec![5, 11], vec![5, 11], vec![5]]
+    );
+}
+
+#[test]
 fn era_practice_stays_silent() {
     // Year-less datelines of 2019, day ranges, zero-padded issue numbers and
     // the `>`, `>>` and `— ` prefixes of the issue note are house practice.

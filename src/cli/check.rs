@@ -447,9 +447,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                     positions,
                     len,
                 } => {
-                    archive_config.get_or_insert(&input.config);
+                    let config = *archive_config.get_or_insert(&input.config);
                     order.push(Slot::Checked(index));
-                    archive.add(summary);
+                    archive.add(summary, config);
                     checked.push(Some(Checked {
                         own,
                         positions,

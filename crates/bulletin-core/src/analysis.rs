@@ -218,12 +218,13 @@ pub struct ArchiveSummary {
 }
 
 impl ArchiveSummary {
-    /// Adds the summary of the next file.
-    pub fn add(&mut self, summary: FileSummary) {
+    /// Adds the summary of the next file; `config` is the one the
+    /// cross-file rules will run with ([`ArchiveSummary::diagnostics`]).
+    pub fn add(&mut self, summary: FileSummary, config: &Config) {
         if !summary.mentions.is_empty() {
             self.mentions.push(summary.mentions);
         }
-        self.acronyms.append(summary.acronyms);
+        self.acronyms.append(summary.acronyms, &config.gazetteer);
     }
 
     /// The cross-file rules over the files added, whose `FileId`s are
@@ -256,7 +257,7 @@ pub fn cross_file_diagnostics(
 ) -> Vec<Vec<Diagnostic>> {
     let mut archive = ArchiveSummary::default();
     for summary in summaries {
-        archive.add(summary);
+        archive.add(summary, config);
     }
     archive.diagnostics(count, config, display_name)
 }

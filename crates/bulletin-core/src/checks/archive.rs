@@ -70,12 +70,35 @@ pub fn check_archive<'a>(
     let place =
         |mention: &IssueMention| format!("{} (issue reference)", display_name(mention.file));
     for (number, group) in &by_number {
+        let Some(first) = group.first() else { continue };
+        if group.iter().all(|mention| mention.date == first.date) {
+            continue;
+        }
+        // When most mentions give one date, that date is the issue's and
+        // only the others are flagged (where the fix belongs); when no
+        // date has the most, every mention is.
+        let mut counts: BTreeMap<Date, usize> = BTreeMap::new();
         for mention in group {
-            let Some(other) = group.iter().find(|other| other.date != mention.date) else {
+            *counts.entry(mention.date).or_default() += 1;
+        }
+        let count_of = |date: Date| counts.get(&date).copied().unwrap_or(0);
+        let usual = usual_mention(group).filter(|usual| {
+            let most = count_of(usual.date);
+            counts.values().filter(|count| **count == most).count() == 1
+        });
+        for mention in group {
+            if usual.is_some_and(|usual| usual.date == mention.date) {
                 continue;
+            }
+            let other = match usual {
+                Some(usual) => usual,
+                None => match group.iter().find(|other| other.date != mention.date) {
+                    Some(other) => other,
+                    None => continue,
+                },
             };
-            let same = group.iter().filter(|m| m.date == mention.date).count();
-            let other_count = group.iter().filter(|m| m.date == other.date).count();
+            let same = count_of(mention.date);
+            let other_count = count_of(other.date);
             let verdict = if same > other_count {
                 format!(
                     "; {same} of {} mentions give this date, so the other is likely wrong",

@@ -171,9 +171,14 @@ pub struct AcronymTally {
 struct Spellings {
     /// Each expansion, in the order first claimed.
     expansions: Vec<String>,
-    /// Each claim, in order: the index of its expansion, and where it is
-    /// (16 bytes: a check keeps every claim of an archive).
+    /// How many claims use each expansion.
+    uses: Vec<u32>,
+    /// The claims a finding may need, in order: the index of its expansion,
+    /// and where it is (16 bytes each). A claim of the gazetteer's name
+    /// after the first is only counted (see [`AcronymTally::append`]).
     claims: Vec<(u32, FileId, CompactRange)>,
+    /// Whether `claims` holds a claim of the gazetteer's name.
+    holds_right: bool,
 }
 
 impl Spellings {
@@ -182,11 +187,21 @@ impl Spellings {
             Some(at) => at,
             None => {
                 self.expansions.push(expansion.to_string());
+                self.uses.push(0);
                 self.expansions.len() - 1
             }
         };
         u32::try_from(at).unwrap_or(u32::MAX)
     }
+}
+
+/// The gazetteer's (or `entities.toml`'s) name for `abbr`, when it knows one.
+fn right_expansion<'g>(gazetteer: &'g Gazetteer, abbr: &str) -> Option<&'g str> {
+    gazetteer
+        .lookup(abbr)
+        .and_then(|index| gazetteer.entity(index))
+        .map(|entity| entity.name.as_str())
+        .filter(|name| *name != abbr)
 }
 
 impl AcronymTally {
@@ -212,23 +227,46 @@ impl AcronymTally {
             None => self.by_abbr.entry(abbr.to_string()).or_default(),
         };
         let index = spellings.expansion_index(expansion);
+        if let Some(uses) = spellings.uses.get_mut(index as usize) {
+            *uses += 1;
+        }
         spellings.claims.push((index, file, range.into()));
     }
 
-    /// Adds the claims of `other`, after those added before.
-    pub fn append(&mut self, other: AcronymTally) {
+    /// Adds the claims of `other`, after those added before. A claim that
+    /// writes `gazetteer`'s name for its acronym is never flagged, and only
+    /// the first is named by the others' findings, so the rest are only
+    /// counted: an archive's tally grows with its wrong expansions and the
+    /// acronyms the gazetteer does not know, not with every definition.
+    pub fn append(&mut self, other: AcronymTally, gazetteer: &Gazetteer) {
         for (abbr, theirs) in other.by_abbr {
+            let right = right_expansion(gazetteer, &abbr);
             let ours = self.by_abbr.entry(abbr).or_default();
-            let renumbered: Vec<u32> = theirs
+            let renumbered: Vec<(u32, bool)> = theirs
                 .expansions
                 .iter()
-                .map(|expansion| ours.expansion_index(expansion))
+                .map(|expansion| {
+                    let is_right = right.is_some_and(|right| same_name(expansion, right));
+                    (ours.expansion_index(expansion), is_right)
+                })
                 .collect();
-            ours.claims
-                .extend(theirs.claims.into_iter().map(|(index, file, range)| {
-                    let index = renumbered.get(index as usize).copied().unwrap_or(index);
-                    (index, file, range)
-                }));
+            for ((index, _), uses) in renumbered.iter().zip(&theirs.uses) {
+                if let Some(ours) = ours.uses.get_mut(*index as usize) {
+                    *ours += uses;
+                }
+            }
+            for (index, file, range) in theirs.claims {
+                let Some(&(index, is_right)) = renumbered.get(index as usize) else {
+                    continue;
+                };
+                if is_right {
+                    if ours.holds_right {
+                        continue;
+                    }
+                    ours.holds_right = true;
+                }
+                ours.claims.push((index, file, range));
+            }
         }
     }
 
@@ -266,24 +304,16 @@ impl AcronymTally {
                 })
                 .collect();
             let mut counts = vec![0usize; spellings.expansions.len()];
-            for (index, _, _) in &spellings.claims {
-                if let Some(count) = names
-                    .get(*index as usize)
-                    .and_then(|name| counts.get_mut(*name))
-                {
-                    *count += 1;
+            for (uses, name) in spellings.uses.iter().zip(&names) {
+                if let Some(count) = counts.get_mut(*name) {
+                    *count += *uses as usize;
                 }
             }
             if counts.iter().filter(|count| **count > 0).count() < 2 {
                 continue;
             }
             let abbr = abbr.as_str();
-            let canonical = gazetteer
-                .lookup(abbr)
-                .and_then(|index| gazetteer.entity(index))
-                .map(|entity| entity.name.as_str())
-                .filter(|name| *name != abbr);
-            let (preferred, reason) = match canonical {
+            let (preferred, reason) = match right_expansion(gazetteer, abbr) {
                 Some(name) => (name, "the gazetteer's name".to_string()),
                 None => {
                     // The most used expansion wins; on a tie, the first seen.
@@ -371,6 +401,8 @@ mod tests {
             claim(2, "STC", "State Taxation Committee", 5),
             claim(2, "STC", "State Tax Committee", 70),
             claim(2, "ABC", "Only One Spelling", 100),
+            claim(2, "SCO", "Shanghai Cooperation Organisation", 140),
+            claim(2, "SCO", "SHANGHAI COOPERATION ORGANISATION", 200),
         ];
         let name = |file: FileId| format!("{}.bulletin", file.0);
         let at_once = check_acronym_spellings(&claims, &gazetteer, &name);
@@ -391,9 +423,13 @@ mod tests {
                     claim.expansion_range,
                 );
             }
-            streamed.append(one);
+            streamed.append(one, &gazetteer);
         }
         assert_eq!(streamed.check(&gazetteer, &name), at_once);
+        // Of the gazetteer's name, only the first claim is kept: the one
+        // the other findings name. Every claim of another name is.
+        let kept = |abbr: &str| streamed.by_abbr.get(abbr).map_or(0, |s| s.claims.len());
+        assert_eq!((kept("SCO"), kept("STC"), kept("ABC")), (2, 4, 1));
     }
 
     /// Capitals are a typeface, not a spelling: an expansion in capitals
