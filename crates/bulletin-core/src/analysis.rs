@@ -209,11 +209,11 @@ impl FileSummary {
 }
 
 /// What the cross-file rules need of a whole archive, gathered file by file
-/// in the files' order: each file's issue mentions as they came (no copy
-/// into one list) and one tally of acronym claims, each spelling once.
+/// in the files' order: the issue mentions in one list (the only copy) and
+/// one tally of acronym claims, each spelling once.
 #[derive(Debug, Default)]
 pub struct ArchiveSummary {
-    mentions: Vec<Vec<IssueMention>>,
+    mentions: Vec<IssueMention>,
     acronyms: AcronymTally,
 }
 
@@ -221,9 +221,7 @@ impl ArchiveSummary {
     /// Adds the summary of the next file; `config` is the one the
     /// cross-file rules will run with ([`ArchiveSummary::diagnostics`]).
     pub fn add(&mut self, summary: FileSummary, config: &Config) {
-        if !summary.mentions.is_empty() {
-            self.mentions.push(summary.mentions);
-        }
+        self.mentions.extend(summary.mentions);
         self.acronyms.append(summary.acronyms, &config.gazetteer);
     }
 
@@ -236,8 +234,8 @@ impl ArchiveSummary {
         display_name: &dyn Fn(FileId) -> String,
     ) -> Vec<Vec<Diagnostic>> {
         let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-        let mentions = self.mentions.iter().flatten();
-        for (file, diagnostic) in cross_file_tallied(mentions, &self.acronyms, config, display_name)
+        for (file, diagnostic) in
+            cross_file_tallied(self.mentions, &self.acronyms, config, display_name)
         {
             if let Some(slot) = cross.get_mut(file.0 as usize) {
                 slot.push(diagnostic);
@@ -310,13 +308,18 @@ pub fn cross_file(
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
-    cross_file_tallied(mentions, &AcronymTally::of(claims), config, display_name)
+    cross_file_tallied(
+        mentions.to_vec(),
+        &AcronymTally::of(claims),
+        config,
+        display_name,
+    )
 }
 
 /// The archive-wide rules, the acronym claims tallied: the one place both
 /// `cross_file` and a streamed check (`cross_file_diagnostics`) run them.
-fn cross_file_tallied<'a>(
-    mentions: impl IntoIterator<Item = &'a IssueMention>,
+fn cross_file_tallied(
+    mentions: Vec<IssueMention>,
     acronyms: &AcronymTally,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,

@@ -13,17 +13,18 @@ use crate::rules::Rule;
 use crate::text_range::{CompactRange, TextRange};
 
 /// One article's claim: "issue `number` was published on `date`". A check
-/// keeps one per article of the archive: 28 bytes.
+/// keeps one per article of the archive: 20 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssueMention {
     pub file: FileId,
     pub number: u32,
     pub date: Date,
-    /// The whole issue reference.
-    pub range: CompactRange,
     /// Where the date is written, for underlining.
     pub date_range: CompactRange,
 }
+
+// What a check keeps per article is small by type.
+const _: () = assert!(std::mem::size_of::<IssueMention>() == 20);
 
 /// The readable issue claims of a document, in source order.
 pub fn issue_mentions(document: &Document, file: FileId) -> Vec<IssueMention> {
@@ -41,7 +42,6 @@ pub fn issue_mentions(document: &Document, file: FileId) -> Vec<IssueMention> {
                 file,
                 number: issue.number_value?,
                 date: issue.date?,
-                range: issue.range.into(),
                 date_range: date_range.into(),
             })
         })
@@ -55,21 +55,27 @@ pub struct ArchiveDiagnostic {
     pub diagnostic: Diagnostic,
 }
 
-/// Runs the cross-file rules. `display_name` names a file in messages (its
-/// path as the user gave it, or its workspace-relative path in the editor).
-pub fn check_archive<'a>(
-    mentions: impl IntoIterator<Item = &'a IssueMention>,
+/// Runs the cross-file rules over `mentions`, in (file, position) order.
+/// `display_name` names a file in messages (its path as the user gave it,
+/// or its workspace-relative path in the editor). The list is sorted by
+/// issue in place: grouping it costs no memory, at 229,000 mentions.
+pub fn check_archive(
+    mut mentions: Vec<IssueMention>,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<ArchiveDiagnostic> {
-    let mut by_number: BTreeMap<u32, Vec<&IssueMention>> = BTreeMap::new();
-    for mention in mentions {
-        by_number.entry(mention.number).or_default().push(mention);
-    }
+    // Within an issue, the mentions stay in (file, position) order.
+    mentions.sort_unstable_by_key(|mention| {
+        (mention.number, mention.file, mention.date_range.get().start)
+    });
+    let by_number: Vec<(u32, &[IssueMention])> = mentions
+        .chunk_by(|a, b| a.number == b.number)
+        .filter_map(|group| Some((group.first()?.number, group)))
+        .collect();
     let mut out = Vec::new();
     let place =
         |mention: &IssueMention| format!("{} (issue reference)", display_name(mention.file));
-    for (number, group) in &by_number {
+    for &(number, group) in &by_number {
         let Some(first) = group.first() else { continue };
         if group.iter().all(|mention| mention.date == first.date) {
             continue;
@@ -141,18 +147,18 @@ pub fn check_archive<'a>(
     // against the date most mentions give the issue before it. A mention
     // whose date fits stays quiet even when another mention of the same
     // issue disagrees (that disagreement is `issue-date-conflict`'s).
-    let usual: Vec<(u32, &IssueMention)> = by_number
+    let usual: Vec<(u32, &IssueMention, &[IssueMention])> = by_number
         .iter()
-        .filter_map(|(number, group)| Some((*number, usual_mention(group)?)))
+        .filter_map(|(number, group)| Some((*number, usual_mention(group)?, *group)))
         .collect();
     let cadence = i64::from(config.cadence_days.max(1));
-    for (at, (number, _)) in usual.iter().enumerate() {
-        let Some((previous_number, previous)) = at.checked_sub(1).and_then(|i| usual.get(i)) else {
+    for (at, (number, _, group)) in usual.iter().enumerate() {
+        let Some((previous_number, previous, _)) = at.checked_sub(1).and_then(|i| usual.get(i))
+        else {
             continue;
         };
         let next = usual.get(at + 1);
-        let group = &by_number[number];
-        for mention in group {
+        for mention in group.iter() {
             let Some(problem) = out_of_run(
                 *previous_number,
                 previous.date,
@@ -175,7 +181,7 @@ pub fn check_archive<'a>(
                     super::plural_days(cadence)
                 ));
             }
-            if let Some((next_number, next)) = next {
+            if let Some((next_number, next, _)) = next {
                 if out_of_run(*number, mention.date, *next_number, next.date, cadence).is_some() {
                     message.push_str(&format!(
                         ", and it does not fit issue {next_number} ({}) either",
@@ -220,8 +226,8 @@ pub fn check_archive<'a>(
 
 /// The mention whose date most mentions of an issue give (the earliest such
 /// date on a tie).
-fn usual_mention<'a>(group: &[&'a IssueMention]) -> Option<&'a IssueMention> {
-    let mut counts: BTreeMap<Date, (usize, &'a IssueMention)> = BTreeMap::new();
+fn usual_mention(group: &[IssueMention]) -> Option<&IssueMention> {
+    let mut counts: BTreeMap<Date, (usize, &IssueMention)> = BTreeMap::new();
     for mention in group {
         counts.entry(mention.date).or_insert((0, mention)).0 += 1;
     }

@@ -309,7 +309,6 @@ impl ArticleAnalysis {
             diagnostic.shift(delta);
         }
         for mention in &mut self.mentions {
-            mention.range = mention.range.shifted(delta);
             mention.date_range = mention.date_range.shifted(delta);
         }
         for claim in &mut self.claims {
@@ -975,7 +974,6 @@ impl Document {
             |entry| &entry.mentions,
             |mention, delta| IssueMention {
                 file,
-                range: mention.range.shifted(delta),
                 date_range: mention.date_range.shifted(delta),
                 ..mention.clone()
             },

@@ -616,14 +616,13 @@ mod tests {
             file: FileId(0),
             number,
             date: jiff::civil::date(2019, 1, day),
-            range: TextRange::new(at, at + 40).into(),
             date_range: TextRange::new(at + 20, at + 30).into(),
         }
     }
 
     fn run(mentions: &[IssueMention], config: &Config) -> Vec<(FileId, Diagnostic)> {
         let name = |_: FileId| "a.bulletin".to_string();
-        archive::check_archive(mentions, config, &name)
+        archive::check_archive(mentions.to_vec(), config, &name)
             .into_iter()
             .map(|found| (found.file, found.diagnostic))
             .collect()
