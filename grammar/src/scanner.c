@@ -29,6 +29,10 @@
  *     unclosed bracket) only holds for lines shorter than READ_AHEAD, so a
  *     longer line is buffered up to there and read to its end (`line_full`)
  *     only when a rule asks. Its text is then read once more, as tokens.
+ *     A line after blank lines, and the line a headline is judged by, are
+ *     first read only as far as a dateline's window (152): a line whose
+ *     opening allows no trailer and that is a dateline there is neither a
+ *     trailer nor a headline, so it is not read further to be classified.
  *     The trees are those of reading every line whole.
  *   - Lines end at "\n", "\r\n" (one line end) or a lone "\r", as LSP
  *     counts them: `at_eol` stops at either character and `advance_eol`
@@ -902,6 +906,32 @@ static bool trailer_like(Scanner *s, const Line *l) {
          byline_tokens(l, &s->tmp);
 }
 
+/* Whether the opening of a line allows a trailer. When it does not, none of
+ * the four trailer rules above holds, however long the line: so a line read
+ * in part need not be read further to be told it is no trailer. */
+static bool could_be_trailer(const Line *l) {
+  uint32_t i = add_markers(l, 0, NULL, true);
+  if (i + 20 > l->n) return true; /* too little read to tell */
+  int32_t c = l->c[i];
+  if (c == '(' || c == 0xA9) return true; /* issue reference, copyright */
+  if (match_ci(l, i, "this") >= 0 || match_ci(l, i, "copyright") >= 0) {
+    return true;
+  }
+  uint32_t j = add_markers(l, 0, NULL, false);
+  return j < l->n && l->c[j] == 'B'; /* a byline */
+}
+
+/* Read a line (the lexer at its first non-blank character) as far as a
+ * dateline's window, and on to READ_AHEAD when it could be a trailer: what
+ * every rule but the headline's shape needs (see `headline_check`). A
+ * dateline paragraph's line is so read to 152 characters, not 301. */
+static void read_line_for_trailers(TSLexer *lexer, Line *line) {
+  read_line_ahead(lexer, line, DATELINE_WINDOW + 2);
+  if (line->partial && could_be_trailer(line)) {
+    read_on(lexer, line, READ_AHEAD);
+  }
+}
+
 /* ------------------------------------------------------------------ */
 /* Header, headline, standfirst                                        */
 /* ------------------------------------------------------------------ */
@@ -1095,7 +1125,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
   advance_eol(lexer, false);
   bool eof = false;
   if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
-  read_line(lexer, &s->next);
+  read_line_for_trailers(lexer, &s->next);
   if (weak_shape && !trailer_like(s, &s->next)) return true;
   if (!strong_shape) return false;
   /* an optional standfirst and / or byline may stand before the dateline */
@@ -1108,7 +1138,7 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
     if (lexer->eof(lexer)) return false;
     advance_eol(lexer, false);
     if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
-    read_line(lexer, &s->next);
+    read_line_for_trailers(lexer, &s->next);
   }
   return dateline_tokens(lexer, &s->next, &s->tmp);
 }
@@ -1295,17 +1325,27 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
   /* a non-blank line: zero-width classification token */
   lexer->mark_end(lexer);
   Line *l = &s->line;
-  read_line(lexer, l);
   s->read_past_line = false;
   EntryList *list = &s->tmp;
   /* whether the line is a headline, once asked (asking reads on) */
   int headline = -1;
   if (after_blanks) {
-    headline = headline_check(s, lexer);
-    if (headline) {
-      headline_tokens(l, list);
-      return start_line(s, lexer, HEADLINE_START, list);
+    /* A dateline is never a headline (`headline_check`): a line that is
+     * one in its window is no headline without reading it further, nor
+     * the lines after it. */
+    read_line_for_trailers(lexer, l);
+    if (l->partial && dateline_tokens(lexer, l, list)) {
+      headline = 0;
+    } else {
+      read_on(lexer, l, READ_AHEAD); /* as far as the headline's shape */
+      headline = headline_check(s, lexer);
+      if (headline) {
+        headline_tokens(l, list);
+        return start_line(s, lexer, HEADLINE_START, list);
+      }
     }
+  } else {
+    read_line(lexer, l);
   }
 
   if (valid[HEADER_START]) {
