@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use bulletin_core::analysis::{analyze, check_files, SourceFile};
+use bulletin_core::analysis::{analyze, check_files, CheckedFile, SourceFile};
 use bulletin_core::config::Config;
 use bulletin_core::diagnostic::{Applicability, Diagnostic};
 use bulletin_core::fix::apply_fixes;
@@ -350,16 +350,8 @@ fn page(stories: &[(&str, u32, &str)]) -> String {
         .join("\n")
 }
 
-#[test]
-fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
-    let texts = [
-        page(&[
-            ("MARCH 2 2016", 300, "March 4 2016"),
-            ("MARCH 23 2016", 303, "March 25 2016"),
-        ]),
-        page(&[("MARCH 22 2016", 303, "March 25 2016")]),
-        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
-    ];
+/// `texts` checked together as `page0.bulletin`, `page1.bulletin`, ….
+fn check_pages(texts: &[String]) -> Vec<CheckedFile> {
     let config = Config::default();
     let files: Vec<SourceFile<'_>> = texts
         .iter()
@@ -371,7 +363,20 @@ fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
             config: &config,
         })
         .collect();
-    let checked = check_files(&files);
+    check_files(&files)
+}
+
+#[test]
+fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
+    let texts = [
+        page(&[
+            ("MARCH 2 2016", 300, "March 4 2016"),
+            ("MARCH 23 2016", 303, "March 25 2016"),
+        ]),
+        page(&[("MARCH 22 2016", 303, "March 25 2016")]),
+        page(&[("MARCH 16 2016", 303, "March 18 2016")]),
+    ];
+    let checked = check_pages(&texts);
     let sequence: Vec<Vec<usize>> = checked
         .iter()
         .zip(&texts)
@@ -405,18 +410,7 @@ fn issue_sequence_reports_only_the_mention_whose_own_date_breaks_the_run() {
 #[test]
 fn issue_date_conflict_flags_the_pages_that_disagree_with_most_mentions() {
     let date_conflicts = |texts: &[String]| -> Vec<Vec<usize>> {
-        let config = Config::default();
-        let files: Vec<SourceFile<'_>> = texts
-            .iter()
-            .enumerate()
-            .map(|(at, text)| SourceFile {
-                name: format!("page{at}.bulletin"),
-                path: None,
-                text,
-                config: &config,
-            })
-            .collect();
-        check_files(&files)
+        check_pages(texts)
             .iter()
             .zip(texts)
             .map(|(checked, text)| lines_of(text, &checked.diagnostics, Rule::IssueDateConflict))
