@@ -88,10 +88,12 @@ pub fn check_archive(
             *counts.entry(mention.date).or_default() += 1;
         }
         let count_of = |date: Date| counts.get(&date).copied().unwrap_or(0);
-        let usual = usual_mention(group).filter(|usual| {
-            let most = count_of(usual.date);
-            counts.values().filter(|count| **count == most).count() == 1
-        });
+        let most = counts.values().copied().max().unwrap_or(0);
+        let mut most_given = counts.iter().filter(|(_, count)| **count == most);
+        let usual = match (most_given.next(), most_given.next()) {
+            (Some((date, _)), None) => group.iter().find(|mention| mention.date == *date),
+            _ => None,
+        };
         for mention in group {
             if usual.is_some_and(|usual| usual.date == mention.date) {
                 continue;

@@ -150,7 +150,7 @@ fn same_name(a: &str, b: &str) -> bool {
 
 /// `name` as a fix writes it over `written`: in capitals where `written`
 /// is (so that the fix does not undo `dateline-place-case`'s).
-pub(crate) fn written_as(written: &str, name: &str) -> String {
+fn written_as(written: &str, name: &str) -> String {
     if in_capitals(written) {
         name.to_uppercase()
     } else {
