@@ -21,7 +21,7 @@ impl Baseline {
     /// Whether the baseline forgives `diagnostic` (each entry forgives one finding).
     pub(super) fn forgive(&mut self, file: &ReportFile<'_>, diagnostic: &Diagnostic) -> bool {
         self.0.forgive(
-            Path::new(&file.name),
+            Path::new(file.name.as_ref()),
             file.text.as_deref().unwrap_or(""),
             diagnostic,
         )
@@ -48,9 +48,9 @@ pub(super) fn write(path: &Path, files: &[ReportFile<'_>]) -> anyhow::Result<usi
         path,
         files.iter().map(|file| {
             (
-                Path::new(file.name.as_str()),
+                Path::new(file.name.as_ref()),
                 file.text.as_deref().unwrap_or(""),
-                file.diagnostics.as_slice(),
+                file.diagnostics(),
             )
         }),
     );

@@ -16,27 +16,64 @@ use super::{
 };
 use bulletin_core::analysis::{self, ArchiveSummary, FileSummary, SourceFile};
 use bulletin_core::config::{absolute, Config};
-use bulletin_core::diagnostic::{Diagnostic, FileId, Severity};
+use bulletin_core::diagnostic::{Diagnostic, FileId, PackedDiagnostics, Severity};
 use bulletin_core::fix;
 use bulletin_core::line_index::LineIndex;
 use bulletin_core::outline;
 use bulletin_core::syntax;
 
+/// One file to check. A check holds one per file of the archive until its
+/// report is written, so it is small (56 bytes): its name is its path.
 struct Input {
-    /// As shown in output: the path as given or found.
-    name: String,
-    /// On disk; `None` for standard input.
-    path: Option<PathBuf>,
-    /// Absolute, for matching `[per-file-ignores]`: the file's path, or
-    /// `--stdin-filename` for standard input.
-    config_path: Option<PathBuf>,
+    source: Source,
     /// The text when it is held (standard input; every file with `--fix`),
     /// or why it cannot be read; `None` for a file read when it is judged
     /// and let go once judged.
-    text: Option<Result<String, String>>,
+    text: Option<Box<Result<String, String>>>,
     config: Arc<Config>,
     /// `false` for a file of the archive the others are judged against.
     shown: bool,
+}
+
+enum Source {
+    /// A file on disk, as found (without `./`).
+    File(Box<Path>),
+    /// Standard input, and `--stdin-filename` when given.
+    Stdin(Option<PathBuf>),
+}
+
+impl Input {
+    /// On disk; `None` for standard input.
+    fn path(&self) -> Option<&Path> {
+        match &self.source {
+            Source::File(path) => Some(path),
+            Source::Stdin(_) => None,
+        }
+    }
+
+    /// As output shows it: the path as given or found, `--stdin-filename`,
+    /// or `-`.
+    fn name(&self) -> Cow<'_, str> {
+        match &self.source {
+            Source::File(path) => display_name(path),
+            Source::Stdin(Some(name)) => name.to_string_lossy(),
+            Source::Stdin(None) => Cow::Borrowed("-"),
+        }
+    }
+
+    /// Absolute, for matching `[per-file-ignores]`: the file's path, or
+    /// `--stdin-filename` for standard input.
+    fn config_path(&self) -> Option<PathBuf> {
+        match &self.source {
+            Source::File(path) => Some(absolute(path)),
+            Source::Stdin(name) => name.as_deref().map(absolute),
+        }
+    }
+
+    /// The text when it is held, or why it cannot be read.
+    fn held(&self) -> Option<&Result<String, String>> {
+        self.text.as_deref()
+    }
 }
 
 /// One file judged on its own, its text and model let go.
@@ -44,7 +81,7 @@ enum Judged {
     /// Read and judged: its own findings (default severities), what the
     /// cross-file rules need, and where its findings are on its lines.
     Text {
-        own: Vec<Diagnostic>,
+        own: PackedDiagnostics,
         summary: FileSummary,
         positions: Positions,
         len: usize,
@@ -71,10 +108,10 @@ fn read_input(path: &Path) -> Result<String, String> {
 /// places of the offsets those point at: the text and model are let go.
 fn judge(input: &Input, file: FileId) -> Judged {
     let read;
-    let text = match &input.text {
+    let text = match input.held() {
         Some(Ok(text)) => text.as_str(),
         Some(Err(problem)) => return Judged::Unreadable(problem.clone()),
-        None => match input.path.as_deref().map(read_input) {
+        None => match input.path().map(read_input) {
             Some(Ok(text)) => {
                 read = text;
                 read.as_str()
@@ -89,7 +126,7 @@ fn judge(input: &Input, file: FileId) -> Judged {
     // Cross-file findings are few: their files are read again to place them.
     let positions = Positions::of(text, output::finding_offsets(&own));
     Judged::Text {
-        own,
+        own: PackedDiagnostics::pack(own),
         summary,
         positions,
         len: text.len(),
@@ -220,11 +257,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             .unwrap_or_else(|| PathBuf::from("-"));
         let config_path = absolute(&name);
         inputs.push(Input {
-            name: name.display().to_string(),
-            path: None,
+            source: Source::Stdin(args.stdin_filename.clone()),
             config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
-            config_path: args.stdin_filename.as_deref().map(absolute),
-            text: Some(Ok(text)),
+            text: Some(Box::new(Ok(text))),
             shown: true,
         });
     } else {
@@ -325,10 +360,8 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 .is_none_or(|submitted| submitted.contains(&identity(&path)));
             let config_path = absolute(&path);
             inputs.push(Input {
-                name: display_name(&path),
+                source: Source::File(path.into_boxed_path()),
                 config: configs.for_dir(config_path.parent().unwrap_or(&config_path))?,
-                config_path: Some(config_path),
-                path: Some(path),
                 text: None,
                 shown,
             });
@@ -336,7 +369,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         if fixing {
             // Fixes need every text at once: they are held.
             inputs.par_iter_mut().for_each(|input| {
-                input.text = input.path.as_deref().map(read_input);
+                input.text = input.path().map(|path| Box::new(read_input(path)));
                 progress.tick();
             });
         }
@@ -353,14 +386,19 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut would_change = false;
     if fixing {
         progress.phase("fixing", inputs.len());
-        let outcomes = fix::fix_files(&sources_of(&inputs), args.unsafe_fixes);
+        let config_paths: Vec<Option<PathBuf>> = inputs.iter().map(Input::config_path).collect();
+        let outcomes = fix::fix_files(&sources_of(&inputs, &config_paths), args.unsafe_fixes);
         for _ in &outcomes {
             progress.tick();
         }
         let mut stdout = std::io::stdout().lock();
-        let readable = inputs.iter_mut().filter_map(|input| match &mut input.text {
-            Some(Ok(text)) => Some((&input.name, &input.path, text)),
-            _ => None,
+        let readable = inputs.iter_mut().filter_map(|input| {
+            let name = input.name().into_owned();
+            let path = input.path().map(Path::to_path_buf);
+            match input.text.as_deref_mut() {
+                Some(Ok(text)) => Some((name, path, text)),
+                _ => None,
+            }
         });
         for ((name, path, text), outcome) in readable.zip(outcomes) {
             let changed = outcome.text != *text;
@@ -368,7 +406,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 if changed {
                     would_change = true;
                     fixed_total += outcome.fixes_applied;
-                    write_diff(&mut stdout, name, text, &outcome.text)?;
+                    write_diff(&mut stdout, &name, text, &outcome.text)?;
                 }
                 continue;
             }
@@ -380,7 +418,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 continue;
             }
             if let Some(path) = path {
-                if let Err(err) = write_atomically(path, &outcome.text) {
+                if let Err(err) = write_atomically(&path, &outcome.text) {
                     eprintln!("bulletin: cannot write fixes to {name}: {err:#}");
                     trouble = true;
                     continue;
@@ -460,12 +498,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                     checked.push(None);
                     if !input.shown {
                         // An unreadable page of the archive: said, but not a finding.
-                        eprintln!("bulletin: {}: {problem}", input.name);
+                        eprintln!("bulletin: {}: {problem}", input.name());
                         continue;
                     }
                     trouble = true;
                     order.push(Slot::Unreadable(unreadable.len()));
-                    unreadable.push((input.name.clone(), problem));
+                    unreadable.push((input.name().into_owned(), problem));
                 }
             }
         }
@@ -476,7 +514,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let name_of = |file: FileId| {
         inputs
             .get(file.0 as usize)
-            .map_or_else(String::new, |input| input.name.clone())
+            .map_or_else(String::new, |input| input.name().into_owned())
     };
     let default_config = Config::default();
     let cross = archive.diagnostics(
@@ -499,7 +537,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     if args.write_baseline.is_some() || baseline_of.iter().any(Option::is_some) {
         // A baseline matches findings by the text around them: read again.
         for file in &mut files {
-            if file.text.is_none() && !file.diagnostics.is_empty() {
+            if file.text.is_none() && !file.findings.is_empty() {
                 file.text = file.text_again().map(|text| Cow::Owned(text.into_owned()));
             }
         }
@@ -529,11 +567,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             }
         };
         if let Some((_, baseline)) = baselines.get_mut(at) {
-            let diagnostics = std::mem::take(&mut file.diagnostics);
-            file.diagnostics = diagnostics
+            let diagnostics = file
+                .diagnostics()
                 .into_iter()
                 .filter(|diagnostic| !baseline.forgive(file, diagnostic))
                 .collect();
+            file.findings = PackedDiagnostics::pack(diagnostics);
         }
     }
     if !args.quiet {
@@ -591,7 +630,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     let failing = files
         .iter()
-        .flat_map(|file| &file.diagnostics)
+        .flat_map(ReportFile::diagnostics)
         .any(|diagnostic| {
             diagnostic.severity == Severity::Error
                 || (args.warnings_as_errors && diagnostic.severity == Severity::Warning)
@@ -759,7 +798,7 @@ enum Slot {
 /// What the report keeps of a file judged: its own findings and the places
 /// of the offsets findings point at.
 struct Checked {
-    own: Vec<Diagnostic>,
+    own: PackedDiagnostics,
     positions: Positions,
     len: usize,
 }
@@ -799,10 +838,10 @@ fn report_files<'a>(
                 };
                 let cross = cross.get_mut(index).map(std::mem::take).unwrap_or_default();
                 let mut diagnostics = analysis::finish(
-                    result.own,
+                    result.own.unpack(),
                     cross,
                     &input.config,
-                    input.config_path.as_deref(),
+                    input.config_path().as_deref(),
                 );
                 for diagnostic in &mut diagnostics {
                     for related in &mut diagnostic.related {
@@ -817,15 +856,15 @@ fn report_files<'a>(
                     diagnostics.clear();
                 }
                 files.push(ReportFile {
-                    name: input.name.clone(),
-                    path: input.path.clone(),
-                    text: match &input.text {
+                    name: input.name(),
+                    path: input.path(),
+                    text: match input.held() {
                         Some(Ok(text)) => Some(Cow::Borrowed(text.as_str())),
                         _ => None,
                     },
                     len: result.len,
                     positions: result.positions,
-                    diagnostics,
+                    findings: PackedDiagnostics::pack(diagnostics),
                     shown: input.shown,
                 });
             }
@@ -834,16 +873,16 @@ fn report_files<'a>(
                     continue;
                 };
                 files.push(ReportFile {
-                    name: name.clone(),
+                    name: Cow::Borrowed(name),
                     path: None,
                     text: Some(Cow::Borrowed("")),
                     len: 0,
                     positions: Positions::default(),
-                    diagnostics: vec![Diagnostic::new(
+                    findings: PackedDiagnostics::pack(vec![Diagnostic::new(
                         Rule::IoError,
                         TextRange::empty(0),
                         problem.clone(),
-                    )],
+                    )]),
                     shown: true,
                 });
             }
@@ -860,7 +899,7 @@ fn place_the_rest(files: &mut [ReportFile<'_>]) {
     use rayon::prelude::*;
     let mut wanted: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for (at, file) in files.iter().enumerate() {
-        for diagnostic in &file.diagnostics {
+        for diagnostic in &file.diagnostics() {
             if let Some(offsets) = wanted.get_mut(at) {
                 offsets.extend(output::finding_offsets(std::slice::from_ref(diagnostic)));
             }
@@ -893,14 +932,16 @@ fn place_the_rest(files: &mut [ReportFile<'_>]) {
         });
 }
 
-/// The readable inputs as the analysis takes them.
-fn sources_of(inputs: &[Input]) -> Vec<SourceFile<'_>> {
+/// The readable inputs as the analysis takes them, with their configuration
+/// paths (`Input::config_path`, one per input).
+fn sources_of<'a>(inputs: &'a [Input], config_paths: &'a [Option<PathBuf>]) -> Vec<SourceFile<'a>> {
     inputs
         .iter()
-        .filter_map(|input| match &input.text {
+        .zip(config_paths)
+        .filter_map(|(input, config_path)| match input.held() {
             Some(Ok(text)) => Some(SourceFile {
-                name: input.name.clone(),
-                path: input.config_path.as_deref(),
+                name: input.name().into_owned(),
+                path: config_path.as_deref(),
                 text,
                 config: &input.config,
             }),
@@ -964,7 +1005,7 @@ impl ConfigCache {
 }
 
 /// How output names a file: as found, without a leading `./`.
-fn display_name(path: &Path) -> String {
+fn display_name(path: &Path) -> Cow<'_, str> {
     let mut path = path;
     while let Ok(rest) = path.strip_prefix(".") {
         if rest.as_os_str().is_empty() {
@@ -972,7 +1013,7 @@ fn display_name(path: &Path) -> String {
         }
         path = rest;
     }
-    path.display().to_string()
+    path.to_string_lossy()
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over

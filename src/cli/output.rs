@@ -12,16 +12,16 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use super::OutputFormat;
-use bulletin_core::diagnostic::{Diagnostic, Severity};
+use bulletin_core::diagnostic::{Diagnostic, PackedDiagnostics, Severity};
 use bulletin_core::line_index::{HumanPosition, LineIndex};
 use bulletin_core::outline::Outline;
 use bulletin_core::report::{DiagnosticRecord, Position};
 use bulletin_core::text_range::TextRange;
 
 pub(super) struct ReportFile<'a> {
-    pub(super) name: String,
+    pub(super) name: Cow<'a, str>,
     /// Where the text can be read again, for the human format's snippets.
-    pub(super) path: Option<std::path::PathBuf>,
+    pub(super) path: Option<&'a std::path::Path>,
     /// The text, when it is at hand (standard input, fixed texts, or read
     /// again for a baseline); otherwise it was let go once judged.
     pub(super) text: Option<Cow<'a, str>>,
@@ -30,13 +30,19 @@ pub(super) struct ReportFile<'a> {
     pub(super) len: usize,
     /// Every offset the findings point at, placed while the text was judged.
     pub(super) positions: Positions,
-    pub(super) diagnostics: Vec<Diagnostic>,
+    /// Its findings, complete and configured, packed until they are written.
+    pub(super) findings: PackedDiagnostics,
     /// `false` for a file of the archive a submission is judged against
     /// (`--archive`, `--changed-since`): there only for related locations.
     pub(super) shown: bool,
 }
 
 impl ReportFile<'_> {
+    /// Its findings, in the report's order.
+    pub(super) fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.findings.unpack()
+    }
+
     /// The line and column of `offset`.
     pub(super) fn at(&self, offset: usize) -> HumanPosition {
         if let Some(position) = self.positions.get(offset) {
@@ -54,15 +60,20 @@ impl ReportFile<'_> {
         if let Some(text) = &self.text {
             return Some(Cow::Borrowed(text.as_ref()));
         }
-        let text = std::fs::read_to_string(self.path.as_ref()?).ok()?;
+        let text = std::fs::read_to_string(self.path?).ok()?;
         (text.len() == self.len).then_some(Cow::Owned(text))
     }
 }
 
 /// Lines and columns of chosen offsets of one text, kept when the text is
-/// let go: what the report needs to place each finding.
+/// let go: what the report needs to place each finding. Twelve bytes an
+/// offset; an offset past 4 GiB is not kept, and is placed by reading the
+/// text again (`ReportFile::at`).
 #[derive(Debug, Default)]
-pub(super) struct Positions(Vec<(usize, HumanPosition)>);
+pub(super) struct Positions(Vec<Placed>);
+
+/// An offset, and its line and column.
+type Placed = (u32, u32, u32);
 
 impl Positions {
     /// Places each of `offsets` in `text`.
@@ -77,7 +88,14 @@ impl Positions {
         Positions(
             offsets
                 .into_iter()
-                .map(|offset| (offset, index.to_human(text, offset)))
+                .filter_map(|offset| {
+                    let HumanPosition { line, column } = index.to_human(text, offset);
+                    Some((
+                        u32::try_from(offset).ok()?,
+                        u32::try_from(line).ok()?,
+                        u32::try_from(column).ok()?,
+                    ))
+                })
                 .collect(),
         )
     }
@@ -89,13 +107,20 @@ impl Positions {
     /// Adds the places of `other`.
     pub(super) fn merge(&mut self, other: Positions) {
         self.0.extend(other.0);
-        self.0.sort_unstable_by_key(|(at, _)| *at);
-        self.0.dedup_by_key(|(at, _)| *at);
+        self.0.sort_unstable_by_key(|(at, _, _)| *at);
+        self.0.dedup_by_key(|(at, _, _)| *at);
     }
 
     fn get(&self, offset: usize) -> Option<HumanPosition> {
-        let at = self.0.binary_search_by_key(&offset, |(at, _)| *at).ok()?;
-        self.0.get(at).map(|(_, position)| *position)
+        let offset = u32::try_from(offset).ok()?;
+        let at = self
+            .0
+            .binary_search_by_key(&offset, |(at, _, _)| *at)
+            .ok()?;
+        self.0.get(at).map(|&(_, line, column)| HumanPosition {
+            line: line as usize,
+            column: column as usize,
+        })
     }
 }
 
@@ -132,11 +157,12 @@ pub(super) struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    /// Every diagnostic with its file, in output order.
-    fn diagnostics(&self) -> impl Iterator<Item = (&'a ReportFile<'a>, &'a Diagnostic)> + 'a {
+    /// Every diagnostic with its file, in output order, unpacked a file
+    /// at a time.
+    fn diagnostics(&self) -> impl Iterator<Item = (&'a ReportFile<'a>, Diagnostic)> + 'a {
         self.files.iter().flat_map(|file| {
-            file.diagnostics
-                .iter()
+            file.diagnostics()
+                .into_iter()
                 .map(move |diagnostic| (file, diagnostic))
         })
     }
@@ -200,7 +226,7 @@ pub(super) fn emit(
         OutputFormat::Json => {
             // Written as they are made, not gathered first: an archive's
             // records took as much memory as the rest of the check.
-            let records = all().map(|(file, diagnostic)| json_diagnostic(file, diagnostic));
+            let records = all().map(|(file, diagnostic)| json_diagnostic(file, &diagnostic));
             serde_json::to_writer_pretty(
                 &mut *out,
                 &Streamed(std::cell::Cell::new(Some(records))),
@@ -209,13 +235,13 @@ pub(super) fn emit(
         }
         OutputFormat::JsonLines => {
             for (file, diagnostic) in all() {
-                serde_json::to_writer(&mut *out, &json_diagnostic(file, diagnostic))?;
+                serde_json::to_writer(&mut *out, &json_diagnostic(file, &diagnostic))?;
                 writeln!(out)?;
             }
         }
         OutputFormat::Concise => {
             for (file, diagnostic) in all() {
-                writeln!(out, "{}", concise_line(file, diagnostic))?;
+                writeln!(out, "{}", concise_line(file, &diagnostic))?;
             }
             if !report.quiet {
                 summary(report, out)?;
@@ -229,13 +255,13 @@ pub(super) fn emit(
             };
             // One file's text at a time, read again for its snippets.
             for file in report.files {
-                if file.diagnostics.is_empty() {
+                if file.findings.is_empty() {
                     continue;
                 }
                 let text = file.text_again();
                 let text = text.as_deref().unwrap_or("");
                 let index = LineIndex::new(text);
-                for diagnostic in &file.diagnostics {
+                for diagnostic in &file.diagnostics() {
                     writeln!(
                         out,
                         "{}\n",
@@ -304,7 +330,7 @@ fn render_human(
         .element(
             Snippet::source(source)
                 .line_start(first as usize + 1)
-                .path(file.name.as_str())
+                .path(file.name.as_ref())
                 .annotation(AnnotationKind::Primary.span(span_start..span_end)),
         );
     if let Some(fix) = &diagnostic.fix {
@@ -364,7 +390,7 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         report
             .files
             .iter()
-            .flat_map(|file| &file.diagnostics)
+            .flat_map(|file| file.diagnostics())
             .filter(|diagnostic| diagnostic.severity == severity)
             .count()
     };
@@ -428,7 +454,7 @@ pub(super) fn statistics(
 ) -> anyhow::Result<()> {
     let mut counts: Vec<RuleCount> = Vec::new();
     for (_, diagnostic) in report.diagnostics() {
-        let fixable = usize::from(report.fixable(diagnostic));
+        let fixable = usize::from(report.fixable(&diagnostic));
         match counts
             .iter_mut()
             .find(|count| count.rule == diagnostic.rule.name())

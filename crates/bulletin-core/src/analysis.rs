@@ -9,7 +9,7 @@ use std::path::Path;
 use tree_sitter::Tree;
 
 use crate::checks;
-use crate::checks::archive::{self, IssueMention};
+use crate::checks::archive::{self, IssueClaims, IssueMention};
 use crate::checks::entity::{self, AcronymClaim, AcronymTally};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId};
@@ -209,11 +209,11 @@ impl FileSummary {
 }
 
 /// What the cross-file rules need of a whole archive, gathered file by file
-/// in the files' order: the issue mentions in one list (the only copy) and
-/// one tally of acronym claims, each spelling once.
+/// in the files' order: the issue claims, packed, and one tally of acronym
+/// claims, each spelling once.
 #[derive(Debug, Default)]
 pub struct ArchiveSummary {
-    mentions: Vec<IssueMention>,
+    issues: IssueClaims,
     acronyms: AcronymTally,
 }
 
@@ -221,7 +221,9 @@ impl ArchiveSummary {
     /// Adds the summary of the next file; `config` is the one the
     /// cross-file rules will run with ([`ArchiveSummary::diagnostics`]).
     pub fn add(&mut self, summary: FileSummary, config: &Config) {
-        self.mentions.extend(summary.mentions);
+        for mention in &summary.mentions {
+            self.issues.add(mention);
+        }
         self.acronyms.append(summary.acronyms, &config.gazetteer);
     }
 
@@ -235,7 +237,7 @@ impl ArchiveSummary {
     ) -> Vec<Vec<Diagnostic>> {
         let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
         for (file, diagnostic) in
-            cross_file_tallied(self.mentions, &self.acronyms, config, display_name)
+            cross_file_tallied(&self.issues, &self.acronyms, config, display_name)
         {
             if let Some(slot) = cross.get_mut(file.0 as usize) {
                 slot.push(diagnostic);
@@ -309,22 +311,23 @@ pub fn cross_file(
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
     cross_file_tallied(
-        mentions.to_vec(),
+        &IssueClaims::of(mentions.to_vec()),
         &AcronymTally::of(claims),
         config,
         display_name,
     )
 }
 
-/// The archive-wide rules, the acronym claims tallied: the one place both
-/// `cross_file` and a streamed check (`cross_file_diagnostics`) run them.
+/// The archive-wide rules over claims gathered: the one place both
+/// `cross_file` and a streamed check (`ArchiveSummary`) run them.
 fn cross_file_tallied(
-    mentions: Vec<IssueMention>,
+    issues: &IssueClaims,
     acronyms: &AcronymTally,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<(FileId, Diagnostic)> {
-    let mut out: Vec<(FileId, Diagnostic)> = archive::check_archive(mentions, config, display_name)
+    let mut out: Vec<(FileId, Diagnostic)> = issues
+        .check(config, display_name)
         .into_iter()
         .map(|found| (found.file, found.diagnostic))
         .collect();

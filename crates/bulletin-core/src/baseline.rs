@@ -94,7 +94,7 @@ impl Baseline {
 /// `io-error`s), for writing at `path`: entries in a stable order.
 pub fn record<'a>(
     path: &Path,
-    files: impl IntoIterator<Item = (&'a Path, &'a str, &'a [Diagnostic])>,
+    files: impl IntoIterator<Item = (&'a Path, &'a str, Vec<Diagnostic>)>,
 ) -> BaselineFile {
     let dir = base_dir(path);
     let mut findings: Vec<Entry> = files
@@ -102,9 +102,9 @@ pub fn record<'a>(
         .flat_map(|(file, text, diagnostics)| {
             let dir = &dir;
             diagnostics
-                .iter()
+                .into_iter()
                 .filter(|diagnostic| diagnostic.rule != Rule::IoError)
-                .map(move |diagnostic| entry(dir, file, text, diagnostic))
+                .map(move |diagnostic| entry(dir, file, text, &diagnostic))
         })
         .collect();
     findings.sort_by(|a, b| {

@@ -6,7 +6,9 @@ use std::fmt;
 ///
 /// Ranges are always built from tree-sitter nodes or from char-boundary
 /// arithmetic on the text, so both ends lie on UTF-8 character boundaries.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct TextRange {
     pub start: usize,
     pub end: usize,

@@ -36,7 +36,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
     let failures: usize = report
         .files
         .iter()
-        .flat_map(|file| &file.diagnostics)
+        .flat_map(|file| file.diagnostics())
         .filter(|diagnostic| report.fails(diagnostic))
         .count();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -50,7 +50,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
     )?;
     for file in report.files.iter().filter(|file| file.shown) {
         let name = escape(&file.name);
-        if file.diagnostics.is_empty() {
+        if file.findings.is_empty() {
             writeln!(
                 out,
                 r#"    <testcase name="{name}" classname="bulletin" file="{name}"/>"#
@@ -62,7 +62,7 @@ pub(super) fn emit(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<(
             r#"    <testcase name="{name}" classname="bulletin" file="{name}">"#
         )?;
         let mut others = Vec::new();
-        for diagnostic in &file.diagnostics {
+        for diagnostic in &file.diagnostics() {
             let body = super::concise_line(file, diagnostic);
             if !report.fails(diagnostic) {
                 others.push(body);

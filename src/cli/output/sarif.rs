@@ -163,7 +163,7 @@ fn result(report: &Report<'_>, file: &ReportFile<'_>, diagnostic: &Diagnostic) -
 pub(super) fn document(report: &Report<'_>) -> Value {
     let results: Vec<Value> = report
         .diagnostics()
-        .map(|(file, diagnostic)| result(report, file, diagnostic))
+        .map(|(file, diagnostic)| result(report, file, &diagnostic))
         .collect();
     json!({
         "$schema": SCHEMA,

@@ -55,125 +55,305 @@ pub struct ArchiveDiagnostic {
     pub diagnostic: Diagnostic,
 }
 
-/// Runs the cross-file rules over `mentions`, in (file, position) order.
-/// `display_name` names a file in messages (its path as the user gave it,
-/// or its workspace-relative path in the editor). The list is sorted by
-/// issue in place: grouping it costs no memory, at 229,000 mentions.
+/// Runs the cross-file rules over `mentions`, in any order. `display_name`
+/// names a file in messages (its path as the user gave it, or its
+/// workspace-relative path in the editor).
 pub fn check_archive(
-    mut mentions: Vec<IssueMention>,
+    mentions: Vec<IssueMention>,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
 ) -> Vec<ArchiveDiagnostic> {
-    // Within an issue, the mentions stay in (file, position) order.
-    mentions.sort_unstable_by_key(|mention| {
-        (mention.number, mention.file, mention.date_range.get().start)
-    });
-    let by_number: Vec<(u32, &[IssueMention])> = mentions
-        .chunk_by(|a, b| a.number == b.number)
-        .filter_map(|group| Some((group.first()?.number, group)))
-        .collect();
-    let mut out = Vec::new();
-    let place =
-        |mention: &IssueMention| format!("{} (issue reference)", display_name(mention.file));
-    for &(number, group) in &by_number {
-        let Some(first) = group.first() else { continue };
-        if group.iter().all(|mention| mention.date == first.date) {
-            continue;
-        }
-        // When most mentions give one date, that date is the issue's and
-        // only the others are flagged (where the fix belongs); when no
-        // date has the most, every mention is.
-        let mut counts: BTreeMap<Date, usize> = BTreeMap::new();
-        for mention in group {
-            *counts.entry(mention.date).or_default() += 1;
-        }
-        let count_of = |date: Date| counts.get(&date).copied().unwrap_or(0);
-        let most = counts.values().copied().max().unwrap_or(0);
-        let mut most_given = counts.iter().filter(|(_, count)| **count == most);
-        let usual = match (most_given.next(), most_given.next()) {
-            (Some((date, _)), None) => group.iter().find(|mention| mention.date == *date),
-            _ => None,
-        };
-        for mention in group {
-            if usual.is_some_and(|usual| usual.date == mention.date) {
-                continue;
-            }
-            let other = match usual {
-                Some(usual) => usual,
-                None => match group.iter().find(|other| other.date != mention.date) {
-                    Some(other) => other,
-                    None => continue,
-                },
-            };
-            let same = count_of(mention.date);
-            let other_count = count_of(other.date);
-            let verdict = if same > other_count {
-                format!(
-                    "; {same} of {} mentions give this date, so the other is likely wrong",
-                    group.len()
-                )
-            } else if other_count > same {
-                format!(
-                    "; {other_count} of {} mentions give {}, so this date is likely wrong",
-                    group.len(),
-                    dates::long_date(other.date)
-                )
-            } else {
-                String::new()
-            };
-            out.push(ArchiveDiagnostic {
-                file: mention.file,
-                diagnostic: Diagnostic::new(
-                    Rule::IssueDateConflict,
-                    mention.date_range.get(),
-                    format!(
-                        "Issue {number} is dated {} here, but {} in {}{verdict}",
-                        dates::long_date(mention.date),
-                        dates::long_date(other.date),
-                        display_name(other.file)
-                    ),
-                )
-                .with_related(Related {
-                    file: Some(other.file),
-                    range: other.date_range.get(),
-                    message: format!(
-                        "{}: issue {number} dated {}",
-                        place(other),
-                        dates::long_date(other.date)
-                    ),
-                }),
-            });
+    IssueClaims::of(mentions).check(config, display_name)
+}
+
+/// Where a mention is: its file and the range of its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Place {
+    file: FileId,
+    range: CompactRange,
+}
+
+impl Place {
+    fn of(mention: &IssueMention) -> Place {
+        Place {
+            file: mention.file,
+            range: mention.date_range,
         }
     }
-    // The sequence is judged mention by mention: each mention's own date
-    // against the date most mentions give the issue before it. A mention
-    // whose date fits stays quiet even when another mention of the same
-    // issue disagrees (that disagreement is `issue-date-conflict`'s).
-    let usual: Vec<(u32, &IssueMention, &[IssueMention])> = by_number
+
+    /// The (file, position) order mentions are added in.
+    fn order(self) -> (FileId, usize) {
+        (self.file, self.range.get().start)
+    }
+}
+
+/// Every mention giving one issue one date: how many, the first (in file
+/// and position order) and where the rest are, packed.
+#[derive(Debug)]
+struct SameClaim {
+    count: usize,
+    first: Place,
+    last: Place,
+    /// Each place after the first as postcard varints: the change of file
+    /// and of start from the place before, and the length. About five
+    /// bytes a mention, where a mention in a list takes twenty.
+    rest: Vec<u8>,
+}
+
+impl SameClaim {
+    fn new(place: Place) -> SameClaim {
+        SameClaim {
+            count: 1,
+            first: place,
+            last: place,
+            rest: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, place: Place) {
+        let (last, now) = (self.last.range.get(), place.range.get());
+        let step = (
+            i64::from(place.file.0) - i64::from(self.last.file.0),
+            now.start as i64 - last.start as i64,
+            now.len(),
+        );
+        // Grown by a quarter, not doubled: what grows with the archive
+        // wastes an eighth on average, not a quarter.
+        const MOST_A_PLACE_TAKES: usize = 30;
+        if self.rest.capacity() - self.rest.len() < MOST_A_PLACE_TAKES {
+            self.rest
+                .reserve_exact(MOST_A_PLACE_TAKES.max(self.rest.len() / 4));
+        }
+        // Writing into a `Vec` cannot fail; a place that could not be
+        // written would only be missing from the places listed.
+        if let Ok(rest) = postcard::to_extend(&step, std::mem::take(&mut self.rest)) {
+            self.rest = rest;
+            self.count += 1;
+            self.last = place;
+        }
+    }
+
+    /// Every place, the first first.
+    fn places(&self) -> impl Iterator<Item = Place> + '_ {
+        let mut rest = self.rest.as_slice();
+        let mut last = self.first;
+        std::iter::once(self.first).chain(std::iter::from_fn(move || {
+            let ((file_step, start_step, len), tail) =
+                postcard::take_from_bytes::<(i64, i64, usize)>(rest).ok()?;
+            rest = tail;
+            let file = u32::try_from(i64::from(last.file.0) + file_step).ok()?;
+            let start = usize::try_from(last.range.get().start as i64 + start_step).ok()?;
+            last = Place {
+                file: FileId(file),
+                range: TextRange::new(start, start.saturating_add(len)).into(),
+            };
+            Some(last)
+        }))
+    }
+}
+
+/// The issue claims of an archive as the cross-file rules read them: for
+/// each issue and date, how many mentions give it and where. What a check
+/// keeps of each article for these rules (about five bytes), added file by
+/// file in the files' order.
+#[derive(Debug, Default)]
+pub struct IssueClaims {
+    by_issue: BTreeMap<(u32, Date), SameClaim>,
+}
+
+/// One issue's claims, one per date given, in date order.
+type IssueDates<'a> = [(u32, Date, &'a SameClaim)];
+
+impl IssueClaims {
+    /// The claims of `mentions`, in any order.
+    pub fn of(mut mentions: Vec<IssueMention>) -> IssueClaims {
+        mentions.sort_unstable_by_key(|mention| (mention.file, mention.date_range.get().start));
+        let mut claims = IssueClaims::default();
+        for mention in &mentions {
+            claims.add(mention);
+        }
+        claims
+    }
+
+    /// Adds a mention; mentions are added in (file, position) order.
+    pub fn add(&mut self, mention: &IssueMention) {
+        let place = Place::of(mention);
+        match self.by_issue.entry((mention.number, mention.date)) {
+            std::collections::btree_map::Entry::Occupied(mut claim) => claim.get_mut().push(place),
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(SameClaim::new(place));
+            }
+        }
+    }
+
+    /// How many mentions were added.
+    pub fn len(&self) -> usize {
+        self.by_issue.values().map(|claim| claim.count).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_issue.is_empty()
+    }
+
+    /// Runs `issue-date-conflict` and `issue-sequence` over the claims.
+    pub fn check(
+        &self,
+        config: &Config,
+        display_name: &dyn Fn(FileId) -> String,
+    ) -> Vec<ArchiveDiagnostic> {
+        let claims: Vec<(u32, Date, &SameClaim)> = self
+            .by_issue
+            .iter()
+            .map(|(&(number, date), claim)| (number, date, claim))
+            .collect();
+        let issues: Vec<&IssueDates<'_>> = claims.chunk_by(|a, b| a.0 == b.0).collect();
+        let mut out = Vec::new();
+        for issue in &issues {
+            date_conflicts(issue, display_name, &mut out);
+        }
+        sequence(&issues, config, display_name, &mut out);
+        out
+    }
+}
+
+/// `diagnostic`'s finding at every place of `claim`, one message for all.
+fn at_every_place(claim: &SameClaim, diagnostic: &Diagnostic, out: &mut Vec<ArchiveDiagnostic>) {
+    for place in claim.places() {
+        let mut diagnostic = diagnostic.clone();
+        diagnostic.range = place.range.get();
+        out.push(ArchiveDiagnostic {
+            file: place.file,
+            diagnostic,
+        });
+    }
+}
+
+/// How a related location names a mention of issue `number`.
+fn related_mention(
+    number: u32,
+    date: Date,
+    place: Place,
+    display_name: &dyn Fn(FileId) -> String,
+) -> Related {
+    Related {
+        file: Some(place.file),
+        range: place.range.get(),
+        message: format!(
+            "{} (issue reference): issue {number} dated {}",
+            display_name(place.file),
+            dates::long_date(date)
+        ),
+    }
+}
+
+/// `issue-date-conflict` over one issue's dates. When most mentions give
+/// one date, that date is the issue's and only the others are flagged
+/// (where the fix belongs); when no date has the most, every mention is.
+fn date_conflicts(
+    issue: &IssueDates<'_>,
+    display_name: &dyn Fn(FileId) -> String,
+    out: &mut Vec<ArchiveDiagnostic>,
+) {
+    if issue.len() < 2 {
+        return;
+    }
+    let total: usize = issue.iter().map(|(_, _, claim)| claim.count).sum();
+    let most = issue
         .iter()
-        .filter_map(|(number, group)| Some((*number, usual_mention(group)?, *group)))
+        .map(|(_, _, claim)| claim.count)
+        .max()
+        .unwrap_or(0);
+    let mut most_given = issue.iter().filter(|(_, _, claim)| claim.count == most);
+    let usual = match (most_given.next(), most_given.next()) {
+        (Some(usual), None) => Some(usual),
+        _ => None,
+    };
+    for &(number, date, claim) in issue {
+        let other = match usual {
+            Some(usual) if usual.1 == date => continue,
+            Some(usual) => usual,
+            // The first mention giving another date.
+            None => match issue
+                .iter()
+                .filter(|other| other.1 != date)
+                .min_by_key(|other| other.2.first.order())
+            {
+                Some(other) => other,
+                None => continue,
+            },
+        };
+        let &(_, other_date, other_claim) = other;
+        let (same, other_count) = (claim.count, other_claim.count);
+        let verdict = if same > other_count {
+            format!("; {same} of {total} mentions give this date, so the other is likely wrong")
+        } else if other_count > same {
+            format!(
+                "; {other_count} of {total} mentions give {}, so this date is likely wrong",
+                dates::long_date(other_date)
+            )
+        } else {
+            String::new()
+        };
+        let diagnostic = Diagnostic::new(
+            Rule::IssueDateConflict,
+            claim.first.range.get(),
+            format!(
+                "Issue {number} is dated {} here, but {} in {}{verdict}",
+                dates::long_date(date),
+                dates::long_date(other_date),
+                display_name(other_claim.first.file)
+            ),
+        )
+        .with_related(related_mention(
+            number,
+            other_date,
+            other_claim.first,
+            display_name,
+        ));
+        at_every_place(claim, &diagnostic, out);
+    }
+}
+
+/// `issue-sequence`: each mention's own date against the date most
+/// mentions give the issue before it. A mention whose date fits stays quiet
+/// even when another mention of the same issue disagrees (that
+/// disagreement is `issue-date-conflict`'s).
+fn sequence(
+    issues: &[&IssueDates<'_>],
+    config: &Config,
+    display_name: &dyn Fn(FileId) -> String,
+    out: &mut Vec<ArchiveDiagnostic>,
+) {
+    // Each issue's usual date: the one most mentions give (the earliest
+    // such date on a tie), with its first mention.
+    let usual: Vec<(u32, Date, Place)> = issues
+        .iter()
+        .filter_map(|issue| {
+            let most = issue.iter().map(|(_, _, claim)| claim.count).max()?;
+            let &(number, date, claim) = issue.iter().find(|(_, _, claim)| claim.count == most)?;
+            Some((number, date, claim.first))
+        })
         .collect();
     let cadence = i64::from(config.cadence_days.max(1));
-    for (at, (number, _, group)) in usual.iter().enumerate() {
-        let Some((previous_number, previous, _)) = at.checked_sub(1).and_then(|i| usual.get(i))
+    for (at, issue) in issues.iter().enumerate() {
+        let (Some(&(previous_number, previous_date, previous)), Some(&(number, _, _))) =
+            (at.checked_sub(1).and_then(|i| usual.get(i)), usual.get(at))
         else {
             continue;
         };
         let next = usual.get(at + 1);
-        for mention in group.iter() {
-            let Some(problem) = out_of_run(
-                *previous_number,
-                previous.date,
-                *number,
-                mention.date,
-                cadence,
-            ) else {
+        let fits = |date: Date| {
+            out_of_run(previous_number, previous_date, number, date, cadence).is_none()
+        };
+        for &(_, date, claim) in issue.iter() {
+            let Some(problem) = out_of_run(previous_number, previous_date, number, date, cadence)
+            else {
                 continue;
             };
             let mut message = format!(
                 "Issue {number} is dated {} here, {problem} issue {previous_number} ({}, in {})",
-                dates::long_date(mention.date),
-                dates::long_date(previous.date),
+                dates::long_date(date),
+                dates::long_date(previous_date),
                 display_name(previous.file)
             );
             if problem != "before" {
@@ -183,61 +363,36 @@ pub fn check_archive(
                     super::plural_days(cadence)
                 ));
             }
-            if let Some((next_number, next, _)) = next {
-                if out_of_run(*number, mention.date, *next_number, next.date, cadence).is_some() {
+            if let Some(&(next_number, next_date, _)) = next {
+                if out_of_run(number, date, next_number, next_date, cadence).is_some() {
                     message.push_str(&format!(
                         ", and it does not fit issue {next_number} ({}) either",
-                        dates::long_date(next.date)
+                        dates::long_date(next_date)
                     ));
                 }
             }
-            if let Some(fits) = group.iter().find(|other| {
-                other.date != mention.date
-                    && out_of_run(
-                        *previous_number,
-                        previous.date,
-                        *number,
-                        other.date,
-                        cadence,
-                    )
-                    .is_none()
-            }) {
+            // The first mention of this issue giving another date that fits.
+            if let Some(fitting) = issue
+                .iter()
+                .filter(|(_, other, _)| *other != date && fits(*other))
+                .min_by_key(|(_, _, other)| other.first.order())
+            {
                 message.push_str(&format!(
                     "; {} (given in {}) fits the run",
-                    dates::long_date(fits.date),
-                    display_name(fits.file)
+                    dates::long_date(fitting.1),
+                    display_name(fitting.2.first.file)
                 ));
             }
-            out.push(ArchiveDiagnostic {
-                file: mention.file,
-                diagnostic: Diagnostic::new(Rule::IssueSequence, mention.date_range.get(), message)
-                    .with_related(Related {
-                        file: Some(previous.file),
-                        range: previous.date_range.get(),
-                        message: format!(
-                            "{}: issue {previous_number} dated {}",
-                            place(previous),
-                            dates::long_date(previous.date)
-                        ),
-                    }),
-            });
+            let diagnostic = Diagnostic::new(Rule::IssueSequence, claim.first.range.get(), message)
+                .with_related(related_mention(
+                    previous_number,
+                    previous_date,
+                    previous,
+                    display_name,
+                ));
+            at_every_place(claim, &diagnostic, out);
         }
     }
-    out
-}
-
-/// The mention whose date most mentions of an issue give (the earliest such
-/// date on a tie).
-fn usual_mention(group: &[IssueMention]) -> Option<&IssueMention> {
-    let mut counts: BTreeMap<Date, (usize, &IssueMention)> = BTreeMap::new();
-    for mention in group {
-        counts.entry(mention.date).or_insert((0, mention)).0 += 1;
-    }
-    let best = counts.values().map(|(count, _)| *count).max()?;
-    counts
-        .values()
-        .find(|(count, _)| *count == best)
-        .map(|(_, mention)| *mention)
 }
 
 /// Why issue `later` dated `later_date` cannot follow issue `earlier` dated
@@ -258,5 +413,90 @@ fn out_of_run(
         Some(format!("only {} after", super::plural_days(days)))
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn mention(file: u32, number: u32, day: i8, start: usize, len: usize) -> IssueMention {
+        IssueMention {
+            file: FileId(file),
+            number,
+            date: jiff::civil::date(2017, 3, day),
+            date_range: TextRange::new(start, start + len).into(),
+        }
+    }
+
+    fn places_of(claims: &IssueClaims) -> Vec<(u32, Date, Place)> {
+        claims
+            .by_issue
+            .iter()
+            .flat_map(|(&(number, date), claim)| {
+                claim.places().map(move |place| (number, date, place))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn packed_claims_give_back_every_place_in_order() {
+        // Far apart and close, the same file and the next, ranges of every
+        // length, and an offset near the end of what a range can hold.
+        let mentions = vec![
+            mention(0, 320, 13, 40, 13),
+            mention(0, 320, 13, 70_000, 14),
+            mention(3, 320, 13, 12, 1),
+            mention(3, 320, 13, 12, 0),
+            mention(4_000_000, 320, 13, u32::MAX as usize - 20, 20),
+        ];
+        let claims = IssueClaims::of(mentions.clone());
+        assert_eq!(claims.len(), 5);
+        let given: Vec<(u32, Date, Place)> = mentions
+            .iter()
+            .map(|mention| (mention.number, mention.date, Place::of(mention)))
+            .collect();
+        assert_eq!(places_of(&claims), given);
+    }
+
+    proptest! {
+        /// Whatever the order mentions are given in, the claims hold each
+        /// once, in (file, position) order, and judge alike.
+        #[test]
+        fn the_order_mentions_come_in_changes_nothing(
+            raw in proptest::collection::vec((0u32..6, 318u32..323, 1i8..28, 0usize..90_000), 0..60),
+            seed in any::<u64>(),
+        ) {
+            // One mention per place, as a text has.
+            let mut mentions: Vec<IssueMention> = raw
+                .iter()
+                .map(|&(file, number, day, start)| mention(file, number, day, start, 13))
+                .collect();
+            mentions.sort_by_key(|mention| (mention.file, mention.date_range.get().start));
+            mentions.dedup_by_key(|mention| (mention.file, mention.date_range.get().start));
+            let mut shuffled = mentions.clone();
+            let mut state = seed | 1;
+            for at in (1..shuffled.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                shuffled.swap(at, (state % (at as u64 + 1)) as usize);
+            }
+            let name = |file: FileId| format!("page-{}.txt", file.0);
+            let config = Config::default();
+            let in_order = IssueClaims::of(mentions.clone());
+            prop_assert_eq!(in_order.len(), mentions.len());
+            let mut expected: Vec<(u32, Date, Place)> = mentions
+                .iter()
+                .map(|mention| (mention.number, mention.date, Place::of(mention)))
+                .collect();
+            expected.sort_by_key(|&(number, date, place)| (number, date, place.order()));
+            prop_assert_eq!(places_of(&in_order), expected);
+            prop_assert_eq!(
+                check_archive(shuffled, &config, &name),
+                in_order.check(&config, &name)
+            );
+        }
     }
 }
