@@ -454,11 +454,11 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     // batch's summaries folded into the archive's, in the files' order, so
     // that what is held is the archive summary and one batch's.
     progress.phase("checking", inputs.len());
-    // Files that could not be read, as (name, why): `io-error` findings.
-    let mut unreadable: Vec<(String, String)> = Vec::new();
-    // The report's order of files: the discovery's, readable or not.
-    let mut order: Vec<Slot> = Vec::new();
-    let mut checked: Vec<Option<Checked>> = Vec::with_capacity(inputs.len());
+    // The report's files, in the discovery's order, readable or not, each
+    // with its own findings until the cross-file rules have run.
+    let mut files: Vec<ReportFile<'_>> = Vec::with_capacity(inputs.len());
+    // The input each of `files` is (`None`: it could not be read).
+    let mut input_of: Vec<Option<u32>> = Vec::with_capacity(inputs.len());
     let mut archive = ArchiveSummary::default();
     let mut archive_config: Option<&Config> = None;
     let batch = rayon::current_num_threads().max(1) * JUDGED_PER_THREAD;
@@ -486,24 +486,30 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                     len,
                 } => {
                     let config = *archive_config.get_or_insert(&input.config);
-                    order.push(Slot::Checked(index));
                     archive.add(summary, config);
-                    checked.push(Some(Checked {
-                        own,
-                        positions,
+                    input_of.push(u32::try_from(index).ok());
+                    files.push(ReportFile {
+                        name: input.name(),
+                        path: input.path(),
+                        text: match input.held() {
+                            Some(Ok(text)) => Some(Cow::Borrowed(text.as_str())),
+                            _ => None,
+                        },
                         len,
-                    }));
+                        positions,
+                        findings: own,
+                        shown: input.shown,
+                    });
                 }
                 Judged::Unreadable(problem) => {
-                    checked.push(None);
                     if !input.shown {
                         // An unreadable page of the archive: said, but not a finding.
                         eprintln!("bulletin: {}: {problem}", input.name());
                         continue;
                     }
                     trouble = true;
-                    order.push(Slot::Unreadable(unreadable.len()));
-                    unreadable.push((input.name().into_owned(), problem));
+                    input_of.push(None);
+                    files.push(unreadable_file(input.name(), problem));
                 }
             }
         }
@@ -517,23 +523,15 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
             .map_or_else(String::new, |input| input.name().into_owned())
     };
     let default_config = Config::default();
-    let cross = archive.diagnostics(
-        inputs.len(),
-        archive_config.unwrap_or(&default_config),
-        &name_of,
-    );
-    let baseline_of: Vec<Option<PathBuf>> = order
+    let cross = archive.diagnostics(archive_config.unwrap_or(&default_config), &name_of);
+    finish_files(&mut files, &input_of, &inputs, cross);
+    let baseline_of: Vec<Option<PathBuf>> = input_of
         .iter()
-        .map(|slot| match slot {
-            Slot::Checked(index) => args.baseline.clone().or_else(|| {
-                inputs
-                    .get(*index)
-                    .and_then(|input| input.config.baseline.clone())
-            }),
-            Slot::Unreadable(_) => None,
+        .map(|index| {
+            let input = inputs.get((*index)? as usize)?;
+            args.baseline.clone().or_else(|| input.config.baseline.clone())
         })
         .collect();
-    let mut files = report_files(&inputs, checked, cross, &unreadable, &order);
     if args.write_baseline.is_some() || baseline_of.iter().any(Option::is_some) {
         // A baseline matches findings by the text around them: read again.
         for file in &mut files {
@@ -787,109 +785,77 @@ const PROGRESS_MIN_FILES: usize = 50;
 /// of a batch, few enough that a batch's summaries stay small.
 const JUDGED_PER_THREAD: usize = 64;
 
-/// Where a file of the report comes from.
-enum Slot {
-    /// An index into the inputs checked.
-    Checked(usize),
-    /// An index into the files that could not be read.
-    Unreadable(usize),
-}
-
-/// What the report keeps of a file judged: its own findings and the places
-/// of the offsets findings point at.
-struct Checked {
-    own: PackedDiagnostics,
-    positions: Positions,
-    len: usize,
-}
-
-/// The report's files in discovery order: those checked, with their
-/// findings (own and cross-file, configured, related locations renumbered
-/// to the report's order), and those that could not be read, each with one
-/// `io-error` finding.
-fn report_files<'a>(
-    inputs: &'a [Input],
-    checked: Vec<Option<Checked>>,
-    cross: Vec<Vec<Diagnostic>>,
-    unreadable: &'a [(String, String)],
-    order: &[Slot],
-) -> Vec<ReportFile<'a>> {
+/// A file that could not be read, in the report: one `io-error` finding.
+fn unreadable_file<'a>(name: Cow<'a, str>, problem: String) -> ReportFile<'a> {
     use bulletin_core::rules::Rule;
     use bulletin_core::text_range::TextRange;
 
+    ReportFile {
+        name,
+        path: None,
+        text: Some(Cow::Borrowed("")),
+        len: 0,
+        positions: Positions::default(),
+        findings: PackedDiagnostics::pack(vec![Diagnostic::new(
+            Rule::IoError,
+            TextRange::empty(0),
+            problem,
+        )]),
+        shown: true,
+    }
+}
+
+/// Completes the findings of the report's files, each the input
+/// `input_of` says: its own and the cross-file ones (`cross`, sorted by
+/// file), configured, sorted, related locations renumbered to the report's
+/// order; a file of the archive around the ones shown keeps none. Then
+/// places what was not placed when the files were judged.
+fn finish_files(
+    files: &mut [ReportFile<'_>],
+    input_of: &[Option<u32>],
+    inputs: &[Input],
+    cross: Vec<(FileId, Diagnostic)>,
+) {
     let mut position_of = vec![0u32; inputs.len()];
-    for (at, slot) in order.iter().enumerate() {
-        if let Slot::Checked(index) = slot {
-            if let Some(place) = position_of.get_mut(*index) {
-                *place = u32::try_from(at).unwrap_or(u32::MAX);
-            }
+    for (at, index) in input_of.iter().enumerate() {
+        if let Some(place) = index.and_then(|index| position_of.get_mut(index as usize)) {
+            *place = u32::try_from(at).unwrap_or(u32::MAX);
         }
     }
-    let mut checked = checked;
-    let mut cross = cross;
-    let mut files = Vec::with_capacity(order.len());
-    for slot in order {
-        match *slot {
-            Slot::Checked(index) => {
-                let (Some(input), Some(Some(result))) =
-                    (inputs.get(index), checked.get_mut(index).map(Option::take))
-                else {
-                    continue;
-                };
-                let cross = cross.get_mut(index).map(std::mem::take).unwrap_or_default();
-                let mut diagnostics = analysis::finish(
-                    result.own.unpack(),
-                    cross,
-                    &input.config,
-                    input.config_path().as_deref(),
-                );
-                for diagnostic in &mut diagnostics {
-                    for related in &mut diagnostic.related {
-                        if let Some(FileId(other)) = related.file {
-                            if let Some(&at) = position_of.get(other as usize) {
-                                related.file = Some(FileId(at));
-                            }
-                        }
+    let mut cross = cross.into_iter().peekable();
+    for (file, index) in files.iter_mut().zip(input_of) {
+        let Some((index, input)) = index.and_then(|index| Some((index, inputs.get(index as usize)?)))
+        else {
+            continue;
+        };
+        // Files come in the inputs' order, and so do the cross-file findings.
+        while cross.next_if(|(other, _)| other.0 < index).is_some() {}
+        let mut own_cross = Vec::new();
+        while let Some((_, diagnostic)) = cross.next_if(|(other, _)| other.0 == index) {
+            own_cross.push(diagnostic);
+        }
+        if !input.shown {
+            file.findings = PackedDiagnostics::default();
+            continue;
+        }
+        let mut diagnostics = analysis::finish(
+            file.findings.unpack(),
+            own_cross,
+            &input.config,
+            input.config_path().as_deref(),
+        );
+        for diagnostic in &mut diagnostics {
+            for related in &mut diagnostic.related {
+                if let Some(FileId(other)) = related.file {
+                    if let Some(&at) = position_of.get(other as usize) {
+                        related.file = Some(FileId(at));
                     }
                 }
-                if !input.shown {
-                    diagnostics.clear();
-                }
-                files.push(ReportFile {
-                    name: input.name(),
-                    path: input.path(),
-                    text: match input.held() {
-                        Some(Ok(text)) => Some(Cow::Borrowed(text.as_str())),
-                        _ => None,
-                    },
-                    len: result.len,
-                    positions: result.positions,
-                    findings: PackedDiagnostics::pack(diagnostics),
-                    shown: input.shown,
-                });
-            }
-            Slot::Unreadable(index) => {
-                let Some((name, problem)) = unreadable.get(index) else {
-                    continue;
-                };
-                files.push(ReportFile {
-                    name: Cow::Borrowed(name),
-                    path: None,
-                    text: Some(Cow::Borrowed("")),
-                    len: 0,
-                    positions: Positions::default(),
-                    findings: PackedDiagnostics::pack(vec![Diagnostic::new(
-                        Rule::IoError,
-                        TextRange::empty(0),
-                        problem.clone(),
-                    )]),
-                    shown: true,
-                });
             }
         }
+        file.findings = PackedDiagnostics::pack(diagnostics);
     }
-    place_the_rest(&mut files);
-    files
+    place_the_rest(files);
 }
 
 /// Places the offsets the report points at that were not placed when their

@@ -227,23 +227,16 @@ impl ArchiveSummary {
         self.acronyms.append(summary.acronyms, &config.gazetteer);
     }
 
-    /// The cross-file rules over the files added, whose `FileId`s are
-    /// indices below `count`: each file's findings, at default severity.
+    /// The cross-file rules over the files added: their findings, at
+    /// default severity, sorted by file.
     pub fn diagnostics(
         self,
-        count: usize,
         config: &Config,
         display_name: &dyn Fn(FileId) -> String,
-    ) -> Vec<Vec<Diagnostic>> {
-        let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
-        for (file, diagnostic) in
-            cross_file_tallied(&self.issues, &self.acronyms, config, display_name)
-        {
-            if let Some(slot) = cross.get_mut(file.0 as usize) {
-                slot.push(diagnostic);
-            }
-        }
-        cross
+    ) -> Vec<(FileId, Diagnostic)> {
+        let mut found = cross_file_tallied(&self.issues, &self.acronyms, config, display_name);
+        found.sort_by_key(|(file, _)| *file);
+        found
     }
 }
 
@@ -259,7 +252,13 @@ pub fn cross_file_diagnostics(
     for summary in summaries {
         archive.add(summary, config);
     }
-    archive.diagnostics(count, config, display_name)
+    let mut cross: Vec<Vec<Diagnostic>> = vec![Vec::new(); count];
+    for (file, diagnostic) in archive.diagnostics(config, display_name) {
+        if let Some(slot) = cross.get_mut(file.0 as usize) {
+            slot.push(diagnostic);
+        }
+    }
+    cross
 }
 
 /// One file's findings, complete: its own and the cross-file ones,

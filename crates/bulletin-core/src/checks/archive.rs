@@ -195,25 +195,63 @@ impl IssueClaims {
         self.by_issue.is_empty()
     }
 
-    /// Runs `issue-date-conflict` and `issue-sequence` over the claims.
+    /// Runs `issue-date-conflict` and `issue-sequence` over the claims, an
+    /// issue at a time (what the rules hold beside the claims is one
+    /// issue's dates and the next's).
     pub fn check(
         &self,
         config: &Config,
         display_name: &dyn Fn(FileId) -> String,
     ) -> Vec<ArchiveDiagnostic> {
-        let claims: Vec<(u32, Date, &SameClaim)> = self
+        let mut issues = self.issues().peekable();
+        let mut previous: Option<Usual> = None;
+        let mut out = Vec::new();
+        while let Some(issue) = issues.next() {
+            date_conflicts(&issue, display_name, &mut out);
+            if let Some(previous) = previous {
+                let next = issues.peek().and_then(|next| usual(next));
+                sequence(&issue, previous, next, config, display_name, &mut out);
+            }
+            previous = usual(&issue);
+        }
+        out
+    }
+
+    /// Each issue's claims, in issue order.
+    fn issues(&self) -> impl Iterator<Item = Vec<(u32, Date, &SameClaim)>> + '_ {
+        let mut claims = self
             .by_issue
             .iter()
             .map(|(&(number, date), claim)| (number, date, claim))
-            .collect();
-        let issues: Vec<&IssueDates<'_>> = claims.chunk_by(|a, b| a.0 == b.0).collect();
-        let mut out = Vec::new();
-        for issue in &issues {
-            date_conflicts(issue, display_name, &mut out);
-        }
-        sequence(&issues, config, display_name, &mut out);
-        out
+            .peekable();
+        std::iter::from_fn(move || {
+            let first = claims.next()?;
+            let mut issue = vec![first];
+            while let Some(claim) = claims.next_if(|claim| claim.0 == first.0) {
+                issue.push(claim);
+            }
+            Some(issue)
+        })
     }
+}
+
+/// An issue's usual date: the one most mentions give (the earliest such
+/// date on a tie), with its first mention.
+#[derive(Clone, Copy)]
+struct Usual {
+    number: u32,
+    date: Date,
+    first: Place,
+}
+
+fn usual(issue: &IssueDates<'_>) -> Option<Usual> {
+    let most = issue.iter().map(|(_, _, claim)| claim.count).max()?;
+    let &(number, date, claim) = issue.iter().find(|(_, _, claim)| claim.count == most)?;
+    Some(Usual {
+        number,
+        date,
+        first: claim.first,
+    })
 }
 
 /// `diagnostic`'s finding at every place of `claim`, one message for all.
@@ -314,84 +352,71 @@ fn date_conflicts(
     }
 }
 
-/// `issue-sequence`: each mention's own date against the date most
-/// mentions give the issue before it. A mention whose date fits stays quiet
-/// even when another mention of the same issue disagrees (that
+/// `issue-sequence` over one issue's dates: each mention's own date against
+/// the usual date of the issue before it. A mention whose date fits stays
+/// quiet even when another mention of the same issue disagrees (that
 /// disagreement is `issue-date-conflict`'s).
 fn sequence(
-    issues: &[&IssueDates<'_>],
+    issue: &IssueDates<'_>,
+    previous: Usual,
+    next: Option<Usual>,
     config: &Config,
     display_name: &dyn Fn(FileId) -> String,
     out: &mut Vec<ArchiveDiagnostic>,
 ) {
-    // Each issue's usual date: the one most mentions give (the earliest
-    // such date on a tie), with its first mention.
-    let usual: Vec<(u32, Date, Place)> = issues
-        .iter()
-        .filter_map(|issue| {
-            let most = issue.iter().map(|(_, _, claim)| claim.count).max()?;
-            let &(number, date, claim) = issue.iter().find(|(_, _, claim)| claim.count == most)?;
-            Some((number, date, claim.first))
-        })
-        .collect();
+    let Some(&(number, _, _)) = issue.first() else {
+        return;
+    };
     let cadence = i64::from(config.cadence_days.max(1));
-    for (at, issue) in issues.iter().enumerate() {
-        let (Some(&(previous_number, previous_date, previous)), Some(&(number, _, _))) =
-            (at.checked_sub(1).and_then(|i| usual.get(i)), usual.get(at))
-        else {
+    let after_previous =
+        |date: Date| out_of_run(previous.number, previous.date, number, date, cadence);
+    for &(_, date, claim) in issue {
+        let Some(problem) = after_previous(date) else {
             continue;
         };
-        let next = usual.get(at + 1);
-        let fits = |date: Date| {
-            out_of_run(previous_number, previous_date, number, date, cadence).is_none()
-        };
-        for &(_, date, claim) in issue.iter() {
-            let Some(problem) = out_of_run(previous_number, previous_date, number, date, cadence)
-            else {
-                continue;
-            };
-            let mut message = format!(
-                "Issue {number} is dated {} here, {problem} issue {previous_number} ({}, in {})",
-                dates::long_date(date),
-                dates::long_date(previous_date),
-                display_name(previous.file)
-            );
-            if problem != "before" {
-                message.push_str(&format!(
-                    ": {} issues cannot appear in that time at one issue every {}",
-                    number - previous_number,
-                    super::plural_days(cadence)
-                ));
-            }
-            if let Some(&(next_number, next_date, _)) = next {
-                if out_of_run(number, date, next_number, next_date, cadence).is_some() {
-                    message.push_str(&format!(
-                        ", and it does not fit issue {next_number} ({}) either",
-                        dates::long_date(next_date)
-                    ));
-                }
-            }
-            // The first mention of this issue giving another date that fits.
-            if let Some(fitting) = issue
-                .iter()
-                .filter(|(_, other, _)| *other != date && fits(*other))
-                .min_by_key(|(_, _, other)| other.first.order())
-            {
-                message.push_str(&format!(
-                    "; {} (given in {}) fits the run",
-                    dates::long_date(fitting.1),
-                    display_name(fitting.2.first.file)
-                ));
-            }
-            let diagnostic = Diagnostic::new(Rule::IssueSequence, claim.first.range.get(), message)
-                .with_related(related_mention(
-                    previous_number,
-                    previous_date,
-                    previous,
-                    display_name,
-                ));
-            at_every_place(claim, &diagnostic, out);
+        let mut message = format!(
+            "Issue {number} is dated {} here, {problem} issue {} ({}, in {})",
+            dates::long_date(date),
+            previous.number,
+            dates::long_date(previous.date),
+            display_name(previous.first.file)
+        );
+        if problem != "before" {
+            message.push_str(&format!(
+                ": {} issues cannot appear in that time at one issue every {}",
+                number - previous.number,
+                super::plural_days(cadence)
+            ));
         }
+        if let Some(next) = next {
+            if out_of_run(number, date, next.number, next.date, cadence).is_some() {
+                message.push_str(&format!(
+                    ", and it does not fit issue {} ({}) either",
+                    next.number,
+                    dates::long_date(next.date)
+                ));
+            }
+        }
+        // The first mention of this issue giving another date that fits.
+        if let Some(fitting) = issue
+            .iter()
+            .filter(|(_, other, _)| *other != date && after_previous(*other).is_none())
+            .min_by_key(|(_, _, other)| other.first.order())
+        {
+            message.push_str(&format!(
+                "; {} (given in {}) fits the run",
+                dates::long_date(fitting.1),
+                display_name(fitting.2.first.file)
+            ));
+        }
+        let diagnostic = Diagnostic::new(Rule::IssueSequence, claim.first.range.get(), message)
+            .with_related(related_mention(
+                previous.number,
+                previous.date,
+                previous.first,
+                display_name,
+            ));
+        at_every_place(claim, &diagnostic, out);
     }
 }
 
