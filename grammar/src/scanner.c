@@ -428,6 +428,11 @@ static uint32_t month_at(const Line *l, uint32_t i) {
   while (j < l->n && is_ascii_alpha(l->c[j])) j++;
   if (j < l->n && is_letter(l->c[j])) return 0;
   uint32_t len = j - i;
+  /* A digit must follow: cheaper to ask first, and most words fail it. */
+  uint32_t k = j;
+  if (k < l->n && l->c[k] == '.') k++;
+  uint32_t d = skip_ws_at(l, k);
+  if (d >= l->n || !is_digit(l->c[d])) return 0;
   bool ok = month_prefix(&l->c[i], len);
   if (!ok && len >= 5) {
     bool all_upper = true;
@@ -446,12 +451,7 @@ static uint32_t month_at(const Line *l, uint32_t i) {
       }
     }
   }
-  if (!ok) return 0;
-  uint32_t k = j;
-  if (k < l->n && l->c[k] == '.') k++;
-  uint32_t d = skip_ws_at(l, k);
-  if (d >= l->n || !is_digit(l->c[d])) return 0;
-  return k;
+  return ok ? k : 0;
 }
 
 /* Four-digit year at `i` (the digit run must be exactly 4 long). */

@@ -529,7 +529,9 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .iter()
         .map(|index| {
             let input = inputs.get((*index)? as usize)?;
-            args.baseline.clone().or_else(|| input.config.baseline.clone())
+            args.baseline
+                .clone()
+                .or_else(|| input.config.baseline.clone())
         })
         .collect();
     if args.write_baseline.is_some() || baseline_of.iter().any(Option::is_some) {
@@ -824,7 +826,8 @@ fn finish_files(
     }
     let mut cross = cross.into_iter().peekable();
     for (file, index) in files.iter_mut().zip(input_of) {
-        let Some((index, input)) = index.and_then(|index| Some((index, inputs.get(index as usize)?)))
+        let Some((index, input)) =
+            index.and_then(|index| Some((index, inputs.get(index as usize)?)))
         else {
             continue;
         };

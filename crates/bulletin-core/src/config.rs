@@ -369,10 +369,9 @@ impl Config {
     /// Whether `name` is one of the configured publications, ignoring case,
     /// spacing (no-break spaces included) and a leading "the".
     pub fn knows_publication(&self, name: &str) -> bool {
-        let wanted = normalize_publication(name);
         self.publications
             .iter()
-            .any(|known| normalize_publication(known) == wanted)
+            .any(|known| same_publication(known, name))
     }
 }
 
@@ -385,17 +384,31 @@ fn entities_table(config_text: &str) -> Option<String> {
     toml::to_string(&file).ok()
 }
 
-pub fn normalize_publication(name: &str) -> String {
-    let words: Vec<String> = name
-        .split(|ch: char| ch.is_whitespace())
-        .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    let words = match words.first().map(String::as_str) {
-        Some("the") => &words[1..],
-        _ => &words[..],
+/// Whether `a` and `b` name one publication: the same words, ignoring case,
+/// spacing (no-break spaces included) and a leading "the"; without writing
+/// either out (it is asked of every dateline).
+fn same_publication(a: &str, b: &str) -> bool {
+    fn words(name: &str) -> impl Iterator<Item = &str> {
+        let mut words = name
+            .split(|ch: char| ch.is_whitespace())
+            .filter(|word| !word.is_empty())
+            .peekable();
+        // Only ASCII letters lower-case to `the`.
+        words.next_if(|word| word.eq_ignore_ascii_case("the"));
+        words
+    }
+    let same_word = |a: &str, b: &str| {
+        a.eq_ignore_ascii_case(b)
+            || (!(a.is_ascii() && b.is_ascii()) && a.to_lowercase() == b.to_lowercase())
     };
-    words.join(" ")
+    let (mut a, mut b) = (words(a), words(b));
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if same_word(a, b) => {}
+            _ => return false,
+        }
+    }
 }
 
 impl Config {
@@ -477,6 +490,24 @@ dateline-spacing = "error"
         assert!(err.message.contains("dateline-dashes"), "{}", err.message);
         let err = Config::from_toml("colour = 1\n", None).unwrap_err();
         assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn publications_compare_word_by_word_ignoring_case_spacing_and_the() {
+        for (a, b, same) in [
+            ("The Conway Bulletin", "conway\u{a0}bulletin", true),
+            ("the  Steppe Courier", "THE STEPPE COURIER", true),
+            ("Le Courrier d’Été", "LE COURRIER D’ÉTÉ", true),
+            ("Le Courrier d’Été", "le courrier d’ete", false),
+            ("The Bulletin", "Bulletin Weekly", false),
+            ("The Bulletin", "The", false),
+            ("Thebulletin", "Bulletin", false),
+            ("", "The", true),
+            ("", "", true),
+        ] {
+            assert_eq!(same_publication(a, b), same, "{a:?} and {b:?}");
+            assert_eq!(same_publication(b, a), same, "{b:?} and {a:?}");
+        }
     }
 
     #[test]

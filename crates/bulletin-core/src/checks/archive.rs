@@ -409,13 +409,10 @@ fn sequence(
                 display_name(fitting.2.first.file)
             ));
         }
-        let diagnostic = Diagnostic::new(Rule::IssueSequence, claim.first.range.get(), message)
-            .with_related(related_mention(
-                previous.number,
-                previous.date,
-                previous.first,
-                display_name,
-            ));
+        let diagnostic =
+            Diagnostic::new(Rule::IssueSequence, claim.first.range.get(), message).with_related(
+                related_mention(previous.number, previous.date, previous.first, display_name),
+            );
         at_every_place(claim, &diagnostic, out);
     }
 }

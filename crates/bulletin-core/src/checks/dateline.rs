@@ -544,10 +544,20 @@ fn check_gap(
         return;
     }
     let spaces = gap_text.chars().count();
-    let first_space = gap_text
-        .chars()
-        .next()
-        .map_or(" ".to_string(), String::from);
+    // Most gaps are right: nothing is written for them.
+    let (wording, description, replacement) = match (expected, spaces) {
+        (Expected::One | Expected::NoneOrOne, 2..) => (
+            "Doubled",
+            "Use a single space",
+            gap_text
+                .chars()
+                .next()
+                .map_or(" ".to_string(), String::from),
+        ),
+        (Expected::None, 1..) => ("Stray", "Remove the space", String::new()),
+        (Expected::One, 0) => ("Missing", "Insert a space", " ".to_string()),
+        _ => return,
+    };
     let left_text = left.slice(text);
     // Name the next piece (`(`, `2018`), or after the dash the story's first word.
     let right_word: String = if right.is_empty() {
@@ -560,24 +570,7 @@ fn check_gap(
     } else {
         right.slice(text).to_string()
     };
-    let (message, description, replacement) = match (expected, spaces) {
-        (Expected::One | Expected::NoneOrOne, 2..) => (
-            format!("Doubled space between `{left_text}` and `{right_word}`"),
-            "Use a single space",
-            first_space,
-        ),
-        (Expected::None, 1..) => (
-            format!("Stray space between `{left_text}` and `{right_word}`"),
-            "Remove the space",
-            String::new(),
-        ),
-        (Expected::One, 0) => (
-            format!("Missing space between `{left_text}` and `{right_word}`"),
-            "Insert a space",
-            " ".to_string(),
-        ),
-        _ => return,
-    };
+    let message = format!("{wording} space between `{left_text}` and `{right_word}`");
     let range = if gap.is_empty() {
         left.cover(TextRange::new(right.start, right.start + right_word.len()))
     } else {

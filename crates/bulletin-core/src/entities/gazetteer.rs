@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+use std::borrow::Cow;
+
 use aho_corasick::{
     AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
 };
@@ -218,9 +220,21 @@ impl Gazetteer {
     /// The entity named or aliased exactly `text` (case-sensitive for
     /// upper-case acronyms, otherwise ignoring ASCII case).
     pub fn lookup(&self, text: &str) -> Option<usize> {
-        // Every spelling `same_spelling` accepts is the pattern up to ASCII case.
+        // Every spelling `same_spelling` accepts is the pattern up to ASCII
+        // case. Asked of every capitalised phrase: a short one is lowered on
+        // the stack.
+        let mut short = [0u8; 64];
+        let lowered = match short.get_mut(..text.len()) {
+            Some(short) => {
+                short.copy_from_slice(text.as_bytes());
+                short.make_ascii_lowercase();
+                std::str::from_utf8(short).map(Cow::Borrowed)
+            }
+            None => Ok(Cow::Owned(text.to_ascii_lowercase())),
+        }
+        .unwrap_or_else(|_| Cow::Owned(text.to_ascii_lowercase()));
         self.by_spelling
-            .get(&text.to_ascii_lowercase())?
+            .get(lowered.as_ref())?
             .iter()
             .map(|&at| &self.patterns[at])
             .find(|(_, _, pattern)| same_spelling(pattern, text))

@@ -643,8 +643,9 @@ fn surname_of(name: &str) -> Option<&str> {
 }
 
 fn name_has_surname(name: &str, surname: &str) -> bool {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    words.len() >= 2 && (words.last() == Some(&surname) || words.first() == Some(&surname))
+    let mut words = name.split_whitespace();
+    let (first, last) = (words.next(), words.next_back());
+    last.is_some() && (last == Some(surname) || first == Some(surname))
 }
 
 /// Who `Mr <surname>` at `at` is: someone introduced earlier in the article,
@@ -749,18 +750,23 @@ fn expansion_before(text: &str, bracket: usize, abbr: &str) -> Option<std::ops::
         if words > letters.len() + 6 {
             return None;
         }
-        if SMALL_WORDS.contains(&word.to_lowercase().as_str()) {
+        // Only ASCII letters lower-case to ASCII ones.
+        if SMALL_WORDS
+            .iter()
+            .any(|small| word.eq_ignore_ascii_case(small))
+        {
             continue;
         }
         // `Turkmenistan-Afghanistan-Pakistan-India` gives four initials;
         // `Co-operation` gives one.
-        let parts: Vec<&str> = word
-            .split(['-', '–'])
+        let mut parts = word
+            .rsplit(['-', '–'])
             .filter(|part| !part.is_empty())
-            .collect();
-        for (index, part) in parts.iter().enumerate().rev() {
+            .peekable();
+        while let Some(part) = parts.next() {
             let first = part.chars().next()?;
-            if index > 0 && !first.is_uppercase() {
+            let first_part = parts.peek().is_none();
+            if !first_part && !first.is_uppercase() {
                 continue;
             }
             if !first.is_uppercase() || remaining == 0 {
@@ -801,23 +807,23 @@ fn word_starts_backwards(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .rev()
         .find(|&(_, ch)| punctuation(ch))
         .map_or(0, |(at, ch)| at + ch.len_utf8());
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (at, ch) in text[phrase_start..].char_indices() {
+    // Read backwards as it is asked for: the words nearest the `(ABBR)`
+    // are usually all an expansion needs.
+    let mut chars = text[phrase_start..].char_indices().rev();
+    let mut word_end: Option<usize> = None;
+    std::iter::from_fn(move || loop {
+        let Some((at, ch)) = chars.next() else {
+            let end = word_end.take()?;
+            return Some((phrase_start, text.get(phrase_start..end)?));
+        };
         let at = phrase_start + at;
-        match (part_of_word(ch), start) {
-            (true, None) => start = Some(at),
-            (false, Some(word_start)) => {
-                words.push((word_start, &text[word_start..at]));
-                start = None;
-            }
-            _ => {}
+        if part_of_word(ch) {
+            word_end.get_or_insert(at + ch.len_utf8());
+        } else if let Some(end) = word_end.take() {
+            let start = at + ch.len_utf8();
+            return Some((start, text.get(start..end)?));
         }
-    }
-    if let Some(word_start) = start {
-        words.push((word_start, &text[word_start..]));
-    }
-    words.into_iter().rev()
+    })
 }
 
 #[cfg(test)]
