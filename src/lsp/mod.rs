@@ -37,27 +37,12 @@ pub fn parse_level(level: &str) -> tracing::Level {
     }
 }
 
-/// glibc gives every thread that allocates an arena of its own (up to
-/// eight per core); the server's threads (runtime workers, the blocking
-/// pool, rayon) then each keep freed memory the others cannot reuse, and an
-/// open archive's resident memory ends up far above its live heap. Two
-/// arenas keep it close (on a 5 MB archive: see the README's figures).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_malloc_arenas() {
-    // SAFETY: `mallopt` only sets a parameter of the allocator; it is called
-    // before the server starts any thread.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_malloc_arenas() {}
-
 /// Runs the server on stdin/stdout until `exit`. Status 0 after `shutdown`
 /// then `exit`, 1 after `exit` alone (or when the client goes away).
 pub fn run(log_level: &str, max_message_bytes: usize) -> ExitCode {
-    limit_malloc_arenas();
+    // The server's threads (runtime workers, the blocking pool, rayon)
+    // share two arenas: on a 5 MB archive, see the README's figures.
+    crate::malloc::limit_arenas(2);
     let level = parse_level(log_level);
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
