@@ -11,6 +11,7 @@ use anyhow::Context;
 use super::baseline;
 use super::baseline::Baseline;
 use super::output::{self, Positions, Report, ReportFile};
+use super::spill::{FindingStore, Kept};
 use super::{
     CheckArgs, ColorChoice, OutputFormat, SymbolsFormat, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE,
 };
@@ -461,6 +462,8 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     // The report's files, in the discovery's order, readable or not, each
     // with its own findings until the cross-file rules have run.
     let mut files: Vec<ReportFile<'_>> = Vec::with_capacity(inputs.len());
+    // Held texts are few and small (standard input) or held anyway (`--fix`).
+    let store = FindingStore::new(from_stdin || fixing);
     // The input each of `files` is (`None`: it could not be read).
     let mut input_of: Vec<Option<u32>> = Vec::with_capacity(inputs.len());
     let mut archive = ArchiveSummary::default();
@@ -501,7 +504,8 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                         },
                         len,
                         positions,
-                        findings: own,
+                        findings: store.keep_packed(own),
+                        store: &store,
                         shown: input.shown,
                     });
                 }
@@ -513,7 +517,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                     }
                     trouble = true;
                     input_of.push(None);
-                    files.push(unreadable_file(input.name(), problem));
+                    files.push(unreadable_file(input.name(), problem, &store));
                 }
             }
         }
@@ -576,7 +580,7 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 .into_iter()
                 .filter(|diagnostic| !baseline.forgive(file, diagnostic))
                 .collect();
-            file.findings = PackedDiagnostics::pack(diagnostics);
+            file.findings = store.keep(diagnostics);
         }
     }
     if !args.quiet {
@@ -629,6 +633,12 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
 
+    if store.lost_any() {
+        eprintln!(
+            "bulletin: findings kept in a temporary file could not be read back: the report is missing some"
+        );
+        trouble = true;
+    }
     if trouble {
         return Ok(EXIT_TROUBLE);
     }
@@ -792,7 +802,11 @@ const PROGRESS_MIN_FILES: usize = 50;
 const JUDGED_PER_THREAD: usize = 64;
 
 /// A file that could not be read, in the report: one `io-error` finding.
-fn unreadable_file<'a>(name: Cow<'a, str>, problem: String) -> ReportFile<'a> {
+fn unreadable_file<'a>(
+    name: Cow<'a, str>,
+    problem: String,
+    store: &'a FindingStore,
+) -> ReportFile<'a> {
     use bulletin_core::rules::Rule;
     use bulletin_core::text_range::TextRange;
 
@@ -802,11 +816,12 @@ fn unreadable_file<'a>(name: Cow<'a, str>, problem: String) -> ReportFile<'a> {
         text: Some(Cow::Borrowed("")),
         len: 0,
         positions: Positions::default(),
-        findings: PackedDiagnostics::pack(vec![Diagnostic::new(
+        findings: store.keep(vec![Diagnostic::new(
             Rule::IoError,
             TextRange::empty(0),
             problem,
         )]),
+        store,
         shown: true,
     }
 }
@@ -842,11 +857,11 @@ fn finish_files(
             own_cross.push(diagnostic);
         }
         if !input.shown {
-            file.findings = PackedDiagnostics::default();
+            file.findings = Kept::default();
             continue;
         }
         let mut diagnostics = analysis::finish(
-            file.findings.unpack(),
+            file.diagnostics(),
             own_cross,
             &input.config,
             input.config_path().as_deref(),
@@ -860,7 +875,7 @@ fn finish_files(
                 }
             }
         }
-        file.findings = PackedDiagnostics::pack(diagnostics);
+        file.findings = file.store.keep(diagnostics);
     }
     place_the_rest(files);
 }

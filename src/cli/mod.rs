@@ -7,6 +7,7 @@ mod check;
 mod entities;
 mod init;
 mod output;
+mod spill;
 
 use std::io::Write;
 use std::path::PathBuf;

@@ -11,8 +11,9 @@ use std::io::Write;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use super::spill::{FindingStore, Kept};
 use super::OutputFormat;
-use bulletin_core::diagnostic::{Diagnostic, PackedDiagnostics, Severity};
+use bulletin_core::diagnostic::{Diagnostic, Severity};
 use bulletin_core::line_index::{HumanPosition, LineIndex};
 use bulletin_core::outline::Outline;
 use bulletin_core::report::{DiagnosticRecord, Position};
@@ -30,8 +31,10 @@ pub(super) struct ReportFile<'a> {
     pub(super) len: usize,
     /// Every offset the findings point at, placed while the text was judged.
     pub(super) positions: Positions,
-    /// Its findings, complete and configured, packed until they are written.
-    pub(super) findings: PackedDiagnostics,
+    /// Its findings (its own until the cross-file rules have run, then
+    /// complete and configured), kept in `store` until they are written.
+    pub(super) findings: Kept,
+    pub(super) store: &'a FindingStore,
     /// `false` for a file of the archive a submission is judged against
     /// (`--archive`, `--changed-since`): there only for related locations.
     pub(super) shown: bool,
@@ -40,7 +43,7 @@ pub(super) struct ReportFile<'a> {
 impl ReportFile<'_> {
     /// Its findings, in the report's order.
     pub(super) fn diagnostics(&self) -> Vec<Diagnostic> {
-        self.findings.unpack()
+        self.store.diagnostics(&self.findings)
     }
 
     /// The line and column of `offset`.

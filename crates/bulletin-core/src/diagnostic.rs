@@ -207,6 +207,20 @@ impl PackedDiagnostics {
         }
     }
 
+    /// The bytes `pack` wrote, when it packed them.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            PackedDiagnostics::Packed { bytes, .. } => Some(bytes),
+            PackedDiagnostics::Values(_) => None,
+        }
+    }
+
+    /// `count` findings from the bytes `pack` wrote for them (kept
+    /// elsewhere meanwhile: `bulletin check` keeps them in a temporary file).
+    pub fn from_bytes(bytes: Box<[u8]>, count: u32) -> PackedDiagnostics {
+        PackedDiagnostics::Packed { bytes, count }
+    }
+
     pub fn len(&self) -> usize {
         match self {
             PackedDiagnostics::Packed { count, .. } => *count as usize,
