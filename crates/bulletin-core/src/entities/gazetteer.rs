@@ -2,14 +2,12 @@
 //! of the region (`data/gazetteer.toml`) and a workspace's `entities.toml`,
 //! matched in one multi-pattern pass.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use std::borrow::Cow;
-
-use aho_corasick::{
-    AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
-};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{dfa::DFA, Anchored, MatchKind, StartKind};
 use serde::Deserialize;
 
 use crate::text_range::TextRange;
@@ -94,7 +92,7 @@ pub struct Gazetteer {
     /// spelling, each list in pattern order: `lookup` runs for every
     /// upper-case word of an archive.
     by_spelling: HashMap<String, Vec<usize>>,
-    matcher: Option<AhoCorasick>,
+    matcher: Option<DFA>,
     /// For each pattern of `matcher`, its index in `patterns`.
     spelled: Vec<usize>,
     /// The first bytes of `matcher`'s patterns.
@@ -165,10 +163,9 @@ impl Gazetteer {
             .all(|byte| byte.is_ascii_uppercase());
         // A DFA, anchored: it runs from the few places a mention can start,
         // not over every byte (see `find`).
-        let matcher = AhoCorasickBuilder::new()
+        let matcher = DFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&spellings)
             .ok();
         Gazetteer {
@@ -268,24 +265,21 @@ impl Gazetteer {
             if !text.is_char_boundary(start) || !starts_word(text, start) {
                 continue;
             }
-            let input = Input::new(text)
-                .span(start..text.len())
-                .anchored(Anchored::Yes);
-            let Some(hit) = matcher.find(input) else {
+            let Some((pattern, end)) = longest_at(matcher, bytes, start) else {
                 continue;
             };
             let Some((entity, role, _)) = self
                 .spelled
-                .get(hit.pattern().as_usize())
+                .get(pattern)
                 .and_then(|&pattern| self.patterns.get(pattern))
             else {
                 continue;
             };
             // Read, even when it does not end a word (`Li` of `Libya`).
-            at = hit.end();
-            if is_word_boundary(text, hit.start(), hit.end()) {
+            at = end;
+            if is_word_boundary(text, start, end) {
                 found.push(GazetteerMatch {
-                    range: TextRange::new(base + hit.start(), base + hit.end()),
+                    range: TextRange::new(base + start, base + end),
                     entity: *entity,
                     role: *role,
                 });
@@ -293,6 +287,34 @@ impl Gazetteer {
         }
         found
     }
+}
+
+/// The longest pattern of `dfa` spelled at `start` of `bytes`, and where it
+/// ends: the anchored leftmost-longest search of `AhoCorasick::find`, walked
+/// here (it runs at every capital of an archive, and its layers of API cost
+/// more than the walk).
+fn longest_at(dfa: &DFA, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    let mut state = dfa.start_state(Anchored::Yes).ok()?;
+    let mut longest = None;
+    for (at, &byte) in bytes.get(start..)?.iter().enumerate() {
+        state = dfa.next_state(Anchored::Yes, state, byte);
+        if !dfa.is_special(state) {
+            continue;
+        }
+        if dfa.is_dead(state) {
+            break;
+        }
+        if dfa.is_match(state) {
+            let pattern = dfa.match_pattern(state, 0);
+            let end = start + at + 1;
+            // A match carried from a failure transition starts later: not
+            // one at `start` (as the crate's own anchored search has it).
+            if end - dfa.pattern_len(pattern) == start {
+                longest = Some((pattern.as_usize(), end));
+            }
+        }
+    }
+    longest
 }
 
 /// Where the next ASCII capital letter of `bytes` is, from `from` on. Read
@@ -461,6 +483,38 @@ pub fn parse_entities(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The walk finds what the crate's own anchored leftmost-longest
+        /// search finds, at every place of texts made of pattern pieces.
+        #[test]
+        fn the_walk_is_the_crates_anchored_search(
+            patterns in proptest::collection::vec("[AKSa-c]{1,4}", 1..12),
+            text in "[AKSa-c ]{0,40}",
+        ) {
+            let dfa = DFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .build(&patterns)
+                .unwrap();
+            let searcher = aho_corasick::AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .start_kind(StartKind::Anchored)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&patterns)
+                .unwrap();
+            for start in 0..=text.len() {
+                let input = aho_corasick::Input::new(&text)
+                    .span(start..text.len())
+                    .anchored(Anchored::Yes);
+                let expected = searcher
+                    .find(input)
+                    .map(|hit| (hit.pattern().as_usize(), hit.end()));
+                prop_assert_eq!(longest_at(&dfa, text.as_bytes(), start), expected);
+            }
+        }
+    }
 
     #[test]
     fn the_built_in_gazetteer_parses_and_knows_the_region() {
