@@ -191,15 +191,35 @@ impl ArticleEntities {
 /// Small words an expansion may hold without an initial in the acronym.
 const SMALL_WORDS: [&str; 10] = ["of", "and", "the", "for", "on", "in", "&", "de", "du", "to"];
 
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| {
-        Regex::new(pattern).unwrap_or_else(|err| panic!("bad built-in pattern {pattern}: {err}"))
-    })
-}
+/// An acronym's definition in brackets, `(ABBR)`: what the pattern
+/// `ACRONYM_IN_BRACKETS` matches.
+#[cfg(test)]
+const ACRONYM_IN_BRACKETS: &str = r"\(([A-Z][A-Z0-9&]{1,9})\)";
 
-fn acronym_in_brackets() -> &'static Regex {
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    regex(&CELL, r"\(([A-Z][A-Z0-9&]{1,9})\)")
+/// The `(ABBR)`s of `text`, left to right: the range of each and of its
+/// letters, as `ACRONYM_IN_BRACKETS`'s `captures_iter` gives them (a byte
+/// loop from each `(`: the regex engine's setup cost more per article).
+fn acronyms_in_brackets(
+    text: &str,
+) -> impl Iterator<Item = (std::ops::Range<usize>, std::ops::Range<usize>)> + '_ {
+    let bytes = text.as_bytes();
+    let continues = |byte: &u8| byte.is_ascii_uppercase() || byte.is_ascii_digit() || *byte == b'&';
+    memchr::memchr_iter(b'(', bytes).filter_map(move |open| {
+        let letters = open + 1;
+        if !bytes.get(letters)?.is_ascii_uppercase() {
+            return None;
+        }
+        // No `)` is among the letters, so only the whole run can end at one.
+        let more = bytes
+            .get(letters + 1..)?
+            .iter()
+            .take(10)
+            .take_while(|byte| continues(byte))
+            .count();
+        let close = letters + 1 + more;
+        ((1..=9).contains(&more) && bytes.get(close) == Some(&b')'))
+            .then_some((open..close + 1, letters..close))
+    })
 }
 
 /// The runs `[A-Z][A-Z0-9&]{1,9}` of `text`, left to right, as that
@@ -371,12 +391,48 @@ fn roles_and_names(slice: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<
     found
 }
 
+/// `Mr Alimov`: an honorific, then a surname.
+const HONORIFIC_NAME: &str = r"(?:Mr|Mrs|Ms|Dr|Miss)\.?[\s\u{a0}]+(?P<surname>[A-Z][\p{L}\-]+)";
+
+/// `HONORIFIC_NAME` anchored, tried only where an honorific starts.
 fn honorific_name() -> &'static Regex {
     static CELL: OnceLock<Regex> = OnceLock::new();
-    regex(
-        &CELL,
-        r"(?:Mr|Mrs|Ms|Dr|Miss)\.?[\s\u{a0}]+(?P<surname>[A-Z][\p{L}\-]+)",
-    )
+    CELL.get_or_init(|| {
+        Regex::new(&format!("^{HONORIFIC_NAME}"))
+            .unwrap_or_else(|err| panic!("bad built-in honorific pattern: {err}"))
+    })
+}
+
+/// The honorifics and surnames of `text`, left to right: the range of each
+/// and of its surname, as `HONORIFIC_NAME`'s `captures_iter` gives them. The
+/// pattern is tried where `Mr`, `Ms`, `Mi` or `Dr` stands, not searched
+/// for: that search's setup cost more per article than the matches.
+fn honorific_names(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut searched_to = 0;
+    for start in memchr::memchr2_iter(b'M', b'D', bytes) {
+        let could_be = match bytes.get(start..start + 2) {
+            Some([b'M', second]) => matches!(second, b'r' | b's' | b'i'),
+            Some([b'D', second]) => *second == b'r',
+            _ => false,
+        };
+        if start < searched_to || !could_be {
+            continue;
+        }
+        let Some(captures) = honorific_name().captures(&text[start..]) else {
+            continue;
+        };
+        let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
+            continue;
+        };
+        searched_to = start + whole.end();
+        found.push((
+            start..start + whole.end(),
+            start + surname.start()..start + surname.end(),
+        ));
+    }
+    found
 }
 
 /// Upper-case words that are not acronyms to define: markers, roman
@@ -392,14 +448,12 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
     let mut out = ArticleEntities::default();
 
     // Acronym definitions: `Shanghai Cooperation Organisation (SCO)`.
-    for captures in acronym_in_brackets().captures_iter(slice) {
-        let (Some(whole), Some(abbr)) = (captures.get(0), captures.get(1)) else {
-            continue;
-        };
-        if let Some(expansion) = expansion_before(slice, whole.start(), abbr.as_str()) {
+    for (whole, abbr) in acronyms_in_brackets(slice) {
+        let letters = &slice[abbr.clone()];
+        if let Some(expansion) = expansion_before(slice, whole.start, letters) {
             out.acronyms.push(AcronymDefinition {
-                abbr: abbr.as_str().to_string(),
-                abbr_range: TextRange::new(body.start + abbr.start(), body.start + abbr.end()),
+                abbr: letters.to_string(),
+                abbr_range: TextRange::new(body.start + abbr.start, body.start + abbr.end),
                 expansion: normalize_spaces(&slice[expansion.clone()]),
                 expansion_range: TextRange::new(
                     body.start + expansion.start,
@@ -512,16 +566,13 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
             honorific: false,
         });
     }
-    for captures in honorific_name().captures_iter(slice) {
-        let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
-            continue;
-        };
-        if !starts_word(slice, whole.start()) {
+    for (whole, surname) in honorific_names(slice) {
+        if !starts_word(slice, whole.start) {
             continue;
         }
-        let at = body.start + whole.start();
+        let at = body.start + whole.start;
         let target = resolve_surname(
-            surname.as_str(),
+            &slice[surname],
             at,
             &out.people,
             gazetteer,
@@ -529,7 +580,7 @@ pub fn article_entities(text: &str, article: &Article, gazetteer: &Gazetteer) ->
             body.start,
         );
         mentions.push(Mention {
-            range: TextRange::new(at, body.start + whole.end()),
+            range: TextRange::new(at, body.start + whole.end),
             target,
             role: MentionRole::Reference,
             acronym: false,
@@ -873,6 +924,41 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn bracketed_acronyms_and_honorifics_are_the_pattern_matches(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(vec![
+                        "(", ")", "((", "Mr", "Mrs", "Ms", "Miss", "Dr", "Mr.", "Mister", "MrS",
+                        "Drake", " ", "\u{a0}", "\n", "Alimov", "Zoë", "O’Neil", "al-Sabah",
+                        "-", "É", "SCO", "EAEU", "A&B", "ABCDEFGHIJK", "X1",
+                    ]).prop_map(str::to_string),
+                    "[A-Za-z0-9&() .]{1,5}",
+                ],
+                0..30,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let Ok(brackets) = Regex::new(ACRONYM_IN_BRACKETS) else {
+                panic!("the pattern compiles");
+            };
+            let expected: Vec<_> = brackets
+                .captures_iter(&text)
+                .filter_map(|captures| Some((captures.get(0)?.range(), captures.get(1)?.range())))
+                .collect();
+            prop_assert_eq!(acronyms_in_brackets(&text).collect::<Vec<_>>(), expected);
+            let Ok(honorific) = Regex::new(HONORIFIC_NAME) else {
+                panic!("the pattern compiles");
+            };
+            let expected: Vec<_> = honorific
+                .captures_iter(&text)
+                .filter_map(|captures| {
+                    Some((captures.get(0)?.range(), captures.name("surname")?.range()))
+                })
+                .collect();
+            prop_assert_eq!(honorific_names(&text), expected);
+        }
+
         #[test]
         fn upper_words_are_the_pattern_matches(
             text in "([A-Z0-9&]{0,14}[0-9a-z \u{e9}\u{c9}’]{0,2}){0,5}"
