@@ -389,14 +389,17 @@ fn snippet_source(lines: &str) -> Cow<'_, str> {
 }
 
 fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
-    let count = |severity: Severity| {
-        report
-            .files
-            .iter()
-            .flat_map(|file| file.diagnostics())
-            .filter(|diagnostic| diagnostic.severity == severity)
-            .count()
-    };
+    // One pass: each file's findings are read back from where they wait.
+    let (mut errors, mut warnings, mut infos, mut hints, mut fixable) = (0, 0, 0, 0, 0);
+    for (_, diagnostic) in report.diagnostics() {
+        *match diagnostic.severity {
+            Severity::Error => &mut errors,
+            Severity::Warning => &mut warnings,
+            Severity::Info => &mut infos,
+            Severity::Hint => &mut hints,
+        } += 1;
+        fixable += usize::from(report.fixable(&diagnostic));
+    }
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("{n} {word}")
@@ -404,8 +407,6 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
             format!("{n} {word}s")
         }
     };
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
-    let (infos, hints) = (count(Severity::Info), count(Severity::Hint));
     let mut line = format!(
         "{}, {}",
         plural(errors, "error"),
@@ -422,10 +423,6 @@ fn summary(report: &Report<'_>, out: &mut dyn Write) -> anyhow::Result<()> {
         line.push_str(&format!(" ({} fixed)", plural(report.fixed, "problem")));
     }
     writeln!(out, "{line}")?;
-    let fixable = report
-        .diagnostics()
-        .filter(|(_, diagnostic)| report.fixable(diagnostic))
-        .count();
     if fixable > 0 {
         let flags = if report.unsafe_fixes {
             "--fix --unsafe-fixes"

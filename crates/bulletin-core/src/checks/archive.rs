@@ -117,20 +117,22 @@ impl SameClaim {
             now.start as i64 - last.start as i64,
             now.len(),
         );
+        // Three varints of at most ten bytes each.
+        let mut written = [0u8; 30];
+        // Writing three integers into thirty bytes cannot fail; were it to,
+        // only this place would be missing from the places listed.
+        let Ok(written) = postcard::to_slice(&step, &mut written) else {
+            return;
+        };
         // Grown by a quarter, not doubled: what grows with the archive
         // wastes an eighth on average, not a quarter.
-        const MOST_A_PLACE_TAKES: usize = 30;
-        if self.rest.capacity() - self.rest.len() < MOST_A_PLACE_TAKES {
+        if self.rest.capacity() - self.rest.len() < written.len() {
             self.rest
-                .reserve_exact(MOST_A_PLACE_TAKES.max(self.rest.len() / 4));
+                .reserve_exact(written.len().max(self.rest.len() / 4));
         }
-        // Writing into a `Vec` cannot fail; a place that could not be
-        // written would only be missing from the places listed.
-        if let Ok(rest) = postcard::to_extend(&step, std::mem::take(&mut self.rest)) {
-            self.rest = rest;
-            self.count += 1;
-            self.last = place;
-        }
+        self.rest.extend_from_slice(written);
+        self.count += 1;
+        self.last = place;
     }
 
     /// Every place, the first first.
