@@ -366,26 +366,46 @@ fn role_match_starts(slice: &str) -> Vec<usize> {
 /// What `captures_iter` of the unanchored pattern gives, found by trying the
 /// anchored pattern only where a match can start: (role, name) ranges.
 fn roles_and_names(slice: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    anchored_matches(
+        slice,
+        role_match_starts(slice),
+        role_then_name(),
+        ["role", "name"],
+    )
+}
+
+/// The non-overlapping matches of `pattern` (anchored) tried at each of
+/// `starts`, in order: what the unanchored pattern's `captures_iter` finds
+/// when every match of it starts at one of `starts`. Each as the ranges of
+/// its two `groups` (a name, or "0" for the whole match).
+fn anchored_matches(
+    text: &str,
+    starts: impl IntoIterator<Item = usize>,
+    pattern: &Regex,
+    groups: [&str; 2],
+) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
     let mut found = Vec::new();
     let mut searched_to = 0;
-    for start in role_match_starts(slice) {
-        if start < searched_to {
-            continue;
-        }
-        let Some(captures) = role_then_name().captures(&slice[start..]) else {
+    for start in starts {
+        let Some(rest) = text.get(start..).filter(|_| start >= searched_to) else {
             continue;
         };
-        let (Some(whole), Some(role), Some(name)) = (
-            captures.get(0),
-            captures.name("role"),
-            captures.name("name"),
-        ) else {
+        let Some(captures) = pattern.captures(rest) else {
+            continue;
+        };
+        let group = |name: &str| match name {
+            "0" => captures.get(0),
+            _ => captures.name(name),
+        };
+        let (Some(whole), Some(first), Some(second)) =
+            (captures.get(0), group(groups[0]), group(groups[1]))
+        else {
             continue;
         };
         searched_to = start + whole.end();
         found.push((
-            start + role.start()..start + role.end(),
-            start + name.start()..start + name.end(),
+            start + first.start()..start + first.end(),
+            start + second.start()..start + second.end(),
         ));
     }
     found
@@ -409,30 +429,14 @@ fn honorific_name() -> &'static Regex {
 /// for: that search's setup cost more per article than the matches.
 fn honorific_names(text: &str) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
     let bytes = text.as_bytes();
-    let mut found = Vec::new();
-    let mut searched_to = 0;
-    for start in memchr::memchr2_iter(b'M', b'D', bytes) {
-        let could_be = match bytes.get(start..start + 2) {
+    let starts = memchr::memchr2_iter(b'M', b'D', bytes).filter(|&start| {
+        match bytes.get(start..start + 2) {
             Some([b'M', second]) => matches!(second, b'r' | b's' | b'i'),
             Some([b'D', second]) => *second == b'r',
             _ => false,
-        };
-        if start < searched_to || !could_be {
-            continue;
         }
-        let Some(captures) = honorific_name().captures(&text[start..]) else {
-            continue;
-        };
-        let (Some(whole), Some(surname)) = (captures.get(0), captures.name("surname")) else {
-            continue;
-        };
-        searched_to = start + whole.end();
-        found.push((
-            start..start + whole.end(),
-            start + surname.start()..start + surname.end(),
-        ));
-    }
-    found
+    });
+    anchored_matches(text, starts, honorific_name(), ["0", "surname"])
 }
 
 /// Upper-case words that are not acronyms to define: markers, roman
