@@ -7,4 +7,4 @@
 
 pub mod cli;
 pub mod lsp;
-mod malloc;
+pub mod malloc;
