@@ -33,7 +33,10 @@
  *     first read only as far as a dateline's window (152): a line whose
  *     opening allows no trailer and that is a dateline there is neither a
  *     trailer nor a headline, so it is not read further to be classified.
- *     The trees are those of reading every line whole.
+ *     Before that, both are read to their opening (64 and 32): a dateline
+ *     whose tokens end there, and the line after a weak headline that
+ *     cannot be a trailer, are told by it. The trees are those of reading every line
+ *     whole.
  *   - Lines end at "\n", "\r\n" (one line end) or a lone "\r", as LSP
  *     counts them: `at_eol` stops at either character and `advance_eol`
  *     moves past one whole line end, so a page with old Mac line ends, or a
@@ -133,6 +136,14 @@ enum Phase {
  * dateline paragraph, a standfirst or the archive header (the last two
  * are read whole before their tokens are made). */
 #define READ_AHEAD (TRAILER_MAX + 1)
+/* How far the line after blank lines is read first: far enough for
+ * `could_be_trailer` to tell (20 characters after a line's markers), and
+ * to ask whether it is a dateline, past a dateline's usual end ("ALMATY,
+ * MARCH 10 2017 (The Conway Bulletin) — " is 46 characters). Most such
+ * lines are told by their opening (no trailer after a weak headline, or
+ * a dateline), so they are not read on to the dateline's window. */
+#define TRAILER_OPENING 32
+#define DATELINE_OPENING 64
 /* How far the line after blank lines is read to ask whether it is a
  * headline: past the longest headline. */
 #define HEADLINE_READ_AHEAD (STRONG_HEADLINE_MAX + 1)
@@ -530,7 +541,9 @@ static bool all_upper(const Line *l, uint32_t a, uint32_t b) {
 
 /* Tokenize a dateline at the start of the line. A dateline without a date
  * ("ALMATY (The Bulletin) — ") is accepted only with upper-case places and
- * both a publication and a dash. */
+ * both a publication and a dash. Without a lexer (NULL), the line is not
+ * read on: a dateline that would need its end (a bracket never closed) is
+ * then no dateline. */
 static bool dateline_tokens(TSLexer *lexer, Line *l, EntryList *list) {
   list_reset(list);
   uint32_t i = 0;
@@ -605,7 +618,7 @@ static bool dateline_tokens(TSLexer *lexer, Line *l, EntryList *list) {
              !(is_dash_char(l->c[e]) && is_ws(l->c[e - 1]))) {
         e++;
       }
-      if (e > DATELINE_WINDOW) return false;
+      if (e > DATELINE_WINDOW || !lexer) return false;
       line_full(lexer, l); /* is the line cut at MAXLINE? */
       if (l->truncated) return false;
       add(list, T_LPAREN, i, i + 1);
@@ -932,6 +945,28 @@ static void read_line_for_trailers(TSLexer *lexer, Line *line) {
   }
 }
 
+/* The same for a line whose opening is read: read on as
+ * `read_line_for_trailers` would have read it. */
+static void read_on_for_trailers(TSLexer *lexer, Line *line) {
+  read_on(lexer, line, DATELINE_WINDOW + 2);
+  if (line->partial && could_be_trailer(line)) {
+    read_on(lexer, line, READ_AHEAD);
+  }
+}
+
+/* Whether a line read to its opening is a dateline as it would be read
+ * to the dateline's window (its tokens in `list`): it could be no trailer
+ * (so no trailer rule would hold, however far it was read), and its tokens
+ * and the character after them stand in what was read. `dateline_tokens`
+ * reads the line left to right and looks at most at the first character
+ * after its last token, so with that character read every check it made
+ * has the answer it would have on the longer line. */
+static bool dateline_in_opening(Line *l, EntryList *list) {
+  if (!l->partial || could_be_trailer(l)) return false;
+  if (!dateline_tokens(NULL, l, list) || list->n == 0) return false;
+  return skip_ws_at(l, list->e[list->n - 1].end) < l->n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Header, headline, standfirst                                        */
 /* ------------------------------------------------------------------ */
@@ -1125,7 +1160,13 @@ static bool headline_check(Scanner *s, TSLexer *lexer) {
   advance_eol(lexer, false);
   bool eof = false;
   if (skip_blank_lines(lexer, &eof) == 0 || eof) return false;
-  read_line_for_trailers(lexer, &s->next);
+  /* A weak headline needs only to know the next line is no trailer, which
+   * its opening tells. */
+  read_line_ahead(lexer, &s->next, TRAILER_OPENING);
+  if (weak_shape && s->next.partial && !could_be_trailer(&s->next)) {
+    return true;
+  }
+  read_on_for_trailers(lexer, &s->next);
   if (weak_shape && !trailer_like(s, &s->next)) return true;
   if (!strong_shape) return false;
   /* an optional standfirst and / or byline may stand before the dateline */
@@ -1333,8 +1374,13 @@ static bool scan_line_start(Scanner *s, TSLexer *lexer, const bool *valid) {
     /* A dateline is never a headline (`headline_check`): a line that is
      * one in its window is no headline without reading it further, nor
      * the lines after it. */
-    read_line_for_trailers(lexer, l);
-    if (l->partial && dateline_tokens(lexer, l, list)) {
+    read_line_ahead(lexer, l, DATELINE_OPENING);
+    bool dateline = dateline_in_opening(l, list);
+    if (!dateline) {
+      read_on_for_trailers(lexer, l);
+      dateline = l->partial && dateline_tokens(lexer, l, list);
+    }
+    if (dateline) {
       headline = 0;
     } else {
       read_on(lexer, l, READ_AHEAD); /* as far as the headline's shape */
