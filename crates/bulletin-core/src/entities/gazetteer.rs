@@ -98,7 +98,7 @@ pub struct Gazetteer {
     /// The first bytes of `matcher`'s patterns.
     first_bytes: [bool; 256],
     /// Every pattern starts with an ASCII capital (true of the built-in
-    /// gazetteer): the places to try are found by `next_capital`.
+    /// gazetteer): the places to try are found by `Capitals`.
     capital_starts: bool,
 }
 
@@ -247,11 +247,12 @@ impl Gazetteer {
             return Vec::new();
         };
         let bytes = text.as_bytes();
+        let mut capitals = Capitals::new(bytes);
         let mut found = Vec::new();
         let mut at = 0;
         while at < bytes.len() {
             let next = if self.capital_starts {
-                next_capital(bytes, at)
+                capitals.next_from(at)
             } else {
                 bytes[at..]
                     .iter()
@@ -317,27 +318,65 @@ fn longest_at(dfa: &DFA, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
     longest
 }
 
-/// Where the next ASCII capital letter of `bytes` is, from `from` on. Read
-/// 32 bytes at a time into a bit mask (a loop the compiler turns into vector
-/// compares): the entities look for capitals in every byte of an archive.
-pub(crate) fn next_capital(bytes: &[u8], from: usize) -> Option<usize> {
-    const LANES: usize = 32;
-    let mut at = from;
-    while let Some(chunk) = bytes.get(at..at + LANES) {
-        let mut capitals = 0u32;
-        for (lane, &byte) in chunk.iter().enumerate() {
-            capitals |= u32::from(byte.wrapping_sub(b'A') < 26) << lane;
+/// The ASCII capital letters of a text, from any place on: the entities
+/// look for capitals in every byte of an archive. A block of 32 bytes is
+/// read at once into a bit mask (a loop the compiler turns into vector
+/// compares) and kept while the places asked for are in it, so each block
+/// is read once however many capitals it holds.
+pub(crate) struct Capitals<'a> {
+    bytes: &'a [u8],
+    /// Where the block of `mask` starts (a multiple of `LANES`).
+    block: usize,
+    /// Bit `i` is set when `bytes[block + i]` is a capital.
+    mask: u32,
+}
+
+const LANES: usize = 32;
+
+impl<'a> Capitals<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Capitals {
+            bytes,
+            block: 0,
+            mask: capitals_in_block(bytes, 0),
         }
-        if capitals != 0 {
-            return Some(at + capitals.trailing_zeros() as usize);
-        }
-        at += LANES;
     }
-    bytes
-        .get(at..)?
-        .iter()
-        .position(u8::is_ascii_uppercase)
-        .map(|offset| at + offset)
+
+    /// Where the first capital at or after `from` is.
+    pub(crate) fn next_from(&mut self, mut from: usize) -> Option<usize> {
+        while from < self.bytes.len() {
+            let block = from - from % LANES;
+            if block != self.block {
+                self.block = block;
+                self.mask = capitals_in_block(self.bytes, block);
+            }
+            let ahead = self.mask & (u32::MAX << (from - block));
+            if ahead != 0 {
+                return Some(block + ahead.trailing_zeros() as usize);
+            }
+            from = block + LANES;
+        }
+        None
+    }
+}
+
+/// The capitals of `bytes[block..block + LANES]` (or of what is left), as
+/// bits.
+fn capitals_in_block(bytes: &[u8], block: usize) -> u32 {
+    let is_capital = |byte: u8| byte.wrapping_sub(b'A') < 26;
+    match bytes.get(block..block + LANES) {
+        Some(chunk) => chunk.iter().enumerate().fold(0, |mask, (lane, &byte)| {
+            mask | u32::from(is_capital(byte)) << lane
+        }),
+        None => bytes
+            .get(block..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .fold(0, |mask, (lane, &byte)| {
+                mask | u32::from(is_capital(byte)) << lane
+            }),
+    }
 }
 
 /// True when no letter or digit stands right before `at`.
@@ -577,18 +616,28 @@ mod tests {
     }
 
     #[test]
-    fn capitals_are_found_in_every_lane() {
+    fn capitals_are_found_in_every_lane_from_anywhere() {
         let text: Vec<u8> = (0..100u8)
             .map(|at| if at % 7 == 3 { b'Q' } else { b'q' })
             .collect();
-        for from in 0..=text.len() + 1 {
-            let expected = text
-                .get(from..)
+        let expected = |from: usize| {
+            text.get(from..)
                 .and_then(|rest| rest.iter().position(u8::is_ascii_uppercase))
-                .map(|offset| from + offset);
-            assert_eq!(next_capital(&text, from), expected, "from {from}");
+                .map(|offset| from + offset)
+        };
+        // forwards with one cursor, as the entities ask, and in any order
+        let mut capitals = Capitals::new(&text);
+        for from in 0..=text.len() + 1 {
+            assert_eq!(capitals.next_from(from), expected(from), "from {from}");
         }
-        assert_eq!(next_capital("Ünïcode @[`{ z".as_bytes(), 0), None);
+        for from in (0..=text.len() + 1).rev().step_by(3) {
+            assert_eq!(capitals.next_from(from), expected(from), "back to {from}");
+        }
+        assert_eq!(
+            Capitals::new("Ünïcode @[`{ z".as_bytes()).next_from(0),
+            None
+        );
+        assert_eq!(Capitals::new(b"").next_from(0), None);
     }
 
     #[test]

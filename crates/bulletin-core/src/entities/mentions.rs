@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::Regex;
 
-use super::gazetteer::{is_word_boundary, next_capital, starts_word, Gazetteer, PatternRole};
+use super::gazetteer::{is_word_boundary, starts_word, Capitals, Gazetteer, PatternRole};
 use crate::model::Article;
 use crate::text_range::TextRange;
 
@@ -228,9 +228,10 @@ fn acronyms_in_brackets(
 fn upper_words(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let continues = |byte: u8| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'&';
+    let mut capitals = Capitals::new(bytes);
     let mut at = 0;
     std::iter::from_fn(move || {
-        while let Some(start) = next_capital(bytes, at) {
+        while let Some(start) = capitals.next_from(at) {
             if start + 1 >= bytes.len() {
                 return None;
             }
