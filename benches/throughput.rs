@@ -51,21 +51,82 @@ struct Run {
     status: i32,
 }
 
+/// The bench's first argument when it runs as the measuring parent of one
+/// command (see `measure`).
+const MEASURE: &str = "--measure-one-command";
+
 /// Runs `command` to completion, its standard output into `stdout` (a file
-/// or a pipe we drain), and measures it with `wait4`.
-fn measure(mut command: Command, stdout: Option<&Path>) -> std::io::Result<(Run, Vec<u8>)> {
+/// or a pipe we drain), and measures it.
+///
+/// A child's peak RSS as `wait4` gives it is at least its parent's peak
+/// (the kernel counts the address space the child had until it ran its
+/// program), and this process holds the reports it checks: so the command
+/// is started by a fresh copy of this bench (`MEASURE`), which waits for it
+/// and writes what it cost on its standard error.
+fn measure(command: Command, stdout: Option<&Path>) -> std::io::Result<(Run, Vec<u8>)> {
     use std::io::Read;
-    command.stdin(Stdio::null()).stderr(Stdio::null());
+    let mut parent = Command::new(std::env::current_exe()?);
+    parent
+        .arg(MEASURE)
+        .arg(command.get_program())
+        .args(command.get_args())
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped());
     match stdout {
-        Some(path) => command.stdout(std::fs::File::create(path)?),
-        None => command.stdout(Stdio::piped()),
+        Some(path) => parent.stdout(std::fs::File::create(path)?),
+        None => parent.stdout(Stdio::piped()),
     };
-    let start = Instant::now();
-    let mut child = command.spawn()?;
+    let mut child = parent.spawn()?;
     let mut captured = Vec::new();
     if let Some(mut pipe) = child.stdout.take() {
         pipe.read_to_end(&mut captured)?;
     }
+    let mut cost = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        pipe.read_to_string(&mut cost)?;
+    }
+    child.wait()?;
+    let fields: Vec<&str> = cost.split_whitespace().collect();
+    let run = match fields[..] {
+        [wall, cpu, peak_rss_kb, status] => Run {
+            wall: wall.parse().unwrap_or(f64::NAN),
+            cpu: cpu.parse().unwrap_or(f64::NAN),
+            peak_rss_kb: peak_rss_kb.parse().unwrap_or(0),
+            status: status.parse().unwrap_or(-1),
+        },
+        _ => {
+            return Err(std::io::Error::other(format!(
+                "cannot run {}: {}",
+                command.get_program().display(),
+                cost.trim()
+            )))
+        }
+    };
+    Ok((run, captured))
+}
+
+/// As the measuring parent: runs the command of `args` (its standard output
+/// ours, its standard error nowhere), waits for it with `wait4`, and writes
+/// wall seconds, CPU seconds, peak RSS in KB and exit status on standard
+/// error.
+fn measure_one_command(args: &[std::ffi::OsString]) -> ExitCode {
+    let Some((program, args)) = args.split_first() else {
+        eprintln!("no command to measure");
+        return ExitCode::FAILURE;
+    };
+    let start = Instant::now();
+    let child = match Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut status = 0;
     // SAFETY: an all-zero `rusage` is valid; `wait4` fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -75,22 +136,21 @@ fn measure(mut command: Command, stdout: Option<&Path>) -> std::io::Result<(Run,
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let wall = start.elapsed().as_secs_f64();
     if waited != pid {
-        return Err(std::io::Error::last_os_error());
+        eprintln!("{}", std::io::Error::last_os_error());
+        return ExitCode::FAILURE;
     }
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Ok((
-        Run {
-            wall,
-            cpu: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-            peak_rss_kb: usage.ru_maxrss,
-            status: if libc::WIFEXITED(status) {
-                libc::WEXITSTATUS(status)
-            } else {
-                -1
-            },
-        },
-        captured,
-    ))
+    let status = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    eprintln!(
+        "{wall} {} {} {status}",
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        usage.ru_maxrss
+    );
+    ExitCode::SUCCESS
 }
 
 /// The run with the shortest wall time, and the median one.
@@ -261,6 +321,10 @@ fn verify(corpus: &corpus::Corpus, report: &[u8]) -> Result<usize, String> {
 }
 
 fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    if args.first().is_some_and(|arg| arg == MEASURE) {
+        return measure_one_command(&args[1..]);
+    }
     let sizes: Vec<u64> = std::env::args()
         .skip(1)
         .filter_map(|arg| arg.parse().ok())
