@@ -597,6 +597,12 @@ fn against_issue_date(
         return;
     };
     let days = dates::days_between(filed, published);
+    let too_early = days > i64::from(context.config.too_early_days);
+    // The messages are written only for a finding (this runs for every
+    // article).
+    if days >= 0 && !too_early {
+        return;
+    }
     let issue_name = match &issue.number {
         Some(number) => format!("issue {}", number.text(text)),
         None => "its issue".to_string(),
@@ -623,7 +629,7 @@ fn against_issue_date(
             )
             .with_related(related),
         );
-    } else if days > i64::from(context.config.too_early_days) {
+    } else if too_early {
         out.push(
             Diagnostic::new(
                 Rule::DatelineTooEarly,
