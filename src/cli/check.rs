@@ -469,20 +469,10 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     let mut archive = ArchiveSummary::default();
     let mut archive_config: Option<&Config> = None;
     let batch = rayon::current_num_threads().max(1) * JUDGED_PER_THREAD;
-    let mut judged: Vec<Judged> = Vec::with_capacity(batch);
-    for (batch_index, inputs_of_batch) in inputs.chunks(batch).enumerate() {
-        // The index of the batch's first file among all the inputs.
-        let first = batch_index * batch;
-        inputs_of_batch
-            .par_iter()
-            .enumerate()
-            .map(|(at, input)| {
-                let index = first + at;
-                let judged = judge(input, FileId(u32::try_from(index).unwrap_or(u32::MAX)));
-                progress.tick();
-                judged
-            })
-            .collect_into_vec(&mut judged);
+    // Folds a judged batch (its first file's index, its results) into the
+    // archive summary and the report, in the files' order.
+    let mut fold = |first: usize, judged: &mut Vec<Judged>| {
+        let inputs_of_batch = inputs.get(first..).unwrap_or_default();
         for (at, (input, judged)) in inputs_of_batch.iter().zip(judged.drain(..)).enumerate() {
             let index = first + at;
             match judged {
@@ -521,7 +511,33 @@ pub(super) fn run(args: &CheckArgs) -> anyhow::Result<u8> {
                 }
             }
         }
+    };
+    // A batch is folded while the next is judged (the fold, on one thread,
+    // would otherwise leave the others waiting).
+    let mut folding: (usize, Vec<Judged>) = (0, Vec::with_capacity(batch));
+    let mut judged: Vec<Judged> = Vec::with_capacity(batch);
+    for (batch_index, inputs_of_batch) in inputs.chunks(batch).enumerate() {
+        // The index of the batch's first file among all the inputs.
+        let first = batch_index * batch;
+        rayon::join(
+            || fold(folding.0, &mut folding.1),
+            || {
+                inputs_of_batch
+                    .par_iter()
+                    .enumerate()
+                    .map(|(at, input)| {
+                        let index = first + at;
+                        let judged = judge(input, FileId(u32::try_from(index).unwrap_or(u32::MAX)));
+                        progress.tick();
+                        judged
+                    })
+                    .collect_into_vec(&mut judged);
+            },
+        );
+        std::mem::swap(&mut folding.1, &mut judged);
+        folding.0 = first;
     }
+    fold(folding.0, &mut folding.1);
     drop(judged);
     progress.finish();
     // The cross-file rules over the summaries, as the server runs them.
