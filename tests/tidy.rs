@@ -1,7 +1,8 @@
 //! Rules of the codebase that a test can keep: every source file says what
 //! it is for in a `//!` doc, the analysis core depends on no face (no
-//! async runtime, protocol, command-line, terminal or JSON crate), and only
-//! its `checks/` make findings.
+//! async runtime, protocol, command-line, terminal or JSON crate), only
+//! its `checks/` make findings, and only the binary's `main` sets
+//! tree-sitter's allocator.
 
 use std::path::{Path, PathBuf};
 
@@ -106,5 +107,39 @@ fn only_the_checks_make_findings() {
     assert!(
         judging.is_empty(),
         "findings made outside crates/bulletin-core/src/checks/: {judging:?}"
+    );
+}
+
+/// Tree-sitter has one allocator: an object must be freed by the allocator
+/// that made it, so only the binary's `main`, before anything else, gives
+/// tree-sitter mimalloc, and nothing else sets tree-sitter's allocator.
+#[test]
+fn only_main_sets_tree_sitters_allocator() {
+    let mut files = Vec::new();
+    for dir in ["src", "crates", "benches", "tests", "fuzz", "examples"] {
+        rust_files(&root().join(dir), &mut files);
+    }
+    let main = root().join("src/main.rs");
+    let setters: Vec<String> = files
+        .iter()
+        .filter(|path| **path != main && !path.ends_with("tests/tidy.rs"))
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            text.contains("use_for_tree_sitter()") || text.contains("set_allocator(")
+        })
+        .filter(|path| !path.ends_with("src/malloc.rs"))
+        .map(|path| path.display().to_string())
+        .collect();
+    assert!(
+        setters.is_empty(),
+        "tree-sitter's allocator set outside src/main.rs: {setters:?}"
+    );
+    let main = std::fs::read_to_string(&main).unwrap_or_default();
+    let body = main.split("fn main()").nth(1).unwrap_or_default();
+    let first_call = body.find("use_for_tree_sitter()");
+    let run = body.find("cli::run()");
+    assert!(
+        first_call.is_some_and(|at| run.is_some_and(|run| at < run)),
+        "main gives tree-sitter its allocator before it runs anything"
     );
 }
