@@ -35,8 +35,8 @@
  *     trailer nor a headline, so it is not read further to be classified.
  *     Before that, both are read to their opening (64 and 32): a dateline
  *     whose tokens end there, and the line after a weak headline that
- *     cannot be a trailer, are told by it. The trees are those of reading every line
- *     whole.
+ *     cannot be a trailer, are told by it. The trees are those of reading
+ *     every line whole.
  *   - Lines end at "\n", "\r\n" (one line end) or a lone "\r", as LSP
  *     counts them: `at_eol` stops at either character and `advance_eol`
  *     moves past one whole line end, so a page with old Mac line ends, or a

@@ -320,9 +320,9 @@ fn longest_at(dfa: &DFA, bytes: &[u8], start: usize) -> Option<(usize, usize)> {
 
 /// The ASCII capital letters of a text, from any place on: the entities
 /// look for capitals in every byte of an archive. A block of 32 bytes is
-/// read at once into a bit mask (a loop the compiler turns into vector
-/// compares) and kept while the places asked for are in it, so each block
-/// is read once however many capitals it holds.
+/// read at once into a bit mask (`capitals_in_32`) and kept while the
+/// places asked for are in it, so each block is read once however many
+/// capitals it holds.
 pub(crate) struct Capitals<'a> {
     bytes: &'a [u8],
     /// Where the block of `mask` starts (a multiple of `LANES`).
@@ -388,9 +388,11 @@ fn capitals_in_32(chunk: &[u8; 32]) -> u32 {
         _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8,
         _mm_sub_epi8,
     };
-    let half = |bytes: &[u8; 16]| {
-        // SAFETY: SSE2 is part of every x86-64 target; `bytes` is 16
-        // readable bytes, and an unaligned load asks nothing more.
+    let half = |bytes: &[u8]| {
+        debug_assert!(bytes.len() >= 16);
+        // SAFETY: SSE2 is part of every x86-64 target; `bytes` holds 16
+        // readable bytes (a half of `chunk`), and an unaligned load asks
+        // nothing more.
         let capital = unsafe {
             let lanes = _mm_loadu_si128(bytes.as_ptr().cast());
             let above_a = _mm_sub_epi8(lanes, _mm_set1_epi8(b'A' as i8));
@@ -401,10 +403,7 @@ fn capitals_in_32(chunk: &[u8; 32]) -> u32 {
         unsafe { _mm_movemask_epi8(capital) as u32 }
     };
     let (low, high) = chunk.split_at(16);
-    match (low.try_into(), high.try_into()) {
-        (Ok(low), Ok(high)) => half(low) | half(high) << 16,
-        _ => capitals_in(chunk),
-    }
+    half(low) | half(high) << 16
 }
 
 #[cfg(not(target_arch = "x86_64"))]
